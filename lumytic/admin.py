@@ -1,0 +1,33 @@
+"""Lumytic's admin site: sign-in goes through allauth's rate-limited login."""
+
+from urllib.parse import urlencode
+
+from django.contrib import admin
+from django.contrib.admin.apps import AdminConfig
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
+
+
+class LumyticAdminSite(admin.AdminSite):
+    site_header = _("Lumytic administration")
+    site_title = _("Lumytic admin")
+    index_title = _("Administration")
+
+    def login(self, request: HttpRequest, extra_context=None) -> HttpResponse:
+        nxt = request.GET.get("next", "")
+        if not url_has_allowed_host_and_scheme(nxt, {request.get_host()}, request.is_secure()):
+            nxt = reverse("admin:index")
+        if request.user.is_authenticated:
+            if self.has_permission(request):
+                return redirect(nxt)
+            raise PermissionDenied
+        query = urlencode({"next": nxt})
+        return redirect(f"{reverse('account_login')}?{query}")
+
+
+class LumyticAdminConfig(AdminConfig):
+    default_site = "lumytic.admin.LumyticAdminSite"

@@ -1,0 +1,30 @@
+"""Shared building blocks: document numbers and the seller's identity."""
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from .models import CompanyProfile, DocumentSequence
+
+
+def allocate_number(*, kind: str, yearly: bool = True, width: int = 5, on=None) -> str:
+    """Hand out the next number for a document type, e.g. ``SO-2026-00001`` or ``CUS-000042``.
+
+    The counter row is locked for the rest of the caller's transaction, so concurrent callers
+    queue up and each gets the next value; a rolled-back caller gives its number back.
+    """
+    year = (on or timezone.localdate()).year if yearly else 0
+    with transaction.atomic():
+        DocumentSequence.objects.bulk_create(
+            [DocumentSequence(kind=kind, year=year, last_value=0)], ignore_conflicts=True
+        )
+        sequence = DocumentSequence.objects.select_for_update().get(kind=kind, year=year)
+        sequence.last_value += 1
+        sequence.save(update_fields=["last_value"])
+    value = str(sequence.last_value).zfill(width)
+    return f"{kind}-{year}-{value}" if yearly else f"{kind}-{value}"
+
+
+def company_reply_to() -> str:
+    """The Reply-To used when no staff member is responsible: the company email."""
+    return CompanyProfile.load().email or settings.DEFAULT_FROM_EMAIL

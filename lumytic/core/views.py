@@ -1,0 +1,32 @@
+from django.shortcuts import redirect, render
+from django.views.generic import TemplateView
+
+from .access import StaffRequiredMixin
+
+
+def home(request):
+    """Send each person to their side; anonymous visitors choose where to sign in."""
+    user = request.user
+    if user.is_authenticated:
+        return redirect("office:dashboard" if user.role == user.Role.STAFF else "portal:home")
+    return render(request, "core/home.html")
+
+
+class DashboardView(StaffRequiredMixin, TemplateView):
+    template_name = "core/dashboard.html"
+    extra_context = {"nav": "dashboard"}
+
+
+class SectionView(StaffRequiredMixin, TemplateView):
+    """A back-office section whose records arrive with a later module: a proper empty state."""
+
+    template_name = "core/section_empty.html"
+    title = ""
+    icon = "inbox"
+    message = ""
+    nav = ""
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title=self.title, icon=self.icon, message=self.message, nav=self.nav, **kwargs
+        )

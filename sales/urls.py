@@ -1,0 +1,57 @@
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from lumytic.core.views import SectionView
+
+app_name = "sales"
+
+
+def _section(slug: str, name: str, title, icon: str, message):
+    view = SectionView.as_view(title=title, icon=icon, message=message, nav=name)
+    return path(f"{slug}/", view, name=name)
+
+
+urlpatterns = [
+    _section(
+        "quotations",
+        "quotation-list",
+        _("Quotations"),
+        "file-earmark-text",
+        _("No quotations yet. Quotations you prepare for customers will be listed here."),
+    ),
+    _section(
+        "orders",
+        "order-list",
+        _("Orders"),
+        "cart3",
+        _("No orders yet. Orders placed by customers or entered by staff will be listed here."),
+    ),
+    _section(
+        "proforma-invoices",
+        "pi-list",
+        _("Proforma invoices"),
+        "receipt",
+        _("No proforma invoices yet. They are issued from confirmed orders."),
+    ),
+    _section(
+        "payments",
+        "payment-list",
+        _("Payments"),
+        "bank",
+        _("No payments yet. SWIFT proofs uploaded by customers will wait here for review."),
+    ),
+    _section(
+        "cancellations",
+        "cancellation-list",
+        _("Cancellations"),
+        "x-octagon",
+        _("No cancellation orders yet. Customers' cancellation requests will appear here."),
+    ),
+    _section(
+        "exchange",
+        "exchange",
+        _("Currency exchange"),
+        "currency-exchange",
+        _("No exchange rates yet. Daily rates will be shown here once currencies are enabled."),
+    ),
+]
