@@ -1,5 +1,6 @@
 """Lumytic's admin site: sign-in goes through allauth's rate-limited login."""
 
+from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib import admin
@@ -16,6 +17,18 @@ class LumyticAdminSite(admin.AdminSite):
     site_header = _("Lumytic administration")
     site_title = _("Lumytic admin")
     index_title = _("Administration")
+
+    def admin_view(self, view, cacheable=False):
+        inner = super().admin_view(view, cacheable)
+
+        @wraps(view)
+        def guarded(request, *args, **kwargs):
+            # A signed-in user without admin access is refused, not sent to another login.
+            if request.user.is_authenticated and not self.has_permission(request):
+                raise PermissionDenied
+            return inner(request, *args, **kwargs)
+
+        return guarded
 
     def login(self, request: HttpRequest, extra_context=None) -> HttpResponse:
         nxt = request.GET.get("next", "")

@@ -172,6 +172,8 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Without collected files (development, tests) WhiteNoise serves straight from the finders.
+WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 # Uploads on S3-compatible object storage keep web nodes stateless.
 AWS_STORAGE_BUCKET_NAME = env("S3_BUCKET", default="")
 if AWS_STORAGE_BUCKET_NAME:

@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 from allauth.account.adapter import DefaultAccountAdapter
 from django.urls import reverse
 
@@ -9,11 +11,13 @@ class AccountAdapter(DefaultAccountAdapter):
         return False
 
     def get_login_redirect_url(self, request) -> str:
-        user = request.user
-        if getattr(user, "role", None) == "staff":
-            return super().get_login_redirect_url(request)
-        # A portal user never lands on a back-office "next" URL.
-        nxt = request.POST.get("next") or request.GET.get("next") or ""
-        if nxt.startswith(reverse("portal:home")):
-            return super().get_login_redirect_url(request)
+        if getattr(request.user, "role", None) == "staff":
+            return reverse("office:dashboard")
         return reverse("portal:home")
+
+    def post_login(self, request, user, *, redirect_url=None, **kwargs):
+        # A portal user's "next" may only point into the portal.
+        portal = reverse("portal:home")
+        if redirect_url and user.role == "portal" and not urlsplit(redirect_url).path.startswith(portal):
+            redirect_url = portal
+        return super().post_login(request, user, redirect_url=redirect_url, **kwargs)

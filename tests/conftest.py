@@ -1,0 +1,45 @@
+import os
+import shutil
+
+import pytest
+from django.core.cache import cache
+
+from lumytic.celery import app as celery_app
+
+IN_CI = os.environ.get("CI") == "true"
+
+
+def require(condition: bool, what: str) -> None:
+    """Skip a test that needs a missing service locally; in CI, fail it loudly."""
+    if condition:
+        return
+    if IN_CI:
+        pytest.fail(f"{what} is required in CI but is not available", pytrace=False)
+    pytest.skip(f"{what} is not available here")
+
+
+@pytest.fixture(autouse=True)
+def _celery_eager():
+    """Run tasks in-process unless a test starts a real worker."""
+    previous = celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates
+    celery_app.conf.task_always_eager = True
+    celery_app.conf.task_eager_propagates = False
+    yield
+    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = previous
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters and cached values never leak between tests."""
+    try:
+        cache.clear()
+    except Exception:  # noqa: BLE001 - the database cache may not exist without a db test
+        pass
+    yield
+
+
+@pytest.fixture
+def chromium_path() -> str:
+    path = "/usr/bin/chromium"
+    require(shutil.which(path) is not None, "Chromium (/usr/bin/chromium)")
+    return path

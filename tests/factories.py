@@ -1,0 +1,71 @@
+"""factory_boy factories shared by every test module."""
+
+import factory
+from django.contrib.auth import get_user_model
+
+from customers.models import Contact, Customer, CustomerGroup
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.com")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    role = "staff"
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class StaffFactory(UserFactory):
+    role = "staff"
+
+
+class PortalUserFactory(UserFactory):
+    role = "portal"
+
+
+class CustomerGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CustomerGroup
+        django_get_or_create = ["name"]
+
+    name = factory.Sequence(lambda n: f"Group {n}")
+
+
+class CustomerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Customer
+
+    number = factory.Sequence(lambda n: f"CUS-{n + 1:06d}")
+    name = factory.Faker("company")
+    email = factory.Sequence(lambda n: f"office{n}@customer.example")
+    country = "AE"
+    advisor = factory.SubFactory(StaffFactory)
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contact
+
+    customer = factory.SubFactory(CustomerFactory)
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email = factory.Sequence(lambda n: f"contact{n}@customer.example")
+    is_primary = True
+
+
+class PortalContactFactory(ContactFactory):
+    """A primary contact with a portal login."""
+
+    user = factory.SubFactory(
+        PortalUserFactory, email=factory.SelfAttribute("..email")
+    )
