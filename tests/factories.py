@@ -67,5 +67,8 @@ class PortalContactFactory(ContactFactory):
     """A primary contact with a portal login."""
 
     user = factory.SubFactory(
-        PortalUserFactory, email=factory.SelfAttribute("..email")
+        PortalUserFactory,
+        email=factory.SelfAttribute("..email"),
+        first_name=factory.SelfAttribute("..first_name"),
+        last_name=factory.SelfAttribute("..last_name"),
     )
