@@ -1,0 +1,32 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from customers.models import Customer
+from lumytic.core.models import CompanyProfile
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_loads_staff_customers_and_portal_users_and_prints_logins(capsys):
+    call_command("demo")
+    output = capsys.readouterr().out
+    users = get_user_model().objects
+    admin = users.get(email="admin@lumytic.test")
+    assert admin.is_superuser and admin.check_password("lumytic-demo")
+    assert users.get(email="sales@lumytic.test").sales_notifications
+    portal_user = users.get(email="omar@acme.test")
+    assert portal_user.role == "portal"
+    assert portal_user.contact.customer.name == "Acme Trading FZE"
+    assert Customer.objects.count() == 5
+    assert all(c.advisor and c.contacts.filter(is_primary=True).exists() for c in Customer.objects.all())
+    assert CompanyProfile.load().bank_iban
+    for login in ["admin@lumytic.test", "sales@lumytic.test", "omar@acme.test", "lumytic-demo"]:
+        assert login in output
+
+
+def test_demo_can_run_twice_without_duplicating_anything():
+    call_command("demo")
+    call_command("demo")
+    assert Customer.objects.count() == 5
+    assert get_user_model().objects.filter(email="omar@acme.test").count() == 1
