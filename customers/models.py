@@ -1,11 +1,24 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from phonenumber_field.modelfields import PhoneNumberField
+
+from lumytic.core.uploads import ContentTypeValidator, GeneratedName
+
+from .currencies import currency_codes
+
+
+def validate_currency(code: str) -> None:
+    if code not in currency_codes():
+        raise ValidationError(_("%(code)s is not an ISO 4217 currency in use."), params={"code": code})
 
 
 class CustomerGroup(models.Model):
@@ -28,6 +41,27 @@ class CustomerGroup(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @classmethod
+    def default(cls) -> "CustomerGroup":
+        group = cls.objects.filter(is_default=True).first()
+        if group is None:
+            group, _created = cls.objects.get_or_create(
+                name="General", defaults={"is_default": True, "description": "Default group"}
+            )
+        return group
+
+
+class Tag(models.Model):
+    name = models.CharField(_("name"), max_length=50, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+    def __str__(self) -> str:
+        return self.name
+
 
 class CustomerQuerySet(models.QuerySet):
     def active(self):
@@ -41,21 +75,30 @@ class Customer(models.Model):
         COMPANY = "company", _("Company")
         INDIVIDUAL = "individual", _("Individual")
 
+    class DiscountType(models.TextChoices):
+        NONE = "none", _("No discount")
+        PERCENT = "percent", _("Percentage")
+        AMOUNT = "amount", _("Fixed amount")
+
+    class TaxType(models.TextChoices):
+        STANDARD = "standard", _("Standard rate")
+        ZERO = "zero", _("Zero-rated")
+        EXEMPT = "exempt", _("Exempt")
+        REVERSE = "reverse", _("Reverse charge")
+
+    # General
     number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
     name = models.CharField(_("company name"), max_length=200)
     type = models.CharField(_("type"), max_length=16, choices=Type, default=Type.COMPANY)
     group = models.ForeignKey(
-        CustomerGroup,
-        verbose_name=_("group"),
-        on_delete=models.PROTECT,
-        related_name="customers",
-        null=True,
-        blank=True,
+        CustomerGroup, verbose_name=_("group"), on_delete=models.PROTECT, related_name="customers"
     )
     website = models.URLField(_("website"), blank=True)
     email = models.EmailField(_("email"), blank=True)
     phone = PhoneNumberField(_("phone"), blank=True)
+    fax = PhoneNumberField(_("fax"), blank=True)
     country = CountryField(_("country"), blank=True)
+    state = models.CharField(_("state / region"), max_length=100, blank=True)
     address = models.TextField(_("physical address"), blank=True)
     advisor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -64,26 +107,159 @@ class Customer(models.Model):
         null=True,
         blank=True,
         related_name="advised_customers",
-        limit_choices_to={"role": "staff"},
+        limit_choices_to={"role": "staff", "is_active": True},
     )
-    default_currency = models.CharField(_("default currency"), max_length=3, default="USD")
+    reseller = models.ForeignKey(
+        "self",
+        verbose_name=_("reseller"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="resold_customers",
+    )
+    tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="customers")
+    logo = models.FileField(
+        _("logo"),
+        upload_to=GeneratedName("customers/logos"),
+        blank=True,
+        validators=[ContentTypeValidator(kinds=("png", "jpeg"), max_bytes=2_097_152)],
+    )
     is_active = models.BooleanField(_("active"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+
+    # Finance
+    default_currency = models.CharField(
+        _("default currency"), max_length=3, default="USD", validators=[validate_currency]
+    )
+    discount_type = models.CharField(
+        _("discount type"), max_length=16, choices=DiscountType, default=DiscountType.NONE
+    )
+    discount_value = models.DecimalField(
+        _("discount"),
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    tax_type = models.CharField(_("tax type"), max_length=16, choices=TaxType, default=TaxType.STANDARD)
+    tax_rate = models.DecimalField(
+        _("tax rate %"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    tax_id = models.CharField(_("tax ID"), max_length=64, blank=True)
+    national_id = models.CharField(_("ID / SSN"), max_length=64, blank=True)
+    cr_number = models.CharField(_("commercial registration number"), max_length=64, blank=True)
+    cr_document = models.FileField(
+        _("commercial registration document"),
+        upload_to=GeneratedName("customers/cr"),
+        blank=True,
+        validators=[ContentTypeValidator()],
+    )
+    late_payment_exempt = models.BooleanField(
+        _("exempt from late-payment hold"),
+        default=False,
+        help_text=_("Orders are never put on hold for this customer's late payments."),
+    )
+
+    # Billing and shipping addresses
+    billing_first_name = models.CharField(_("first name"), max_length=100, blank=True)
+    billing_last_name = models.CharField(_("last name"), max_length=100, blank=True)
+    billing_commercial_name = models.CharField(_("commercial name"), max_length=200, blank=True)
+    billing_foundation_name = models.CharField(_("foundation name"), max_length=200, blank=True)
+    billing_email = models.EmailField(_("email"), blank=True)
+    billing_country = CountryField(_("country"), blank=True)
+    billing_state = models.CharField(_("state / region"), max_length=100, blank=True)
+    billing_city = models.CharField(_("city"), max_length=100, blank=True)
+    billing_street = models.CharField(_("street"), max_length=200, blank=True)
+    billing_postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    shipping_same_as_billing = models.BooleanField(
+        _("shipping details same as billing details"), default=True
+    )
+    shipping_first_name = models.CharField(_("first name"), max_length=100, blank=True)
+    shipping_last_name = models.CharField(_("last name"), max_length=100, blank=True)
+    shipping_commercial_name = models.CharField(_("commercial name"), max_length=200, blank=True)
+    shipping_foundation_name = models.CharField(_("foundation name"), max_length=200, blank=True)
+    shipping_email = models.EmailField(_("email"), blank=True)
+    shipping_country = CountryField(_("country"), blank=True)
+    shipping_state = models.CharField(_("state / region"), max_length=100, blank=True)
+    shipping_city = models.CharField(_("city"), max_length=100, blank=True)
+    shipping_street = models.CharField(_("street"), max_length=200, blank=True)
+    shipping_postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("-90")), MaxValueValidator(Decimal("90"))],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("-180")), MaxValueValidator(Decimal("180"))],
+    )
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = CustomerQuerySet.as_manager()
 
+    ADDRESS_PARTS = (
+        "first_name",
+        "last_name",
+        "commercial_name",
+        "foundation_name",
+        "email",
+        "country",
+        "state",
+        "city",
+        "street",
+        "postal_code",
+    )
+
     class Meta:
-        ordering = ["name"]
+        ordering = ["name", "pk"]
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
-        indexes = [models.Index(fields=["name"]), models.Index(fields=["country"])]
+        indexes = [
+            models.Index(fields=["name", "id"]),
+            models.Index(fields=["country", "name"]),
+            models.Index(fields=["created_at"]),
+            models.Index(fields=["email"]),
+            models.Index(fields=["tax_id"]),
+            models.Index(fields=["cr_number"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(tax_rate__gte=0, tax_rate__lte=100),
+                name="customers_customer_tax_rate_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(discount_value__gte=0), name="customers_customer_discount_positive"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("customers:customer-list") + f"?q={self.number}"
+        return reverse("customers:customer-detail", args=[self.pk])
+
+    def address_dict(self, kind: str) -> dict[str, str]:
+        """The billing or shipping address as a dict (shipping follows billing when the same)."""
+        if kind == "shipping" and self.shipping_same_as_billing:
+            kind = "billing"
+        return {part: getattr(self, f"{kind}_{part}") for part in self.ADDRESS_PARTS}
+
+    def copy_billing_to_shipping(self) -> None:
+        for part in self.ADDRESS_PARTS:
+            setattr(self, f"shipping_{part}", getattr(self, f"billing_{part}"))
 
 
 class Contact(models.Model):
@@ -97,7 +273,9 @@ class Contact(models.Model):
     email = models.EmailField(_("email"), blank=True)
     phone = PhoneNumberField(_("phone"), blank=True)
     position = models.CharField(_("position"), max_length=100, blank=True)
-    messaging_handle = models.CharField(_("messaging handle"), max_length=100, blank=True)
+    messaging_handle = models.CharField(
+        _("messaging handle"), max_length=100, blank=True, help_text=_("Skype, Teams, WhatsApp…")
+    )
     is_primary = models.BooleanField(_("primary contact"), default=False)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -109,7 +287,7 @@ class Contact(models.Model):
     )
 
     class Meta:
-        ordering = ["-is_primary", "first_name", "last_name"]
+        ordering = ["-is_primary", "first_name", "last_name", "pk"]
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
         constraints = [
@@ -119,9 +297,97 @@ class Contact(models.Model):
                 name="customers_contact_one_primary",
             )
         ]
+        indexes = [models.Index(fields=["email"])]
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+
+class Note(models.Model):
+    """An internal note about a customer; never shown in the portal."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    text = models.TextField(_("note"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("note")
+        verbose_name_plural = _("notes")
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class Reminder(models.Model):
+    """A dated reminder for a staff member about a customer; emailed once when due."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="reminders")
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("staff member"),
+        on_delete=models.CASCADE,
+        related_name="reminders",
+        limit_choices_to={"role": "staff", "is_active": True},
+    )
+    due_at = models.DateTimeField(_("due"))
+    text = models.TextField(_("reminder"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    notified_at = models.DateTimeField(_("emailed"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_at", "pk"]
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        indexes = [models.Index(fields=["notified_at", "due_at"])]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class Credit(models.Model):
+    """An amount owed back to a customer, usable on later proforma invoices."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="credits")
+    amount = models.DecimalField(
+        _("amount"), max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    currency = models.CharField(_("currency"), max_length=3, validators=[validate_currency])
+    reason = models.CharField(_("reason"), max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("credit")
+        verbose_name_plural = _("credits")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="customers_credit_positive")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency}"
+
+
+class ListPreference(models.Model):
+    """A staff member's remembered choices for one list page (e.g. its visible columns)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    list_key = models.CharField(max_length=50)
+    columns = models.JSONField(default=list)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "list_key"], name="customers_listpref_unique")
+        ]
 
 
 class ActivityEntry(models.Model):
@@ -139,8 +405,9 @@ class ActivityEntry(models.Model):
     target_id = models.CharField(max_length=64)
     target = GenericForeignKey("target_type", "target_id")
     target_repr = models.CharField(max_length=200, blank=True)
+    # Kept when the customer is deleted, so the deletion itself stays on record.
     customer = models.ForeignKey(
-        Customer, on_delete=models.CASCADE, null=True, blank=True, related_name="activity"
+        Customer, on_delete=models.SET_NULL, null=True, blank=True, related_name="activity"
     )
     details = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -156,3 +423,48 @@ class ActivityEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor or 'system'} {self.verb} {self.target_repr}"
+
+
+class CustomerImport(models.Model):
+    """One CSV import: the uploaded file, its column mapping, progress and per-line report."""
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", _("Awaiting confirmation")
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Finished")
+        FAILED = "failed", _("Failed")
+
+    file = models.FileField(upload_to=GeneratedName("customers/imports"))
+    original_name = models.CharField(max_length=255)
+    delimiter = models.CharField(max_length=1, default=",")
+    # CSV header -> customer column header (see csvspec.HEADERS); unmapped columns are ignored.
+    mapping = models.JSONField(default=dict)
+    update_existing = models.BooleanField(_("update existing customers"), default=False)
+    status = models.CharField(max_length=16, choices=Status, default=Status.PREVIEW)
+    total_lines = models.PositiveIntegerField(default=0)
+    processed_lines = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    skipped_count = models.PositiveIntegerField(default=0)
+    # [{"line": 7, "reason": "...", "values": {...}}], in line order.
+    errors = models.JSONField(default=list, blank=True)
+    failure = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("customer import")
+        verbose_name_plural = _("customer imports")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def percent(self) -> int:
+        return int(self.processed_lines * 100 / self.total_lines) if self.total_lines else 0

@@ -221,6 +221,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.sweep_outbox",
         "schedule": crontab(minute="*/5"),
     },
+    "customer-reminders": {
+        "task": "customers.tasks.send_due_reminders",
+        "schedule": crontab(minute="*"),
+    },
 }
 
 # --- Security -----------------------------------------------------------------------------------

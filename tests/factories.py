@@ -49,6 +49,7 @@ class CustomerFactory(factory.django.DjangoModelFactory):
     name = factory.Faker("company")
     email = factory.Sequence(lambda n: f"office{n}@customer.example")
     country = "AE"
+    group = factory.SubFactory(CustomerGroupFactory, name="General")
     advisor = factory.SubFactory(StaffFactory)
 
 

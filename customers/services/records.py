@@ -2,37 +2,18 @@
 
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import transaction
 
 from lumytic.core.services import allocate_number
 
-from .models import ActivityEntry, Contact, Customer
-
-
-def record_activity(
-    *,
-    actor,
-    verb: str,
-    target: models.Model,
-    customer: Customer | None = None,
-    details: dict[str, Any] | None = None,
-) -> ActivityEntry:
-    """Write one timeline entry inside the caller's transaction."""
-    return ActivityEntry.objects.create(
-        actor=actor if getattr(actor, "pk", None) else None,
-        verb=verb,
-        target_type=ContentType.objects.get_for_model(target),
-        target_id=str(target.pk),
-        target_repr=str(target)[:200],
-        customer=customer,
-        details=details or {},
-    )
+from ..models import Contact, Customer, CustomerGroup
+from .activity import record_activity
 
 
 @transaction.atomic
 def create_customer(*, by, name: str, **fields: Any) -> Customer:
     """Create a numbered customer and record it on its timeline."""
+    fields.setdefault("group", CustomerGroup.default())
     customer = Customer.objects.create(
         number=allocate_number(kind="CUS", yearly=False, width=6), name=name, **fields
     )

@@ -1,0 +1,3 @@
+"""URLs of the CSV import."""
+
+urlpatterns: list = []
