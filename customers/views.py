@@ -1,38 +1,336 @@
-from django.db.models import Q
-from django.views.generic import ListView
+import csv
+from collections.abc import Iterator
 
-from lumytic.core.access import StaffRequiredMixin
+from django.contrib import messages
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.generic import ListView, TemplateView, View
 
-from .models import Customer
+from lumytic.core.access import StaffRequiredMixin, is_office_user, staff_required
+
+from . import csvspec, listing
+from .forms import TAB_LABELS, CustomerForm, CustomerGroupForm, PrimaryContactForm, tab_errors
+from .models import Customer, CustomerGroup
+from .services import (
+    CustomerError,
+    create_customer,
+    customer_documents,
+    delete_customer,
+    delete_group,
+    save_group,
+    set_customer_active,
+    update_customer,
+)
+
+
+def _filtered(request: HttpRequest):
+    """The customers matching the list's filters, in the list's order."""
+    filterset = listing.CustomerFilter(request.GET or None, queryset=Customer.objects.all())
+    key, descending = listing.parse_sort(request.GET.get("sort"))
+    queryset = (
+        filterset.qs if filterset.is_bound and filterset.is_valid() else Customer.objects.all()
+    )
+    return filterset, listing.sortable(queryset, key, descending), key, descending
 
 
 class CustomerListView(StaffRequiredMixin, ListView):
     template_name = "customers/customer_list.html"
     paginate_by = 25
 
+    def get_paginate_by(self, queryset) -> int:
+        size = self.request.GET.get("per_page", "")
+        return int(size) if size in {"25", "50", "100"} else self.paginate_by
+
     def get_queryset(self):
-        queryset = Customer.objects.select_related("advisor", "group").order_by("name", "pk")
-        query = self.request.GET.get("q", "").strip()
-        if query:
-            queryset = queryset.filter(
-                Q(name__icontains=query)
-                | Q(number__iexact=query)
-                | Q(email__icontains=query)
-                | Q(contacts__first_name__icontains=query)
-                | Q(contacts__last_name__icontains=query)
-            ).distinct()
-        return queryset
+        self.columns = listing.visible_columns(self.request.user)
+        self.filterset, queryset, self.sort_key, self.descending = _filtered(self.request)
+        return listing.with_columns(queryset, self.columns)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(q=self.request.GET.get("q", ""), nav="customers", **kwargs)
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        query.pop("sort", None)
+        context.update(
+            nav="customers",
+            filter=self.filterset,
+            columns=[listing.BY_KEY[key] for key in self.columns],
+            all_columns=listing.COLUMNS,
+            visible=set(self.columns),
+            sort_key=self.sort_key,
+            descending=self.descending,
+            base_query=query.urlencode(),
+            current_query=self.request.GET.urlencode(),
+            active_filters=sum(
+                1 for name in listing.CustomerFilter.base_filters if self.request.GET.get(name)
+            ),
+        )
+        return context
 
 
-# Placeholders replaced in the next commits.
-class _Todo(StaffRequiredMixin, ListView):
-    model = Customer
-    template_name = "customers/customer_list.html"
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
 
 
-CustomerCreateView = CustomerUpdateView = CustomerDeleteView = _Todo
-GroupListView = GroupCreateView = GroupUpdateView = _Todo
-customer_export = customer_columns = customer_set_active = group_delete = _Todo.as_view()
+@staff_required
+def customer_export(request: HttpRequest) -> StreamingHttpResponse:
+    """Stream the list as CSV: same filters and order; visible columns, or every field."""
+    _filterset, queryset, _key, _descending = _filtered(request)
+    if request.GET.get("fields") == "all":
+        headers = list(csvspec.HEADERS)
+        queryset = queryset.select_related("group", "advisor").prefetch_related("tags", "contacts")
+        row_of = _full_row
+    else:
+        columns = [listing.BY_KEY[key] for key in listing.visible_columns(request.user)]
+        headers = [str(column.label) for column in columns]
+        queryset = listing.with_columns(queryset, [c.key for c in columns])
+        row_of = lambda customer: [column.value(customer) for column in columns]  # noqa: E731
+
+    writer = csv.writer(_Echo())
+
+    def rows() -> Iterator[str]:
+        yield "\ufeff"  # Excel reads UTF-8 only with a BOM
+        yield writer.writerow(headers)
+        # Constant memory: rows come from the database in chunks and leave as they are written.
+        for customer in queryset.iterator(chunk_size=2000):
+            yield writer.writerow([csvspec.neutralise(value) for value in row_of(customer)])
+
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="customers-{stamp}.csv"'
+    return response
+
+
+def _full_row(customer: Customer) -> list:
+    contact = next((c for c in customer.contacts.all() if c.is_primary), None)
+    values = {
+        "group": customer.group.name,
+        "phone": customer.phone or "",
+        "fax": customer.fax or "",
+        "country": customer.country.code or "",
+        "billing_country": customer.billing_country.code or "",
+        "shipping_country": customer.shipping_country.code or "",
+        "advisor_email": customer.advisor.email if customer.advisor else "",
+        "late_payment_exempt": "yes" if customer.late_payment_exempt else "no",
+        "shipping_same_as_billing": "yes" if customer.shipping_same_as_billing else "no",
+        "tags": "|".join(t.name for t in customer.tags.all()),
+        "active": "yes" if customer.is_active else "no",
+        "contact_first_name": contact.first_name if contact else "",
+        "contact_last_name": contact.last_name if contact else "",
+        "contact_email": contact.email if contact else "",
+        "contact_phone": (contact.phone or "") if contact else "",
+        "contact_position": contact.position if contact else "",
+    }
+    return [values[h] if h in values else getattr(customer, h, "") for h in csvspec.HEADERS]
+
+
+def _back(request: HttpRequest, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return fallback
+
+
+@require_POST
+@staff_required
+def customer_columns(request: HttpRequest) -> HttpResponse:
+    """Remember which columns this staff member sees in the customer list."""
+    listing.remember_columns(user=request.user, columns=request.POST.getlist("columns"))
+    messages.success(request, _("Your column choice is saved."))
+    return redirect(_back(request, reverse("customers:customer-list")))
+
+
+class CustomerFormView(StaffRequiredMixin, TemplateView):
+    """Create or edit a customer in four tabs: General, Finance, Address, Contact."""
+
+    template_name = "customers/customer_form.html"
+    customer: Customer | None = None
+
+    def get_forms(self):
+        data = self.request.POST if self.request.method == "POST" else None
+        files = self.request.FILES if self.request.method == "POST" else None
+        primary = self.customer.contacts.filter(is_primary=True).first() if self.customer else None
+        return (
+            CustomerForm(data, files, instance=self.customer),
+            PrimaryContactForm(data, instance=primary),
+        )
+
+    def get(self, request, *args, **kwargs):
+        form, contact_form = self.get_forms()
+        return self.render(form, contact_form)
+
+    def post(self, request, *args, **kwargs):
+        form, contact_form = self.get_forms()
+        contact_given = any(
+            request.POST.get(f"contact-{name}") for name in contact_form.Meta.fields
+        )
+        contact_ok = contact_form.is_valid() if (contact_given or not self.customer) else True
+        if not (form.is_valid() and contact_ok):
+            messages.error(request, _("Please correct the errors below."))
+            return self.render(form, contact_form, status=400)
+        data = {k: v for k, v in form.cleaned_data.items() if k != "tags_text"}
+        contact = (
+            {name: contact_form.cleaned_data[name] for name in contact_form.Meta.fields}
+            if contact_given or not self.customer
+            else None
+        )
+        portal_login = bool(contact and contact_form.cleaned_data.get("portal_login"))
+        try:
+            if self.customer:
+                customer = update_customer(
+                    customer=self.customer,
+                    by=request.user,
+                    tags=form.cleaned_data["tags_text"],
+                    contact=contact,
+                    portal_login=portal_login,
+                    **data,
+                )
+                messages.success(request, _("%(name)s is saved.") % {"name": customer.name})
+            else:
+                customer = create_customer(
+                    by=request.user,
+                    tags=form.cleaned_data["tags_text"],
+                    contact=contact,
+                    portal_login=portal_login,
+                    **data,
+                )
+                messages.success(
+                    request,
+                    _("%(name)s is created as %(number)s.")
+                    % {"name": customer.name, "number": customer.number},
+                )
+        except CustomerError as error:
+            messages.error(request, str(error))
+            return self.render(form, contact_form, status=400)
+        return redirect(customer)
+
+    def render(self, form, contact_form, status: int = 200) -> HttpResponse:
+        errors = tab_errors(form, contact_form)
+        first_error = next((tab for tab, count in errors.items() if count), None)
+        context = self.get_context_data(
+            form=form,
+            contact_form=contact_form,
+            customer=self.customer,
+            nav="customers",
+            tabs=[(key, label, errors[key]) for key, label in TAB_LABELS.items()],
+            active_tab=first_error or self.request.GET.get("tab", "general"),
+        )
+        return self.render_to_response(context, status=status)
+
+
+class CustomerCreateView(CustomerFormView):
+    pass
+
+
+class CustomerUpdateView(CustomerFormView):
+    def dispatch(self, request, *args, **kwargs):
+        if is_office_user(request.user):
+            self.customer = get_object_or_404(Customer, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+
+class CustomerDeleteView(StaffRequiredMixin, View):
+    """Confirm, then delete; a customer with documents can only be deactivated."""
+
+    template_name = "customers/customer_confirm_delete.html"
+
+    def get(self, request, pk: int):
+        customer = get_object_or_404(Customer, pk=pk)
+        return render(
+            request,
+            self.template_name,
+            {"customer": customer, "documents": customer_documents(customer), "nav": "customers"},
+        )
+
+    def post(self, request, pk: int):
+        customer = get_object_or_404(Customer, pk=pk)
+        try:
+            delete_customer(customer=customer, by=request.user)
+        except CustomerError as error:
+            messages.error(request, str(error))
+            return redirect("customers:customer-delete", pk=pk)
+        messages.success(request, _("%(name)s is deleted.") % {"name": customer.name})
+        return redirect("customers:customer-list")
+
+
+@require_POST
+@staff_required
+def customer_set_active(request: HttpRequest, pk: int) -> HttpResponse:
+    """Activate or deactivate a customer."""
+    customer = get_object_or_404(Customer, pk=pk)
+    active = request.POST.get("active") == "1"
+    set_customer_active(customer=customer, by=request.user, active=active)
+    if active:
+        messages.success(request, _("%(name)s is active again.") % {"name": customer.name})
+    else:
+        messages.success(request, _("%(name)s is deactivated.") % {"name": customer.name})
+    return redirect(_back(request, customer.get_absolute_url()))
+
+
+class GroupListView(StaffRequiredMixin, ListView):
+    """The customer-group dialog body: search, add, rename, delete (loaded with htmx)."""
+
+    template_name = "customers/customergroup_list.html"
+    paginate_by = 20
+
+    def get_queryset(self):
+        queryset = CustomerGroup.objects.annotate(customer_count=Count("customers")).order_by(
+            "-is_default", "name"
+        )
+        query = self.request.GET.get("q", "").strip()
+        return queryset.filter(name__icontains=query) if query else queryset
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            q=self.request.GET.get("q", ""),
+            form=kwargs.pop("form", None) or CustomerGroupForm(),
+            edit_form=kwargs.pop("edit_form", None),
+            nav="customers",
+            **kwargs,
+        )
+
+
+class GroupCreateView(GroupListView):
+    def post(self, request):
+        form = CustomerGroupForm(request.POST)
+        if form.is_valid():
+            group = save_group(by=request.user, **form.cleaned_data)
+            messages.success(request, _("Group “%(name)s” is added.") % {"name": group.name})
+            return redirect("customers:group-list")
+        self.object_list = self.get_queryset()
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class GroupUpdateView(GroupListView):
+    def post(self, request, pk: int):
+        group = get_object_or_404(CustomerGroup, pk=pk)
+        form = CustomerGroupForm(request.POST, instance=group)
+        if form.is_valid():
+            save_group(group=group, by=request.user, **form.cleaned_data)
+            messages.success(request, _("Group “%(name)s” is saved.") % {"name": group.name})
+            return redirect("customers:group-list")
+        self.object_list = self.get_queryset()
+        context = self.get_context_data(edit_form=form)
+        context["editing"] = group.pk
+        return self.render_to_response(context, status=400)
+
+
+@require_POST
+@staff_required
+def group_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete a customer group that no customer uses."""
+    group = get_object_or_404(CustomerGroup, pk=pk)
+    try:
+        delete_group(group=group, by=request.user)
+    except CustomerError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Group “%(name)s” is deleted.") % {"name": group.name})
+    return redirect("customers:group-list")

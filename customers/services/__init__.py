@@ -1,6 +1,31 @@
 """Writes for customer records. Each function owns its transaction and records activity."""
 
 from .activity import changes_between, record_activity, snapshot
-from .records import add_contact, create_customer
+from .records import (
+    CustomerError,
+    add_contact,
+    create_customer,
+    customer_documents,
+    delete_customer,
+    delete_group,
+    grant_portal_login,
+    save_group,
+    set_customer_active,
+    update_customer,
+)
 
-__all__ = ["add_contact", "changes_between", "create_customer", "record_activity", "snapshot"]
+__all__ = [
+    "CustomerError",
+    "add_contact",
+    "changes_between",
+    "create_customer",
+    "customer_documents",
+    "delete_customer",
+    "delete_group",
+    "grant_portal_login",
+    "record_activity",
+    "save_group",
+    "set_customer_active",
+    "snapshot",
+    "update_customer",
+]

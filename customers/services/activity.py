@@ -26,7 +26,9 @@ def snapshot(instance: models.Model, fields: list[str]) -> dict[str, Any]:
 def changes_between(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     """Map each changed field to [old, new]."""
     return {
-        name: [before.get(name), value] for name, value in after.items() if before.get(name) != value
+        name: [before.get(name), value]
+        for name, value in after.items()
+        if before.get(name) != value
     }
 
 

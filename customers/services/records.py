@@ -1,24 +1,119 @@
-"""Writes for customer records. Each function owns its transaction."""
+"""Customer records: create, change, (de)activate, delete; groups; portal logins."""
 
+from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
-from django.db import transaction
+from allauth.account.forms import default_token_generator
+from allauth.account.utils import user_pk_to_url_str
+from django.contrib.auth import get_user_model
+from django.db import router, transaction
+from django.db.models.deletion import Collector, ProtectedError
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from lumytic.core.services import allocate_number
+from notifications.services import Recipient, notify
 
-from ..models import Contact, Customer, CustomerGroup
-from .activity import record_activity
+from ..models import Contact, Customer, CustomerGroup, Tag
+from .activity import changes_between, record_activity, snapshot
+
+TRACKED = [f.name for f in Customer._meta.concrete_fields if f.name not in {"id", "updated_at"}]
+CONTACT_TRACKED = ["first_name", "last_name", "email", "phone", "position", "messaging_handle"]
+
+
+class CustomerError(ValueError):
+    """A customer change that the rules refuse; the message is for the user."""
+
+
+def _set_tags(customer: Customer, names: Iterable[str]) -> None:
+    names = list(names)
+    existing = {t.name.lower(): t for t in Tag.objects.filter(name__in=names)}
+    tags = [existing.get(n.lower()) or Tag.objects.get_or_create(name=n)[0] for n in names]
+    customer.tags.set(tags)
 
 
 @transaction.atomic
-def create_customer(*, by, name: str, **fields: Any) -> Customer:
-    """Create a numbered customer and record it on its timeline."""
+def create_customer(
+    *,
+    by,
+    name: str,
+    tags: Iterable[str] = (),
+    contact: dict[str, Any] | None = None,
+    portal_login: bool = False,
+    **fields: Any,
+) -> Customer:
+    """Create a numbered customer, its primary contact and optionally that contact's login."""
     fields.setdefault("group", CustomerGroup.default())
-    customer = Customer.objects.create(
+    customer = Customer(
         number=allocate_number(kind="CUS", yearly=False, width=6), name=name, **fields
     )
+    if customer.shipping_same_as_billing:
+        customer.copy_billing_to_shipping()
+    customer.save()
+    _set_tags(customer, tags)
     record_activity(actor=by, verb="created", target=customer, customer=customer)
+    if contact:
+        primary = add_contact(customer=customer, by=by, **contact)
+        if portal_login:
+            grant_portal_login(contact=primary, by=by)
     return customer
+
+
+@transaction.atomic
+def update_customer(
+    *,
+    customer: Customer,
+    by,
+    tags: Iterable[str] | None = None,
+    contact: dict[str, Any] | None = None,
+    portal_login: bool = False,
+    **fields: Any,
+) -> Customer:
+    """Change a customer (and its primary contact) and record which fields changed."""
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    before = snapshot(customer, TRACKED)
+    before_tags = sorted(customer.tags.values_list("name", flat=True))
+    for name, value in fields.items():
+        setattr(customer, name, value)
+    if customer.shipping_same_as_billing:
+        customer.copy_billing_to_shipping()
+    customer.save()
+    changes = changes_between(before, snapshot(customer, TRACKED))
+    if tags is not None:
+        _set_tags(customer, tags)
+        after_tags = sorted(customer.tags.values_list("name", flat=True))
+        if after_tags != before_tags:
+            changes["tags"] = [", ".join(before_tags), ", ".join(after_tags)]
+    if changes:
+        record_activity(
+            actor=by, verb="changed", target=customer, customer=customer, details=changes
+        )
+    if contact:
+        primary = customer.contacts.filter(is_primary=True).first()
+        if primary is None:
+            primary = add_contact(customer=customer, by=by, **contact)
+        else:
+            _update_primary(primary, by=by, data=contact)
+        if portal_login and primary.user_id is None:
+            grant_portal_login(contact=primary, by=by)
+    return customer
+
+
+def _update_primary(contact: Contact, *, by, data: dict[str, Any]) -> None:
+    before = snapshot(contact, CONTACT_TRACKED)
+    for name, value in data.items():
+        setattr(contact, name, value)
+    contact.save()
+    changes = changes_between(before, snapshot(contact, CONTACT_TRACKED))
+    if changes:
+        record_activity(
+            actor=by,
+            verb="contact changed",
+            target=contact,
+            customer=contact.customer,
+            details=changes,
+        )
 
 
 @transaction.atomic
@@ -26,6 +121,7 @@ def add_contact(*, customer: Customer, by, **fields: Any) -> Contact:
     """Add a contact; the first contact of a customer becomes its primary one."""
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
     has_primary = customer.contacts.filter(is_primary=True).exists()
+    fields.pop("is_primary", None)
     contact = Contact.objects.create(customer=customer, is_primary=not has_primary, **fields)
     record_activity(
         actor=by,
@@ -35,3 +131,107 @@ def add_contact(*, customer: Customer, by, **fields: Any) -> Contact:
         details={"email": contact.email},
     )
     return contact
+
+
+@transaction.atomic
+def set_customer_active(*, customer: Customer, by, active: bool) -> Customer:
+    """Activate or deactivate a customer (its portal users are locked out while inactive)."""
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    if customer.is_active != active:
+        customer.is_active = active
+        customer.save(update_fields=["is_active", "updated_at"])
+        record_activity(
+            actor=by,
+            verb="activated" if active else "deactivated",
+            target=customer,
+            customer=customer,
+        )
+    return customer
+
+
+def customer_documents(customer: Customer) -> dict[str, int]:
+    """Count the documents that keep a customer from being deleted, by document type."""
+    collector = Collector(using=router.db_for_write(Customer))
+    try:
+        collector.collect([customer])
+    except ProtectedError as error:
+        counts = Counter(str(obj._meta.verbose_name_plural) for obj in error.protected_objects)
+        return dict(sorted(counts.items()))
+    return {}
+
+
+@transaction.atomic
+def delete_customer(*, customer: Customer, by) -> None:
+    """Delete a customer that has no documents; otherwise refuse (deactivate it instead)."""
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    if customer_documents(customer):
+        raise CustomerError(
+            _("%(name)s has documents and cannot be deleted. Deactivate it instead.")
+            % {"name": customer.name}
+        )
+    record_activity(actor=by, verb="deleted", target=customer, details={"number": customer.number})
+    customer.delete()
+
+
+@transaction.atomic
+def grant_portal_login(*, contact: Contact, by):
+    """Give a contact a portal login and email them a link to set their password."""
+    if contact.user_id:
+        raise CustomerError(_("This contact already has a portal login."))
+    if not contact.email:
+        raise CustomerError(_("A portal login needs an email address."))
+    users = get_user_model().objects
+    if users.filter(email__iexact=contact.email).exists():
+        raise CustomerError(_("Someone already signs in with this email address."))
+    user = users.create_user(
+        email=contact.email,
+        password=None,
+        first_name=contact.first_name,
+        last_name=contact.last_name,
+        role="portal",
+    )
+    contact.user = user
+    contact.save(update_fields=["user"])
+    record_activity(
+        actor=by, verb="portal login created", target=contact, customer=contact.customer
+    )
+    link = reverse(
+        "account_reset_password_from_key",
+        kwargs={
+            "uidb36": user_pk_to_url_str(user),
+            "key": default_token_generator.make_token(user),
+        },
+    )
+    notify(
+        "registration_approved",
+        recipients=[Recipient.from_user(user)],
+        context={"company": contact.customer.name, "customer": contact.customer.name},
+        details=[(_("Company"), contact.customer.name), (_("Username"), user.email)],
+        links={"portal": link},
+    )
+    return user
+
+
+@transaction.atomic
+def save_group(*, group: CustomerGroup | None = None, by, name: str, description: str = ""):
+    """Create or rename a customer group."""
+    group = group or CustomerGroup()
+    group.name = name
+    group.description = description
+    group.save()
+    return group
+
+
+@transaction.atomic
+def delete_group(*, group: CustomerGroup, by) -> None:
+    """Delete a group that no customer uses; the default group always stays."""
+    group = CustomerGroup.objects.select_for_update().get(pk=group.pk)
+    if group.is_default:
+        raise CustomerError(_("The default group cannot be deleted."))
+    in_use = group.customers.count()
+    if in_use:
+        raise CustomerError(
+            _("“%(name)s” is used by %(count)d customers and cannot be deleted.")
+            % {"name": group.name, "count": in_use}
+        )
+    group.delete()

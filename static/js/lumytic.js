@@ -7,3 +7,11 @@ document.addEventListener("click", (event) => {
     event.stopImmediatePropagation();
   }
 }, true);
+
+// Let htmx swap 4xx answers too: they carry the form with its error messages.
+htmx.config.responseHandling = [
+  { code: "204", swap: false },
+  { code: "[23]..", swap: true },
+  { code: "4..", swap: true, error: false },
+  { code: "...", swap: false, error: true },
+];

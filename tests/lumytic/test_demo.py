@@ -18,8 +18,10 @@ def test_demo_loads_staff_customers_and_portal_users_and_prints_logins(capsys):
     portal_user = users.get(email="omar@acme.test")
     assert portal_user.role == "portal"
     assert portal_user.contact.customer.name == "Acme Trading FZE"
-    assert Customer.objects.count() == 5
-    assert all(c.advisor and c.contacts.filter(is_primary=True).exists() for c in Customer.objects.all())
+    assert Customer.objects.count() == 200
+    assert not Customer.objects.exclude(contacts__is_primary=True).exists()
+    assert Customer.objects.values("country").distinct().count() > 5
+    assert Customer.objects.values("group").distinct().count() >= 4
     assert CompanyProfile.load().bank_iban
     for login in ["admin@lumytic.test", "sales@lumytic.test", "omar@acme.test", "lumytic-demo"]:
         assert login in output
@@ -28,5 +30,5 @@ def test_demo_loads_staff_customers_and_portal_users_and_prints_logins(capsys):
 def test_demo_can_run_twice_without_duplicating_anything():
     call_command("demo")
     call_command("demo")
-    assert Customer.objects.count() == 5
+    assert Customer.objects.count() == 200
     assert get_user_model().objects.filter(email="omar@acme.test").count() == 1

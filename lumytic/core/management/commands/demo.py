@@ -1,12 +1,16 @@
 """Load demo data (idempotent) and print the logins."""
 
+import random
+
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from customers.models import Contact, Customer, CustomerGroup
+from customers.models import ActivityEntry, Contact, Customer, CustomerGroup, Tag
 from customers.services import add_contact, create_customer
 from lumytic.core.models import CompanyProfile
+from lumytic.core.services import allocate_block
 
 DEMO_PASSWORD = "lumytic-demo"
 
@@ -144,6 +148,8 @@ class Command(BaseCommand):
                     contact.save(update_fields=["user"])
                 portal_logins.append((contact_email, name))
 
+        self._bulk_customers(staff, target=200)
+
         out = self.stdout
         out.write(self.style.SUCCESS("Demo data is ready. Sign in with password: " + DEMO_PASSWORD))
         out.write("  Back-office  http://127.0.0.1:8000/accounts/login/")
@@ -153,3 +159,145 @@ class Command(BaseCommand):
         for email, company in portal_logins:
             out.write(f"    {email}  ({company})")
         out.write("  Admin        http://127.0.0.1:8000/admin/  (admin@lumytic.test)")
+
+    def _bulk_customers(self, staff: dict, *, target: int) -> None:
+        """Fill up to `target` customers with varied, believable records in a few queries."""
+        missing = target - Customer.objects.count()
+        if missing <= 0:
+            return
+        rng = random.Random(2026)
+        groups = [
+            CustomerGroup.objects.get_or_create(name=name)[0]
+            for name in ["Distributors", "Retail partners", "Wholesale", "Government", "General"]
+        ]
+        tags = [Tag.objects.get_or_create(name=name)[0] for name in TAGS]
+        advisors = [staff["advisor@lumytic.test"], staff["sales@lumytic.test"]]
+        numbers = allocate_block(kind="CUS", count=missing, yearly=False, width=6)
+        customers = []
+        for index, number in enumerate(numbers):
+            first, second, suffix = rng.choice(PREFIXES), rng.choice(NOUNS), rng.choice(SUFFIXES)
+            name = f"{first} {second} {suffix}"
+            slug = f"{first}{second}{index}".lower().replace(" ", "")
+            country, city, currency = rng.choice(PLACES)
+            customers.append(
+                Customer(
+                    number=number,
+                    name=name,
+                    type=Customer.Type.INDIVIDUAL if index % 17 == 0 else Customer.Type.COMPANY,
+                    group=rng.choice(groups),
+                    email=f"info@{slug}.test",
+                    website=f"https://{slug}.test",
+                    country=country,
+                    advisor=rng.choice(advisors),
+                    default_currency=currency,
+                    tax_rate=rng.choice(["0", "5", "14", "15", "20"]),
+                    tax_id=f"TX{100000 + index}",
+                    cr_number=f"CR{500000 + index}",
+                    billing_first_name=rng.choice(FIRST_NAMES),
+                    billing_city=city,
+                    billing_country=country,
+                    shipping_city=city,
+                    shipping_country=country,
+                    is_active=index % 23 != 0,
+                )
+            )
+        created = Customer.objects.bulk_create(customers)
+        Contact.objects.bulk_create(
+            Contact(
+                customer=customer,
+                first_name=customer.billing_first_name,
+                last_name=rng.choice(LAST_NAMES),
+                email=customer.email.replace("info@", "buyer@"),
+                position=rng.choice(["Buyer", "Owner", "Procurement", "Finance manager"]),
+                is_primary=True,
+            )
+            for customer in created
+        )
+        through = Customer.tags.through
+        through.objects.bulk_create(
+            through(customer_id=customer.pk, tag_id=tag.pk)
+            for customer in created
+            for tag in rng.sample(tags, rng.randint(0, 2))
+        )
+        customer_type = ContentType.objects.get_for_model(Customer)
+        ActivityEntry.objects.bulk_create(
+            ActivityEntry(
+                actor=staff["admin@lumytic.test"],
+                verb="created",
+                target_type=customer_type,
+                target_id=str(customer.pk),
+                target_repr=customer.name,
+                customer=customer,
+            )
+            for customer in created
+        )
+
+
+TAGS = ["priority", "new", "gulf", "export", "late payer", "key account"]
+PREFIXES = [
+    "Atlas",
+    "Blue",
+    "Cedar",
+    "Delta",
+    "Falcon",
+    "Golden",
+    "Harbor",
+    "Iris",
+    "Jade",
+    "Lotus",
+    "Meridian",
+    "Nova",
+    "Oasis",
+    "Pearl",
+    "Royal",
+    "Summit",
+    "Tulip",
+    "Zenith",
+]
+NOUNS = [
+    "Trading",
+    "Supplies",
+    "Logistics",
+    "Industries",
+    "Distribution",
+    "Retail",
+    "Foods",
+    "Engineering",
+    "Textiles",
+    "Medical",
+    "Electric",
+    "Building",
+]
+SUFFIXES = ["LLC", "FZE", "Ltd", "SARL", "GmbH", "Co.", "S.A.", "W.L.L."]
+PLACES = [
+    ("AE", "Dubai", "AED"),
+    ("AE", "Abu Dhabi", "AED"),
+    ("SA", "Riyadh", "SAR"),
+    ("EG", "Cairo", "EGP"),
+    ("JO", "Amman", "JOD"),
+    ("KW", "Kuwait City", "KWD"),
+    ("OM", "Muscat", "OMR"),
+    ("QA", "Doha", "QAR"),
+    ("DE", "Hamburg", "EUR"),
+    ("FR", "Lyon", "EUR"),
+    ("GB", "Manchester", "GBP"),
+    ("US", "Houston", "USD"),
+    ("IN", "Mumbai", "INR"),
+    ("TR", "Istanbul", "TRY"),
+    ("MA", "Casablanca", "MAD"),
+]
+FIRST_NAMES = [
+    "Ahmed",
+    "Sara",
+    "Karim",
+    "Layla",
+    "Hassan",
+    "Nour",
+    "Paul",
+    "Anna",
+    "Ravi",
+    "Elif",
+    "Youssef",
+    "Maya",
+]
+LAST_NAMES = ["Haddad", "Mansour", "Schmidt", "Dubois", "Patel", "Yilmaz", "Smith", "Rahman"]

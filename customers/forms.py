@@ -1,0 +1,200 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from .currencies import currency_choices
+from .models import Contact, Customer, CustomerGroup
+
+# Which tab of the four-tab form holds each field, so errors can be shown on the right tab.
+TABS = {
+    "general": (
+        "name",
+        "type",
+        "group",
+        "email",
+        "phone",
+        "fax",
+        "website",
+        "country",
+        "state",
+        "address",
+        "advisor",
+        "reseller",
+        "tags_text",
+        "logo",
+        "is_active",
+    ),
+    "finance": (
+        "default_currency",
+        "discount_type",
+        "discount_value",
+        "tax_type",
+        "tax_rate",
+        "tax_id",
+        "national_id",
+        "cr_number",
+        "cr_document",
+        "late_payment_exempt",
+    ),
+    "address": (
+        *(f"billing_{part}" for part in Customer.ADDRESS_PARTS),
+        "shipping_same_as_billing",
+        *(f"shipping_{part}" for part in Customer.ADDRESS_PARTS),
+        "latitude",
+        "longitude",
+    ),
+    "contact": (
+        "contact-first_name",
+        "contact-last_name",
+        "contact-email",
+        "contact-phone",
+        "contact-position",
+        "contact-messaging_handle",
+        "contact-portal_login",
+    ),
+}
+TAB_LABELS = {
+    "general": _("General"),
+    "finance": _("Finance"),
+    "address": _("Address"),
+    "contact": _("Contact"),
+}
+
+
+class CustomerForm(forms.ModelForm):
+    tags_text = forms.CharField(
+        label=_("Tags"),
+        required=False,
+        help_text=_("Separate tags with commas."),
+        max_length=500,
+    )
+    default_currency = forms.ChoiceField(label=_("Default currency"), choices=())
+    # A website typed without a scheme ("acme.com") is taken as https.
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = Customer
+        fields = [
+            "name",
+            "type",
+            "group",
+            "email",
+            "phone",
+            "fax",
+            "website",
+            "country",
+            "state",
+            "address",
+            "advisor",
+            "reseller",
+            "logo",
+            "is_active",
+            "default_currency",
+            "discount_type",
+            "discount_value",
+            "tax_type",
+            "tax_rate",
+            "tax_id",
+            "national_id",
+            "cr_number",
+            "cr_document",
+            "late_payment_exempt",
+            *(f"billing_{part}" for part in Customer.ADDRESS_PARTS),
+            "shipping_same_as_billing",
+            *(f"shipping_{part}" for part in Customer.ADDRESS_PARTS),
+            "latitude",
+            "longitude",
+        ]
+        widgets = {
+            "address": forms.Textarea(attrs={"rows": 3}),
+            "logo": forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}),
+            "cr_document": forms.ClearableFileInput(
+                attrs={"accept": "application/pdf,image/png,image/jpeg"}
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["default_currency"].choices = currency_choices()
+        self.fields["group"].queryset = CustomerGroup.objects.order_by("name")
+        self.fields["advisor"].queryset = get_user_model().objects.filter(
+            role="staff", is_active=True
+        )
+        # A long customer list would make a huge drop-down; pick resellers by number instead.
+        self.fields["reseller"].widget = forms.TextInput(
+            attrs={"placeholder": _("Customer number, e.g. CUS-000042")}
+        )
+        self.fields["reseller"].to_field_name = "number"
+        if self.instance.pk:
+            self.fields["reseller"].queryset = Customer.objects.exclude(pk=self.instance.pk)
+            self.initial["tags_text"] = ", ".join(t.name for t in self.instance.tags.all())
+            if self.instance.reseller_id:
+                self.initial["reseller"] = self.instance.reseller.number
+        else:
+            self.initial.setdefault("group", CustomerGroup.default().pk)
+        self.fields["email"].required = True
+        self.fields["country"].required = True
+
+    def clean_tags_text(self) -> list[str]:
+        names = [n.strip() for n in self.cleaned_data["tags_text"].split(",") if n.strip()]
+        too_long = [n for n in names if len(n) > 50]
+        if too_long:
+            raise forms.ValidationError(_("A tag can have at most 50 characters."))
+        return sorted(set(names), key=str.lower)
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("discount_type")
+        value = cleaned.get("discount_value")
+        if kind == Customer.DiscountType.PERCENT and value is not None and value > 100:
+            self.add_error("discount_value", _("A percentage discount cannot exceed 100."))
+        if (cleaned.get("latitude") is None) != (cleaned.get("longitude") is None):
+            self.add_error("longitude", _("Give both latitude and longitude, or neither."))
+        return cleaned
+
+
+class PrimaryContactForm(forms.ModelForm):
+    portal_login = forms.BooleanField(
+        label=_("Create a portal login for this contact"),
+        required=False,
+        help_text=_("They receive an email with a link to set their password."),
+    )
+
+    class Meta:
+        model = Contact
+        fields = ["first_name", "last_name", "email", "phone", "position", "messaging_handle"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="contact", **kwargs)
+        if self.instance.pk and self.instance.user_id:
+            del self.fields["portal_login"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("portal_login"):
+            email = cleaned.get("email")
+            if not email:
+                self.add_error("email", _("A portal login needs an email address."))
+            elif get_user_model().objects.filter(email__iexact=email).exists():
+                self.add_error("email", _("Someone already signs in with this email address."))
+        return cleaned
+
+
+class CustomerGroupForm(forms.ModelForm):
+    class Meta:
+        model = CustomerGroup
+        fields = ["name", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+
+def tab_errors(*forms_: forms.BaseForm) -> dict[str, int]:
+    """Count the errors on each tab of the four-tab form."""
+    counts = dict.fromkeys(TABS, 0)
+    for form in forms_:
+        for name, errors in form.errors.items():
+            key = f"{form.prefix}-{name}" if form.prefix else name
+            for tab, fields in TABS.items():
+                if key in fields or (name == "__all__" and tab == "general"):
+                    counts[tab] += len(errors)
+                    break
+    return counts

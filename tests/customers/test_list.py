@@ -1,0 +1,190 @@
+"""The customer list: search, filters, sorting, pagination, remembered columns and export."""
+
+import csv
+import io
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from customers import csvspec, listing
+from customers.models import Credit, Tag
+from tests.factories import (
+    ContactFactory,
+    CustomerFactory,
+    CustomerGroupFactory,
+    StaffFactory,
+)
+
+pytestmark = pytest.mark.django_db
+URL = "/office/customers/"
+
+
+@pytest.fixture
+def staff(client):
+    user = StaffFactory()
+    client.force_login(user)
+    return user
+
+
+def names(response) -> list[str]:
+    return [c.name for c in response.context["object_list"]]
+
+
+def test_search_covers_name_number_email_phone_and_contact_names(client, staff):
+    acme = CustomerFactory(name="Acme Trading", email="orders@acme.test", phone="+97142223333")
+    CustomerFactory(name="Nile Valley")
+    ContactFactory(customer=acme, first_name="Omar", last_name="Khalil")
+    for query in ["acme", acme.number, "orders@acme", "42223333", "omar", "khalil"]:
+        assert names(client.get(URL, {"q": query})) == ["Acme Trading"], query
+
+
+@pytest.mark.parametrize(
+    ("param", "value_of"),
+    [
+        ("type", lambda c: c.type),
+        ("group", lambda c: c.group_id),
+        ("country", lambda c: c.country.code),
+        ("advisor", lambda c: c.advisor_id),
+    ],
+)
+def test_each_filter_narrows_the_list(client, staff, param, value_of):
+    wanted = CustomerFactory(
+        name="Wanted", type="individual", country="EG", group=CustomerGroupFactory(name="VIP")
+    )
+    CustomerFactory(name="Other", type="company", country="AE")
+    assert names(client.get(URL, {param: value_of(wanted)})) == ["Wanted"]
+
+
+def test_active_and_tag_filters(client, staff):
+    tagged = CustomerFactory(name="Tagged")
+    tag = Tag.objects.create(name="priority")
+    tagged.tags.add(tag)
+    CustomerFactory(name="Dormant", is_active=False)
+    assert names(client.get(URL, {"tag": tag.pk})) == ["Tagged"]
+    assert names(client.get(URL, {"active": "no"})) == ["Dormant"]
+    assert "Dormant" not in names(client.get(URL, {"active": "yes"}))
+
+
+@pytest.mark.parametrize("key", [column.key for column in listing.COLUMNS])
+def test_every_column_sorts_both_ways(client, staff, key):
+    client.post(reverse("customers:customer-columns"), {"columns": [c.key for c in listing.COLUMNS]})
+    CustomerFactory(name="Beta")
+    CustomerFactory(name="Alpha")
+    ascending = client.get(URL, {"sort": key})
+    descending = client.get(URL, {"sort": f"-{key}"})
+    assert ascending.status_code == descending.status_code == 200
+    assert ascending.context["sort_key"] == key and not ascending.context["descending"]
+    assert descending.context["descending"]
+    if key in {"name", "number"}:
+        assert names(ascending) == list(reversed(names(descending)))
+
+
+def test_sort_by_name_and_unknown_sort_falls_back(client, staff):
+    for name in ["Charlie", "Alpha", "Bravo"]:
+        CustomerFactory(name=name)
+    assert names(client.get(URL, {"sort": "-name"})) == ["Charlie", "Bravo", "Alpha"]
+    assert client.get(URL, {"sort": "password"}).context["sort_key"] == "name"
+
+
+def test_pagination_keeps_filters(client, staff):
+    group = CustomerGroupFactory(name="Big")
+    CustomerFactory.create_batch(30, group=group)
+    page2 = client.get(URL, {"group": group.pk, "page": 2})
+    assert len(page2.context["object_list"]) == 5
+    assert f"group={group.pk}" in page2.content.decode()
+    assert len(client.get(URL, {"per_page": 50}).context["object_list"]) == 30
+
+
+def test_column_choice_is_remembered_per_staff_member(client, staff):
+    client.post(reverse("customers:customer-columns"), {"columns": ["number", "phone", "tags"]})
+    keys = [c.key for c in client.get(URL).context["columns"]]
+    assert keys == ["number", "name", "phone", "tags"]
+    client.force_login(StaffFactory())
+    assert [c.key for c in client.get(URL).context["columns"]] == listing.DEFAULT_COLUMNS
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    return len(context.captured_queries)
+
+
+def test_list_runs_the_same_queries_for_5_and_50_rows_with_every_column(client, staff):
+    client.post(reverse("customers:customer-columns"), {"columns": [c.key for c in listing.COLUMNS]})
+    tag = Tag.objects.create(name="t")
+    for customer in CustomerFactory.create_batch(5, reseller=CustomerFactory()):
+        customer.tags.add(tag)
+        ContactFactory(customer=customer)
+    few = _queries(client, URL + "?per_page=100")
+    for customer in CustomerFactory.create_batch(45, reseller=CustomerFactory()):
+        customer.tags.add(tag)
+        ContactFactory(customer=customer)
+    assert _queries(client, URL + "?per_page=100") == few
+
+
+def _rows(response) -> list[list[str]]:
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(body)))
+
+
+def test_export_is_exactly_what_is_shown(client, staff):
+    client.post(reverse("customers:customer-columns"), {"columns": ["number", "country"]})
+    group = CustomerGroupFactory(name="Export")
+    CustomerFactory(name="Zeta", group=group, country="EG")
+    CustomerFactory(name="Alpha", group=group, country="AE")
+    CustomerFactory(name="Not in group")
+    response = client.get(reverse("customers:customer-export"), {"group": group.pk, "sort": "-name"})
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    rows = _rows(response)
+    assert rows[0] == ["Number", "Company", "Country"]
+    assert [row[1] for row in rows[1:]] == ["Zeta", "Alpha"]
+    assert rows[1][2] == "Egypt"
+
+
+def test_export_neutralises_formula_cells(client, staff):
+    CustomerFactory(name="=HYPERLINK(\"http://evil\")", email="a@x.test")
+    CustomerFactory(name="+1 Traders", email="b@x.test")
+    CustomerFactory(name="@risk", email="c@x.test")
+    CustomerFactory(name="-minus", email="d@x.test")
+    exported = {row[1] for row in _rows(client.get(reverse("customers:customer-export")))[1:]}
+    assert exported == {"'=HYPERLINK(\"http://evil\")", "'+1 Traders", "'@risk", "'-minus"}
+
+
+def test_full_export_uses_the_import_format(client, staff):
+    customer = CustomerFactory(name="Acme", country="AE")
+    customer.tags.add(Tag.objects.create(name="vip"), Tag.objects.create(name="gulf"))
+    ContactFactory(customer=customer, first_name="Omar", email="omar@acme.test")
+    rows = _rows(client.get(reverse("customers:customer-export"), {"fields": "all"}))
+    assert tuple(rows[0]) == csvspec.HEADERS
+    record = dict(zip(rows[0], rows[1], strict=True))
+    assert record["name"] == "Acme"
+    assert record["country"] == "AE"
+    assert record["tags"] == "gulf|vip"
+    assert record["contact_email"] == "omar@acme.test"
+
+
+def test_export_streams_rows_in_chunks(client, staff):
+    CustomerFactory.create_batch(3)
+    response = client.get(reverse("customers:customer-export"))
+    assert response.streaming
+    assert len(_rows(response)) == 4
+
+
+def test_portal_users_cannot_export(client):
+    from tests.factories import PortalContactFactory
+
+    client.force_login(PortalContactFactory().user)
+    assert client.get(reverse("customers:customer-export")).status_code == 403
+
+
+def test_credit_makes_a_document(client, staff):
+    """Credits are documents: they keep a customer from being deleted."""
+    customer = CustomerFactory()
+    Credit.objects.create(customer=customer, amount=Decimal("5"), currency="USD", reason="r")
+    from customers.services import customer_documents
+
+    assert customer_documents(customer) == {"credits": 1}
