@@ -1,0 +1,236 @@
+"""Customer list and import at 100,000 customers on PostgreSQL, as ratios.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/lumytic_bench \
+        .venv/bin/python bench/customers.py
+
+Creates (or re-creates) the database named in DATABASE_URL, writes a 100,000-line CSV, times
+PostgreSQL COPY of that file into a scratch table, imports it through Lumytic's own import
+(the background job, run in-process), then times the customer list against a bare view that
+runs the same middleware. Prints medians, p95s and ratios. Not part of the test run.
+"""
+
+import csv
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lumytic.settings")
+os.environ.setdefault("SECRET_KEY", "bench-only-secret")
+os.environ.setdefault("HTTPS", "false")
+os.environ.setdefault("STATIC_MANIFEST", "false")
+os.environ.setdefault("DEBUG", "false")
+os.environ["ALLOWED_HOSTS"] = "testserver"
+os.environ.pop("REDIS_URL", None)  # in-process tasks: the import runs inside this process
+
+LINES = int(os.environ.get("BENCH_LINES", "100000"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "60"))
+COUNTRIES = ["AE", "SA", "EG", "JO", "DE", "FR", "GB", "US", "IN", "TR", "MA", "QA", "KW", "OM"]
+WORDS = [
+    "Atlas",
+    "Blue",
+    "Cedar",
+    "Delta",
+    "Falcon",
+    "Golden",
+    "Harbor",
+    "Iris",
+    "Jade",
+    "Lotus",
+    "Meridian",
+    "Nova",
+    "Oasis",
+    "Pearl",
+    "Royal",
+    "Summit",
+    "Tulip",
+    "Zenith",
+]
+KINDS = ["Trading", "Supplies", "Logistics", "Industries", "Retail", "Foods", "Textiles"]
+
+
+def fresh_database() -> None:
+    import psycopg
+
+    url = os.environ["DATABASE_URL"]
+    name = url.rsplit("/", 1)[1]
+    admin_url = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def write_csv(path: Path, lines: int) -> None:
+    from customers.csvspec import HEADERS
+
+    rng = random.Random(7)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=HEADERS)
+        writer.writeheader()
+        for i in range(lines):
+            name = f"{rng.choice(WORDS)} {rng.choice(KINDS)} {i}"
+            country = rng.choice(COUNTRIES)
+            writer.writerow(
+                {
+                    "name": name,
+                    "type": "company",
+                    "group": rng.choice(["Distributors", "Retail", "Wholesale", "General"]),
+                    "email": f"info{i}@customer{i}.test",
+                    "website": f"https://customer{i}.test",
+                    "country": country,
+                    "default_currency": "USD",
+                    "tax_rate": "5",
+                    "tax_id": f"TX{i:07d}",
+                    "cr_number": f"CR{i:07d}",
+                    "billing_city": "Dubai",
+                    "billing_country": country,
+                    "shipping_same_as_billing": "yes",
+                    "active": "yes" if i % 20 else "no",
+                    "contact_first_name": rng.choice(["Omar", "Sara", "Paul", "Anna", "Ravi"]),
+                    "contact_last_name": rng.choice(["Haddad", "Smith", "Patel", "Dubois"]),
+                    "contact_email": f"buyer{i}@customer{i}.test",
+                }
+            )
+
+
+def time_copy(path: Path) -> float:
+    """Seconds for PostgreSQL COPY of the same file into a scratch table of text columns."""
+    from django.db import connection
+
+    from customers.csvspec import HEADERS
+
+    columns = ", ".join(f'"{h}" text' for h in HEADERS)
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMP TABLE copy_bench ({columns})")
+        started = time.perf_counter()
+        with (
+            path.open("rb") as handle,
+            cursor.copy("COPY copy_bench FROM STDIN WITH (FORMAT csv, HEADER true)") as copy,
+        ):
+            while chunk := handle.read(1 << 20):
+                copy.write(chunk)
+        elapsed = time.perf_counter() - started
+        cursor.execute("DROP TABLE copy_bench")
+    return elapsed
+
+
+def time_import(path: Path, user) -> tuple[float, object]:
+    from django.core.files import File
+
+    from customers.models import CustomerImport
+    from customers.services.importing import run_import
+
+    with path.open("rb") as handle:
+        job = CustomerImport.objects.create(
+            file=File(handle, name="bench.csv"),
+            original_name="bench.csv",
+            delimiter=",",
+            mapping={h: h for h in _headers()},
+            status=CustomerImport.Status.QUEUED,
+            created_by=user,
+        )
+    started = time.perf_counter()
+    run_import(job_id=job.pk)
+    elapsed = time.perf_counter() - started
+    job.refresh_from_db()
+    return elapsed, job
+
+
+def _headers():
+    from customers.csvspec import HEADERS
+
+    return HEADERS
+
+
+def latencies(client, url: str, rounds: int) -> list[float]:
+    for _ in range(5):  # warm caches and connections
+        assert client.get(url).status_code == 200, url
+    samples = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        response = client.get(url)
+        samples.append(time.perf_counter() - started)
+        assert response.status_code == 200, url
+    return samples
+
+
+def p95(samples: list[float]) -> float:
+    return statistics.quantiles(samples, n=20)[-1]
+
+
+def main() -> None:
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        sys.exit("Set DATABASE_URL to a PostgreSQL database (it is dropped and re-created).")
+    fresh_database()
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.test import Client
+    from django.test.utils import override_settings
+
+    call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
+    from customers.models import Customer, CustomerGroup
+    from lumytic.accounts.models import User
+
+    user = User.objects.create_user(email="bench@lumytic.test", password="x", role="staff")
+    CustomerGroup.default()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "customers.csv"
+        write_csv(path, LINES)
+        copy_seconds = time_copy(path)
+        import_seconds, job = time_import(path, user)
+    total = Customer.objects.count()
+
+    client = Client()
+    client.force_login(user)
+    group = CustomerGroup.objects.get(name="Wholesale")
+    pages = {
+        "default": "/office/customers/",
+        "searched": "/office/customers/?q=falcon",
+        "filtered": f"/office/customers/?country=DE&group={group.pk}&active=yes",
+        "sorted": "/office/customers/?sort=-created",
+        "deep page": f"/office/customers/?page={max(1, total // 25 - 1)}",
+    }
+    with override_settings(ROOT_URLCONF="bench.urls"):
+        bare = latencies(client, "/bench/bare/", ROUNDS)
+        results = {name: latencies(client, url, ROUNDS) for name, url in pages.items()}
+
+    bare_median, bare_p95 = statistics.median(bare), p95(bare)
+    print(
+        f"PostgreSQL {settings.DATABASES['default']['NAME']}: {total:,} customers, "
+        f"{ROUNDS} requests per page after 5 warm-up requests"
+    )
+    print(f"{'page':<12} {'median ms':>10} {'p95 ms':>8} {'median ratio':>13} {'p95 ratio':>10}")
+    print(
+        f"{'bare view':<12} {bare_median * 1000:>10.1f} {bare_p95 * 1000:>8.1f} "
+        f"{1:>13.2f} {1:>10.2f}"
+    )
+    worst = 0.0
+    for name, samples in results.items():
+        median, tail = statistics.median(samples), p95(samples)
+        worst = max(worst, tail / bare_p95)
+        print(
+            f"{name:<12} {median * 1000:>10.1f} {tail * 1000:>8.1f} "
+            f"{median / bare_median:>13.2f} {tail / bare_p95:>10.2f}"
+        )
+    print(f"list p95 / bare p95, worst page: {worst:.2f} (goal: within 4)")
+    print(
+        f"import of {LINES:,} lines: {import_seconds:.1f} s "
+        f"({job.created_count:,} created, {job.skipped_count:,} skipped); "
+        f"COPY of the same file: {copy_seconds:.2f} s; "
+        f"ratio {import_seconds / copy_seconds:.1f} (goal: within 60 s and 100x)"
+    )
+
+
+if __name__ == "__main__":
+    main()
