@@ -18,7 +18,9 @@ from .currencies import currency_codes
 
 def validate_currency(code: str) -> None:
     if code not in currency_codes():
-        raise ValidationError(_("%(code)s is not an ISO 4217 currency in use."), params={"code": code})
+        raise ValidationError(
+            _("%(code)s is not an ISO 4217 currency in use."), params={"code": code}
+        )
 
 
 class CustomerGroup(models.Model):
@@ -140,7 +142,9 @@ class Customer(models.Model):
         default=Decimal("0"),
         validators=[MinValueValidator(Decimal("0"))],
     )
-    tax_type = models.CharField(_("tax type"), max_length=16, choices=TaxType, default=TaxType.STANDARD)
+    tax_type = models.CharField(
+        _("tax type"), max_length=16, choices=TaxType, default=TaxType.STANDARD
+    )
     tax_rate = models.DecimalField(
         _("tax rate %"),
         max_digits=5,
@@ -241,7 +245,8 @@ class Customer(models.Model):
                 name="customers_customer_tax_rate_range",
             ),
             models.CheckConstraint(
-                condition=models.Q(discount_value__gte=0), name="customers_customer_discount_positive"
+                condition=models.Q(discount_value__gte=0),
+                name="customers_customer_discount_positive",
             ),
         ]
 
@@ -356,7 +361,10 @@ class Credit(models.Model):
 
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="credits")
     amount = models.DecimalField(
-        _("amount"), max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+        _("amount"),
+        max_digits=14,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
     )
     currency = models.CharField(_("currency"), max_length=3, validators=[validate_currency])
     reason = models.CharField(_("reason"), max_length=200)
@@ -370,7 +378,9 @@ class Credit(models.Model):
         verbose_name = _("credit")
         verbose_name_plural = _("credits")
         constraints = [
-            models.CheckConstraint(condition=models.Q(amount__gt=0), name="customers_credit_positive")
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0), name="customers_credit_positive"
+            )
         ]
 
     def __str__(self) -> str:
@@ -379,7 +389,6 @@ class Credit(models.Model):
 
 class ListPreference(models.Model):
     """A staff member's remembered choices for one list page (e.g. its visible columns)."""
-
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     list_key = models.CharField(max_length=50)
     columns = models.JSONField(default=list)
@@ -388,6 +397,9 @@ class ListPreference(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "list_key"], name="customers_listpref_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.list_key}"
 
 
 class ActivityEntry(models.Model):

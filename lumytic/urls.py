@@ -13,4 +13,3 @@ urlpatterns = [
     path("office/", include("notifications.urls")),
     path("portal/", include("portal.urls")),
 ]
-

@@ -18,6 +18,10 @@ class AccountAdapter(DefaultAccountAdapter):
     def post_login(self, request, user, *, redirect_url=None, **kwargs):
         # A portal user's "next" may only point into the portal.
         portal = reverse("portal:home")
-        if redirect_url and user.role == "portal" and not urlsplit(redirect_url).path.startswith(portal):
+        if (
+            redirect_url
+            and user.role == "portal"
+            and not urlsplit(redirect_url).path.startswith(portal)
+        ):
             redirect_url = portal
         return super().post_login(request, user, redirect_url=redirect_url, **kwargs)

@@ -16,7 +16,9 @@ def allocate_number(*, kind: str, yearly: bool = True, width: int = 5, on=None) 
     return allocate_block(kind=kind, count=1, yearly=yearly, width=width, on=on)[0]
 
 
-def allocate_block(*, kind: str, count: int, yearly: bool = True, width: int = 5, on=None) -> list[str]:
+def allocate_block(
+    *, kind: str, count: int, yearly: bool = True, width: int = 5, on=None
+) -> list[str]:
     """Hand out `count` consecutive numbers at once (bulk imports), under the same lock."""
     year = (on or timezone.localdate()).year if yearly else 0
     with transaction.atomic():

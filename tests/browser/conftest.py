@@ -23,7 +23,9 @@ def browser(chromium_path_session):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path_session, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path_session, args=CHROMIUM_ARGS
+        )
         yield browser
         browser.close()
 

@@ -19,8 +19,16 @@ def test_staff_sign_in_shows_the_back_office(page):
 
     expect(page.get_by_role("heading", name="Hello, Lina")).to_be_visible()
     sidebar = page.get_by_role("navigation", name="Back-office")
-    for section in ["Customers", "Quotations", "Orders", "Proforma invoices", "Payments",
-                    "Cancellations", "Currency exchange", "Outbox"]:
+    for section in [
+        "Customers",
+        "Quotations",
+        "Orders",
+        "Proforma invoices",
+        "Payments",
+        "Cancellations",
+        "Currency exchange",
+        "Outbox",
+    ]:
         expect(sidebar.get_by_role("link", name=section)).to_be_visible()
     # Bootstrap's CSS is served locally: the sidebar is styled dark.
     assert "rgb(33, 37, 41)" in page.locator(".office-sidebar").evaluate(

@@ -8,7 +8,12 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from customers.models import ActivityEntry, Credit, Customer, CustomerGroup
-from tests.factories import CustomerFactory, CustomerGroupFactory, PortalContactFactory, StaffFactory
+from tests.factories import (
+    CustomerFactory,
+    CustomerGroupFactory,
+    PortalContactFactory,
+    StaffFactory,
+)
 
 pytestmark = pytest.mark.django_db
 CREATE = "/office/customers/new/"
@@ -63,7 +68,11 @@ def test_create_saves_every_tab_in_one_go(client, staff):
     assert sorted(t.name for t in customer.tags.all()) == ["gulf", "vip"]
     assert customer.shipping_city == "Dubai"  # same as billing
     primary = customer.contacts.get()
-    assert (primary.is_primary, primary.email, primary.position) == (True, "omar@acme.test", "Buyer")
+    assert (primary.is_primary, primary.email, primary.position) == (
+        True,
+        "omar@acme.test",
+        "Buyer",
+    )
     assert primary.user is None
     assert ActivityEntry.objects.filter(customer=customer, verb="created", actor=staff).exists()
 
@@ -120,7 +129,9 @@ def test_edit_records_changed_fields_with_old_and_new_values(client, staff):
     assert client.get(url).status_code == 200
     response = client.post(
         url,
-        form_data(name="Acme Trading LLC", tax_rate="0", tags_text="vip", **{"contact-position": "CEO"}),
+        form_data(
+            name="Acme Trading LLC", tax_rate="0", tags_text="vip", **{"contact-position": "CEO"}
+        ),
     )
     assert response.status_code == 302
     customer.refresh_from_db()
@@ -174,15 +185,20 @@ def test_delete_refused_when_documents_exist_and_deactivation_offered(client, st
 
 def test_state_changes_need_post(client, staff):
     customer = CustomerFactory()
-    assert client.get(reverse("customers:customer-set-active", args=[customer.pk])).status_code == 405
+    assert (
+        client.get(reverse("customers:customer-set-active", args=[customer.pk])).status_code == 405
+    )
 
 
 def test_portal_users_get_403_on_customer_pages(client):
     customer = CustomerFactory()
     client.force_login(PortalContactFactory().user)
-    for url in [CREATE, reverse("customers:customer-update", args=[customer.pk]),
-                reverse("customers:customer-delete", args=[customer.pk]),
-                reverse("customers:group-list")]:
+    for url in [
+        CREATE,
+        reverse("customers:customer-update", args=[customer.pk]),
+        reverse("customers:customer-delete", args=[customer.pk]),
+        reverse("customers:group-list"),
+    ]:
         assert client.get(url).status_code == 403, url
 
 

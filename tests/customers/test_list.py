@@ -70,7 +70,9 @@ def test_active_and_tag_filters(client, staff):
 
 @pytest.mark.parametrize("key", [column.key for column in listing.COLUMNS])
 def test_every_column_sorts_both_ways(client, staff, key):
-    client.post(reverse("customers:customer-columns"), {"columns": [c.key for c in listing.COLUMNS]})
+    client.post(
+        reverse("customers:customer-columns"), {"columns": [c.key for c in listing.COLUMNS]}
+    )
     CustomerFactory(name="Beta")
     CustomerFactory(name="Alpha")
     ascending = client.get(URL, {"sort": key})
@@ -113,7 +115,9 @@ def _queries(client, url) -> int:
 
 
 def test_list_runs_the_same_queries_for_5_and_50_rows_with_every_column(client, staff):
-    client.post(reverse("customers:customer-columns"), {"columns": [c.key for c in listing.COLUMNS]})
+    client.post(
+        reverse("customers:customer-columns"), {"columns": [c.key for c in listing.COLUMNS]}
+    )
     tag = Tag.objects.create(name="t")
     for customer in CustomerFactory.create_batch(5, reseller=CustomerFactory()):
         customer.tags.add(tag)
@@ -136,7 +140,9 @@ def test_export_is_exactly_what_is_shown(client, staff):
     CustomerFactory(name="Zeta", group=group, country="EG")
     CustomerFactory(name="Alpha", group=group, country="AE")
     CustomerFactory(name="Not in group")
-    response = client.get(reverse("customers:customer-export"), {"group": group.pk, "sort": "-name"})
+    response = client.get(
+        reverse("customers:customer-export"), {"group": group.pk, "sort": "-name"}
+    )
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
     rows = _rows(response)
@@ -146,12 +152,12 @@ def test_export_is_exactly_what_is_shown(client, staff):
 
 
 def test_export_neutralises_formula_cells(client, staff):
-    CustomerFactory(name="=HYPERLINK(\"http://evil\")", email="a@x.test")
+    CustomerFactory(name='=HYPERLINK("http://evil")', email="a@x.test")
     CustomerFactory(name="+1 Traders", email="b@x.test")
     CustomerFactory(name="@risk", email="c@x.test")
     CustomerFactory(name="-minus", email="d@x.test")
     exported = {row[1] for row in _rows(client.get(reverse("customers:customer-export")))[1:]}
-    assert exported == {"'=HYPERLINK(\"http://evil\")", "'+1 Traders", "'@risk", "'-minus"}
+    assert exported == {'\'=HYPERLINK("http://evil")', "'+1 Traders", "'@risk", "'-minus"}
 
 
 def test_full_export_uses_the_import_format(client, staff):

@@ -1,6 +1,7 @@
 """A real Celery worker, fed through Redis, delivers an outbox email to a real SMTP server."""
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -39,7 +40,10 @@ class RecordingHandler:
 @pytest.fixture
 def smtp_server():
     handler = RecordingHandler()
-    controller = Controller(handler, hostname="127.0.0.1", port=0)
+    with socket.socket() as probe:  # aiosmtpd cannot listen on port 0 itself
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
     yield controller, handler
     controller.stop()
@@ -64,8 +68,19 @@ def worker(smtp_server):
         "CONN_MAX_AGE": "0",
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "lumytic", "worker", "--pool=solo",
-         "--without-heartbeat", "--without-gossip", "--without-mingle", "--loglevel=INFO"],
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "lumytic",
+            "worker",
+            "--pool=solo",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel=INFO",
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -112,7 +127,7 @@ def test_worker_delivers_an_outbox_email_over_smtp_exactly_once(worker, smtp_ser
 
     assert email.status == OutboundEmail.Status.SENT
     assert len(handler.messages) == 1
-    mail_from, rcpt_tos, content = handler.messages[0]
+    _mail_from, rcpt_tos, content = handler.messages[0]
     assert rcpt_tos == ["lina@lumytic.test"]
     assert b"LUMYTIC | Sales" in content
     assert email.subject.encode() in content

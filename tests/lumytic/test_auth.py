@@ -112,7 +112,11 @@ def test_open_signup_is_closed(client):
     """Customers apply through the portal; allauth's own signup never creates a user."""
     response = client.post(
         reverse("account_signup"),
-        {"email": "new@example.com", "password1": "x-Strong-pass-1", "password2": "x-Strong-pass-1"},
+        {
+            "email": "new@example.com",
+            "password1": "x-Strong-pass-1",
+            "password2": "x-Strong-pass-1",
+        },
     )
     assert response.status_code == 200
     from django.contrib.auth import get_user_model

@@ -1,0 +1,95 @@
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .catalogue import CATALOGUE
+
+
+class OutboundEmail(models.Model):
+    """One rendered email to one recipient, written with the change that caused it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    ALLOWED_TRANSITIONS = {
+        Status.PENDING: {Status.SENT, Status.FAILED},
+        Status.FAILED: {Status.PENDING},
+    }
+
+    event = models.CharField(_("event"), max_length=64)
+    status = models.CharField(_("status"), max_length=16, choices=Status, default=Status.PENDING)
+    to_email = models.EmailField(_("to"), max_length=254)
+    to_name = models.CharField(_("recipient name"), max_length=200, blank=True)
+    language = models.CharField(_("language"), max_length=16, blank=True)
+    from_email = models.CharField(_("from"), max_length=320)
+    reply_to = models.CharField(_("reply-to"), max_length=320, blank=True)
+    subject = models.CharField(_("subject"), max_length=300)
+    body_text = models.TextField(_("text part"))
+    body_html = models.TextField(_("HTML part"))
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    enqueued_at = models.DateTimeField(_("enqueued"), null=True, blank=True)
+    last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    failed_at = models.DateTimeField(_("failed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outbound email")
+        verbose_name_plural = _("outbound emails")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="notif_email_status_idx"),
+            models.Index(fields=["event", "created_at"], name="notif_email_event_idx"),
+            models.Index(fields=["created_at"], name="notif_email_created_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["pending", "sent", "failed"]),
+                name="notif_email_status_valid",
+            ),
+            # A sent email always says when, so "sent once" can be audited.
+            models.CheckConstraint(
+                condition=~models.Q(status="sent") | models.Q(sent_at__isnull=False),
+                name="notif_email_sent_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.to_email}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("notifications:outbox-detail", kwargs={"pk": self.pk})
+
+    def can_become(self, status: "OutboundEmail.Status") -> bool:
+        return status in self.ALLOWED_TRANSITIONS.get(self.status, set())
+
+    @property
+    def event_name(self) -> str:
+        email_type = CATALOGUE.get(self.event)
+        return str(email_type.name) if email_type else self.event
+
+
+class OutboundAttachment(models.Model):
+    """A file sent with an outbound email, stored with it so a resend sends the same bytes."""
+
+    email = models.ForeignKey(
+        OutboundEmail,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+        verbose_name=_("email"),
+    )
+    filename = models.CharField(_("file name"), max_length=255)
+    mimetype = models.CharField(_("MIME type"), max_length=127)
+    content = models.BinaryField(_("content"))
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.filename

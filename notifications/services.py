@@ -1,0 +1,436 @@
+"""The outbox: write emails with the change that causes them, send them after commit.
+
+``notify`` renders and stores one row per recipient inside the caller's transaction; once that
+transaction commits, a Celery task calls ``deliver`` for each row. ``deliver`` locks the row and
+sends it only while it is pending, so a row is never sent twice. The sweep re-queues rows whose
+task never ran (the broker was down, a worker died).
+"""
+
+import logging
+import smtplib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import timedelta
+from email.utils import formataddr, parseaddr
+from functools import partial
+from typing import Any, NamedTuple
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from .catalogue import EmailType, get_email_type
+from .models import OutboundAttachment, OutboundEmail
+
+logger = logging.getLogger(__name__)
+
+SIDES = ("office", "portal")
+# A row that was never handed to the broker gets this long for its on-commit hook to run.
+NEVER_ENQUEUED_GRACE = timedelta(seconds=60)
+MAX_ERROR_LENGTH = 2000
+MAX_SUBJECT_LENGTH = 300
+
+
+class OutboxError(Exception):
+    """An outbox operation that cannot be done; its message is fit to show to staff."""
+
+
+class TransientDeliveryError(OutboxError):
+    """Sending failed in a way that may work later (connection lost, 4xx reply)."""
+
+
+class NotResendableError(OutboxError):
+    """Only a failed email can be queued again."""
+
+
+class AlreadySentError(NotResendableError):
+    """The email was sent; sending it again would duplicate it."""
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Who receives an email, in which language, and which side their button opens."""
+
+    email: str
+    name: str = ""
+    language: str = ""
+    side: str = "office"
+
+    def __post_init__(self) -> None:
+        if self.side not in SIDES:
+            raise ValueError(f"Recipient side must be one of {SIDES}, not {self.side!r}.")
+
+    @classmethod
+    def from_user(cls, user: Any) -> "Recipient":
+        """Build a recipient from any user that follows the notification protocol."""
+        return cls(
+            email=(getattr(user, "email", "") or "").strip(),
+            name=getattr(user, "notification_name", "") or "",
+            language=getattr(user, "language", "") or "",
+            side=getattr(user, "notification_side", "") or "office",
+        )
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file to send with an email."""
+
+    filename: str
+    content: bytes
+    mimetype: str = "application/octet-stream"
+
+
+class RenderedEmail(NamedTuple):
+    subject: str
+    text: str
+    html: str
+
+
+def notify(
+    event: str,
+    *,
+    recipients: Iterable[Any],
+    context: Mapping[str, Any] | None = None,
+    details: Iterable[tuple[Any, Any]] = (),
+    links: Mapping[str, str] | None = None,
+    reply_to: str = "",
+    attachments: Iterable[Attachment | tuple[str, bytes, str]] = (),
+) -> list[OutboundEmail]:
+    """Write one outbound email per recipient and send them once the transaction commits."""
+    email_type = get_email_type(event)
+    context = dict(context or {})
+    details = list(details)
+    button_urls = _button_urls(links or {})
+    files = [_as_attachment(item) for item in attachments]
+    people = _unique_recipients(recipients)
+    if not people:
+        return []
+    reply_to = reply_to or default_reply_to()
+    from_email = sender_address(email_type.sender)
+
+    # Rendering happens before any write, so a template error leaves nothing half-written.
+    rendered = [
+        (
+            person,
+            render_email(
+                email_type,
+                recipient=person,
+                context=context,
+                details=details,
+                button_url=button_urls.get(person.side, ""),
+                reply_to=reply_to,
+            ),
+        )
+        for person in people
+    ]
+    emails = []
+    with transaction.atomic():
+        for person, (subject, text, html) in rendered:
+            email = OutboundEmail.objects.create(
+                event=event,
+                to_email=person.email,
+                to_name=person.name[:200],
+                language=_language_for(person),
+                from_email=from_email,
+                reply_to=reply_to,
+                subject=subject,
+                body_text=text,
+                body_html=html,
+            )
+            OutboundAttachment.objects.bulk_create(
+                OutboundAttachment(
+                    email=email, filename=f.filename, mimetype=f.mimetype, content=f.content
+                )
+                for f in files
+            )
+            emails.append(email)
+        transaction.on_commit(partial(_enqueue, [email.pk for email in emails]))
+    return emails
+
+
+def render_email(
+    email_type: EmailType,
+    *,
+    recipient: Recipient,
+    context: Mapping[str, Any],
+    details: Iterable[tuple[Any, Any]] = (),
+    button_url: str = "",
+    reply_to: str = "",
+) -> RenderedEmail:
+    """Render the subject, text and HTML of one email in the recipient's language."""
+    with translation.override(_language_for(recipient)):
+        subject = _fill(email_type.subject, context, email_type.key)
+        subject = " ".join(subject.split())[:MAX_SUBJECT_LENGTH]  # headers can't hold newlines
+        template_context = {
+            **context,
+            "context": context,
+            "event": email_type.key,
+            "email_type": email_type,
+            "recipient": recipient,
+            "subject": subject,
+            "intro": _fill(email_type.intro, context, email_type.key),
+            "details": list(details),
+            "button_label": str(email_type.button) if email_type.button and button_url else "",
+            "button_url": button_url if email_type.button else "",
+            "site_url": settings.SITE_URL,
+            "reply_to": reply_to,
+        }
+        key = email_type.key
+        text = render_to_string(
+            [f"notifications/email/{key}.txt", "notifications/email/generic.txt"],
+            template_context,
+        )
+        html = render_to_string(
+            [f"notifications/email/{key}.html", "notifications/email/generic.html"],
+            template_context,
+        )
+    return RenderedEmail(subject=subject, text=text.strip() + "\n", html=html)
+
+
+def deliver(*, email_id: int) -> OutboundEmail | None:
+    """Send one pending outbound email; a sent or failed one is left alone."""
+    transient_error = None
+    with transaction.atomic():
+        # The lock makes a second worker with the same id wait, then find the row sent.
+        email = OutboundEmail.objects.select_for_update().filter(pk=email_id).first()
+        if email is None or email.status != OutboundEmail.Status.PENDING:
+            return email
+        email.attempts += 1
+        email.last_attempt_at = timezone.now()
+        try:
+            if not build_message(email).send(fail_silently=False):
+                raise smtplib.SMTPException("The email backend accepted no recipient.")
+        except Exception as error:
+            email.last_error = _describe(error)
+            if is_transient(error):
+                transient_error = error
+                logger.warning("Outbound email %s will be retried: %s", email.pk, email.last_error)
+            else:
+                email.status = OutboundEmail.Status.FAILED
+                email.failed_at = timezone.now()
+                logger.error("Outbound email %s failed: %s", email.pk, email.last_error)
+        else:
+            email.status = OutboundEmail.Status.SENT
+            email.sent_at = timezone.now()
+        # Saved before leaving the block, so the attempt is recorded even when we raise below.
+        email.save(
+            update_fields=[
+                "attempts",
+                "last_attempt_at",
+                "last_error",
+                "status",
+                "sent_at",
+                "failed_at",
+            ]
+        )
+    if transient_error is not None:
+        raise TransientDeliveryError(email.last_error) from transient_error
+    return email
+
+
+def build_message(email: OutboundEmail) -> EmailMultiAlternatives:
+    """Build the multipart message for a stored outbound email."""
+    message = EmailMultiAlternatives(
+        subject=email.subject,
+        body=email.body_text,
+        from_email=email.from_email,
+        to=[email.to_email],
+        reply_to=[email.reply_to] if email.reply_to else None,
+        headers={
+            "Message-ID": message_id(email),
+            "X-Lumytic-Outbox-Id": str(email.pk),
+            "X-Lumytic-Event": email.event,
+            "Auto-Submitted": "auto-generated",
+        },
+    )
+    message.attach_alternative(email.body_html, "text/html")
+    for attachment in email.attachments.all():
+        message.attach(attachment.filename, bytes(attachment.content), attachment.mimetype)
+    return message
+
+
+def message_id(email: OutboundEmail) -> str:
+    """Return a Message-ID that stays the same across attempts, so receivers can de-duplicate."""
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "lumytic.local"
+    return f"<outbox.{email.pk}.{int(email.created_at.timestamp())}@{domain}>"
+
+
+def is_transient(error: BaseException) -> bool:
+    """Tell whether a sending error may go away on a later attempt."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        # Greylisting answers 4xx for every recipient; a 5xx for anyone is final.
+        codes = [code for code, _message in error.recipients.values()]
+        return bool(codes) and all(400 <= code < 500 for code in codes)
+    if isinstance(error, smtplib.SMTPServerDisconnected | smtplib.SMTPConnectError):
+        return True
+    if isinstance(error, smtplib.SMTPResponseException):
+        return 400 <= error.smtp_code < 500
+    if isinstance(error, smtplib.SMTPException):
+        return False
+    # SMTPException is an OSError too, so network errors are only checked after it.
+    return isinstance(error, OSError)
+
+
+def mark_failed(*, email_id: int, error: str = "") -> OutboundEmail | None:
+    """Mark a pending email failed, e.g. when its retries are used up."""
+    with transaction.atomic():
+        email = OutboundEmail.objects.select_for_update().filter(pk=email_id).first()
+        if email is None or not email.can_become(OutboundEmail.Status.FAILED):
+            return email
+        email.status = OutboundEmail.Status.FAILED
+        email.failed_at = timezone.now()
+        email.last_error = (error or email.last_error)[:MAX_ERROR_LENGTH]
+        email.save(update_fields=["status", "failed_at", "last_error"])
+    return email
+
+
+def requeue_email(*, email: OutboundEmail) -> OutboundEmail:
+    """Queue a failed email again; a sent one is refused so nobody gets it twice."""
+    with transaction.atomic():
+        email = OutboundEmail.objects.select_for_update().get(pk=email.pk)
+        if email.status == OutboundEmail.Status.SENT:
+            raise AlreadySentError(gettext("This email was already sent; it is never sent twice."))
+        if not email.can_become(OutboundEmail.Status.PENDING):
+            raise NotResendableError(
+                gettext("Only failed emails can be sent again; this one is still waiting.")
+            )
+        email.status = OutboundEmail.Status.PENDING
+        email.attempts = 0
+        email.failed_at = None
+        email.enqueued_at = None
+        email.save(update_fields=["status", "attempts", "failed_at", "enqueued_at"])
+        transaction.on_commit(partial(_enqueue, [email.pk]))
+    return email
+
+
+def sweep_outbox(*, older_than: timedelta | None = None) -> int:
+    """Queue again the pending emails whose task never ran or stalled; return how many."""
+    if older_than is None:
+        older_than = timedelta(seconds=settings.NOTIFICATIONS["SWEEP_AFTER_SECONDS"])
+    now = timezone.now()
+    cutoff = now - older_than
+    never_enqueued = Q(
+        enqueued_at__isnull=True, created_at__lt=now - min(older_than, NEVER_ENQUEUED_GRACE)
+    )
+    stalled = Q(enqueued_at__lt=cutoff) & (
+        Q(last_attempt_at__isnull=True) | Q(last_attempt_at__lt=cutoff)
+    )
+    email_ids = list(
+        OutboundEmail.objects.filter(
+            Q(status=OutboundEmail.Status.PENDING) & (never_enqueued | stalled)
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if email_ids:
+        logger.info("Outbox sweep re-queues %s email(s).", len(email_ids))
+        _enqueue(email_ids)
+    return len(email_ids)
+
+
+def send_test_email(*, to: str, by: Any) -> OutboundEmail:
+    """Queue the SMTP test email to an address, on behalf of a staff member."""
+    to = (to or "").strip()
+    try:
+        validate_email(to)
+    except ValidationError:
+        raise OutboxError(gettext("“%(to)s” is not a valid email address.") % {"to": to}) from None
+    recipient = Recipient(
+        email=to,
+        name=getattr(by, "notification_name", "") or "",
+        language=getattr(by, "language", "") or "",
+        side="office",
+    )
+    (email,) = notify(
+        "smtp_test",
+        recipients=[recipient],
+        details=[
+            (_("Requested by"), getattr(by, "email", "") or str(by)),
+            (_("Site"), settings.SITE_URL),
+            (_("Requested at"), timezone.now()),
+        ],
+        links={"office": reverse("notifications:outbox-list")},
+    )
+    return email
+
+
+def default_reply_to() -> str:
+    """Return the configured Reply-To for emails without a responsible staff member."""
+    path = settings.NOTIFICATIONS.get("DEFAULT_REPLY_TO")
+    return str(import_string(path)() or "") if path else ""
+
+
+def sender_address(name: str) -> str:
+    """Format the From header: the catalogue's sender name on the site's address."""
+    address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1] or settings.DEFAULT_FROM_EMAIL
+    return formataddr((name, address))
+
+
+def _enqueue(email_ids: list[int]) -> None:
+    """Hand each email to a worker; one the broker refuses is left for the sweep."""
+    from .tasks import send_outbound_email  # the tasks module imports this one
+
+    pending = OutboundEmail.objects.filter(pk__in=email_ids, status=OutboundEmail.Status.PENDING)
+    pending.update(enqueued_at=timezone.now())
+    for email_id in email_ids:
+        try:
+            send_outbound_email.delay(email_id)
+        except Exception:
+            logger.exception("Could not queue outbound email %s; the sweep will retry.", email_id)
+            pending.filter(pk=email_id).update(enqueued_at=None)
+
+
+def _language_for(recipient: Recipient) -> str:
+    return recipient.language or settings.LANGUAGE_CODE
+
+
+def _fill(text: Any, context: Mapping[str, Any], key: str) -> str:
+    try:
+        return str(text).format_map(context)
+    except KeyError as missing:
+        raise ValueError(f"Email {key!r} needs {missing.args[0]!r} in its context.") from None
+
+
+def _button_urls(links: Mapping[str, str]) -> dict[str, str]:
+    unknown = set(links) - set(SIDES)
+    if unknown:
+        raise ValueError(f"Links are keyed by side {SIDES}, not {sorted(unknown)}.")
+    return {side: _absolute_url(path) for side, path in links.items() if path}
+
+
+def _absolute_url(path: str) -> str:
+    path = str(path)
+    if path.startswith(("https://", "http://")):
+        return path
+    return settings.SITE_URL.rstrip("/") + "/" + path.lstrip("/")
+
+
+def _unique_recipients(recipients: Iterable[Any]) -> list[Recipient]:
+    people, seen = [], set()
+    for item in recipients:
+        person = item if isinstance(item, Recipient) else Recipient.from_user(item)
+        person = replace(person, email=person.email.strip())
+        if person.email and person.email.lower() not in seen:
+            seen.add(person.email.lower())
+            people.append(person)
+    return people
+
+
+def _as_attachment(item: Attachment | tuple[str, bytes, str]) -> Attachment:
+    if isinstance(item, Attachment):
+        return item
+    filename, content, mimetype = item
+    return Attachment(filename=filename, content=bytes(content), mimetype=mimetype)
+
+
+def _describe(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}"[:MAX_ERROR_LENGTH]

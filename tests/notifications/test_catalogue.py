@@ -1,0 +1,73 @@
+import pytest
+
+from notifications.catalogue import CATALOGUE, PORTAL, SALES, event_choices, get_email_type
+
+DESIGN_KEYS = {
+    "currency_rates": SALES,
+    "registration_received": PORTAL,
+    "registration_welcome": PORTAL,
+    "registration_approved": PORTAL,
+    "registration_rejected": PORTAL,
+    "portal_invitation": PORTAL,
+    "order_new": PORTAL,
+    "order_from_quotation": SALES,
+    "quotation_sent": SALES,
+    "order_confirmed": PORTAL,
+    "order_updated": PORTAL,
+    "order_cancelled": PORTAL,
+    "pi_sent": SALES,
+    "pi_signed": PORTAL,
+    "pi_signed_approved": SALES,
+    "memo_sent": SALES,
+    "memo_signed": PORTAL,
+    "payment_uploaded": PORTAL,
+    "payment_confirmed": SALES,
+    "cancellation_new": PORTAL,
+    "cancellation_confirmed": SALES,
+    "cancellation_signed": PORTAL,
+    "cancellation_completed": SALES,
+    "reminder_due": SALES,
+    "message_received": PORTAL,
+}
+
+
+def test_catalogue_holds_every_designed_email_and_the_smtp_test():
+    assert len(DESIGN_KEYS) == 25
+    assert set(CATALOGUE) == set(DESIGN_KEYS) | {"smtp_test"}
+
+
+@pytest.mark.parametrize(("key", "sender"), sorted(DESIGN_KEYS.items()))
+def test_each_email_comes_from_the_sender_named_in_the_seed(key, sender):
+    email_type = get_email_type(key)
+    assert email_type.key == key
+    assert email_type.sender == sender
+    assert str(email_type.subject).strip()
+    assert str(email_type.intro).strip()
+
+
+def test_seed_button_labels_are_kept():
+    assert str(CATALOGUE["currency_rates"].button) == "Currency Exchange Details Request"
+    assert str(CATALOGUE["registration_approved"].button) == "Sign In"
+    assert str(CATALOGUE["order_new"].button) == "Order Details"
+    assert str(CATALOGUE["memo_signed"].button) == "PI Details"
+    assert str(CATALOGUE["payment_uploaded"].button) == "PI Details"
+
+
+def test_welcome_and_rejection_have_no_button():
+    assert CATALOGUE["registration_welcome"].button is None
+    assert CATALOGUE["registration_rejected"].button is None
+
+
+def test_placeholders_name_the_context_a_caller_must_pass():
+    assert CATALOGUE["pi_sent"].placeholders == {"pi", "order"}
+    assert CATALOGUE["smtp_test"].placeholders == set()
+
+
+def test_unknown_key_is_a_value_error():
+    with pytest.raises(ValueError, match="order_shipped"):
+        get_email_type("order_shipped")
+
+
+def test_event_choices_list_every_key_once():
+    keys = [key for key, _label in event_choices()]
+    assert sorted(keys) == sorted(CATALOGUE)
