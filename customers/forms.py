@@ -140,7 +140,8 @@ class CustomerForm(forms.ModelForm):
         too_long = [n for n in names if len(n) > 50]
         if too_long:
             raise forms.ValidationError(_("A tag can have at most 50 characters."))
-        return sorted(set(names), key=str.lower)
+        unique = {name.lower(): name for name in reversed(names)}  # first spelling wins
+        return sorted(unique.values(), key=str.lower)
 
     def clean(self):
         cleaned = super().clean()

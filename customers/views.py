@@ -334,3 +334,23 @@ def group_delete(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Group “%(name)s” is deleted.") % {"name": group.name})
     return redirect("customers:group-list")
+
+
+class CustomerDetailView(StaffRequiredMixin, TemplateView):
+    """The customer page: identity, finance, addresses, contacts and recent activity."""
+
+    template_name = "customers/customer_detail.html"
+
+    def get_context_data(self, **kwargs):
+        customer = get_object_or_404(
+            Customer.objects.select_related("group", "advisor", "reseller"), pk=kwargs["pk"]
+        )
+        return super().get_context_data(
+            customer=customer,
+            contacts=list(customer.contacts.select_related("user")),
+            tags=list(customer.tags.all()),
+            activity=list(customer.activity.select_related("actor")[:20]),
+            documents=customer_documents(customer),
+            nav="customers",
+            **kwargs,
+        )

@@ -24,8 +24,11 @@ print(json.dumps({
 """
 
 
+HOST_ONLY = {"DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
 def _settings_with(**variables) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    env = {k: v for k, v in os.environ.items() if k not in HOST_ONLY}
     env.update(DJANGO_SETTINGS_MODULE="lumytic.settings", SECRET_KEY="x" * 50, **variables)
     result = subprocess.run(
         [sys.executable, "-c", PROBE], cwd=ROOT, env=env, capture_output=True, text=True, check=True
@@ -60,7 +63,7 @@ def test_database_url_selects_postgresql_and_redis_url_the_broker_and_cache():
 
 
 def test_check_deploy_is_clean_with_production_variables():
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    env = {k: v for k, v in os.environ.items() if k not in HOST_ONLY}
     env.update(
         DEBUG="false",
         SECRET_KEY="k3y-" + "q8Zr!x" * 10,
