@@ -389,6 +389,7 @@ class Credit(models.Model):
 
 class ListPreference(models.Model):
     """A staff member's remembered choices for one list page (e.g. its visible columns)."""
+
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     list_key = models.CharField(max_length=50)
     columns = models.JSONField(default=list)

@@ -4,6 +4,7 @@ import factory
 from django.contrib.auth import get_user_model
 
 from customers.models import Contact, Customer, CustomerGroup
+from lumytic.core.services import allocate_number
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -45,7 +46,7 @@ class CustomerFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Customer
 
-    number = factory.Sequence(lambda n: f"CUS-{n + 1:06d}")
+    number = factory.LazyFunction(lambda: allocate_number(kind="CUS", yearly=False, width=6))
     name = factory.Faker("company")
     email = factory.Sequence(lambda n: f"office{n}@customer.example")
     country = "AE"
