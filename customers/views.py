@@ -1,4 +1,3 @@
-import csv
 from collections.abc import Iterator
 
 from django.contrib import messages
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import ListView, TemplateView, View
 
 from lumytic.core.access import StaffRequiredMixin, is_office_user, staff_required
+from lumytic.core.downloads import csv_download
 
 from . import csvspec, listing
 from .forms import TAB_LABELS, CustomerForm, CustomerGroupForm, PrimaryContactForm, tab_errors
@@ -74,11 +74,6 @@ class CustomerListView(StaffRequiredMixin, ListView):
         return context
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 @staff_required
 def customer_export(request: HttpRequest) -> StreamingHttpResponse:
     """Stream the list as CSV: same filters and order; visible columns, or every field."""
@@ -93,19 +88,14 @@ def customer_export(request: HttpRequest) -> StreamingHttpResponse:
         queryset = listing.with_columns(queryset, [c.key for c in columns])
         row_of = lambda customer: [column.value(customer) for column in columns]  # noqa: E731
 
-    writer = csv.writer(_Echo())
-
-    def rows() -> Iterator[str]:
-        yield "\ufeff"  # Excel reads UTF-8 only with a BOM
-        yield writer.writerow(headers)
+    def rows() -> Iterator[list]:
+        yield headers
         # Constant memory: rows come from the database in chunks and leave as they are written.
         for customer in queryset.iterator(chunk_size=2000):
-            yield writer.writerow([csvspec.neutralise(value) for value in row_of(customer)])
+            yield [csvspec.neutralise(value) for value in row_of(customer)]
 
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="customers-{stamp}.csv"'
-    return response
+    return csv_download(rows(), f"customers-{stamp}.csv")
 
 
 def _full_row(customer: Customer) -> list:
