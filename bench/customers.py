@@ -31,27 +31,6 @@ os.environ.pop("REDIS_URL", None)  # in-process tasks: the import runs inside th
 LINES = int(os.environ.get("BENCH_LINES", "100000"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "60"))
 COUNTRIES = ["AE", "SA", "EG", "JO", "DE", "FR", "GB", "US", "IN", "TR", "MA", "QA", "KW", "OM"]
-WORDS = [
-    "Atlas",
-    "Blue",
-    "Cedar",
-    "Delta",
-    "Falcon",
-    "Golden",
-    "Harbor",
-    "Iris",
-    "Jade",
-    "Lotus",
-    "Meridian",
-    "Nova",
-    "Oasis",
-    "Pearl",
-    "Royal",
-    "Summit",
-    "Tulip",
-    "Zenith",
-]
-KINDS = ["Trading", "Supplies", "Logistics", "Industries", "Retail", "Foods", "Textiles"]
 
 
 def fresh_database() -> None:
@@ -67,13 +46,14 @@ def fresh_database() -> None:
 
 def write_csv(path: Path, lines: int) -> None:
     from customers.csvspec import HEADERS
+    from lumytic.core.management.commands.demo import NOUNS, PREFIXES
 
     rng = random.Random(7)
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=HEADERS)
         writer.writeheader()
         for i in range(lines):
-            name = f"{rng.choice(WORDS)} {rng.choice(KINDS)} {i}"
+            name = f"{rng.choice(PREFIXES)} {rng.choice(NOUNS)} {i}"
             country = rng.choice(COUNTRIES)
             writer.writerow(
                 {

@@ -74,36 +74,12 @@ class CustomerForm(forms.ModelForm):
 
     class Meta:
         model = Customer
+        # The tab map above is the one list of the form's fields.
         fields = [
-            "name",
-            "type",
-            "group",
-            "email",
-            "phone",
-            "fax",
-            "website",
-            "country",
-            "state",
-            "address",
-            "advisor",
-            "reseller",
-            "logo",
-            "is_active",
-            "default_currency",
-            "discount_type",
-            "discount_value",
-            "tax_type",
-            "tax_rate",
-            "tax_id",
-            "national_id",
-            "cr_number",
-            "cr_document",
-            "late_payment_exempt",
-            *(f"billing_{part}" for part in Customer.ADDRESS_PARTS),
-            "shipping_same_as_billing",
-            *(f"shipping_{part}" for part in Customer.ADDRESS_PARTS),
-            "latitude",
-            "longitude",
+            name
+            for tab in ("general", "finance", "address")
+            for name in TABS[tab]
+            if name != "tags_text"
         ]
         widgets = {
             "address": forms.Textarea(attrs={"rows": 3}),

@@ -19,13 +19,6 @@ pytestmark = pytest.mark.django_db
 CREATE = "/office/customers/new/"
 
 
-@pytest.fixture
-def staff(client):
-    user = StaffFactory()
-    client.force_login(user)
-    return user
-
-
 def form_data(**overrides) -> dict:
     data = {
         "name": "Acme Trading FZE",

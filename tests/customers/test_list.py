@@ -22,13 +22,6 @@ pytestmark = pytest.mark.django_db
 URL = "/office/customers/"
 
 
-@pytest.fixture
-def staff(client):
-    user = StaffFactory()
-    client.force_login(user)
-    return user
-
-
 def names(response) -> list[str]:
     return [c.name for c in response.context["object_list"]]
 
