@@ -175,3 +175,9 @@ def tab_errors(*forms_: forms.BaseForm) -> dict[str, int]:
                     counts[tab] += len(errors)
                     break
     return counts
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = ["first_name", "last_name", "email", "phone", "position", "messaging_handle"]

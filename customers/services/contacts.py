@@ -1,0 +1,66 @@
+"""Contacts of a customer: exactly one primary, which can't be deleted."""
+
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from ..models import Contact, Customer
+from .activity import changes_between, record_activity, snapshot
+from .records import CONTACT_TRACKED, CustomerError
+
+
+@transaction.atomic
+def update_contact(*, contact: Contact, by, **fields: Any) -> Contact:
+    """Change a contact and record which fields changed."""
+    contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    before = snapshot(contact, CONTACT_TRACKED)
+    for name, value in fields.items():
+        setattr(contact, name, value)
+    contact.save()
+    changes = changes_between(before, snapshot(contact, CONTACT_TRACKED))
+    if changes:
+        record_activity(
+            actor=by,
+            verb="contact changed",
+            target=contact,
+            customer=contact.customer,
+            details=changes,
+        )
+    return contact
+
+
+@transaction.atomic
+def delete_contact(*, contact: Contact, by) -> None:
+    """Delete a contact; the primary one is refused."""
+    Customer.objects.select_for_update().get(pk=contact.customer_id)
+    contact = Contact.objects.get(pk=contact.pk)
+    if contact.is_primary:
+        raise CustomerError(
+            _("The primary contact cannot be deleted. Make another one primary first.")
+        )
+    record_activity(
+        actor=by,
+        verb="contact deleted",
+        target=contact,
+        customer=contact.customer,
+        details={"email": contact.email},
+    )
+    contact.delete()
+
+
+@transaction.atomic
+def make_primary_contact(*, contact: Contact, by) -> Contact:
+    """Make this contact the customer's primary one (the old primary stays as a contact)."""
+    # The customer lock serialises swaps, so there is always exactly one primary.
+    Customer.objects.select_for_update().get(pk=contact.customer_id)
+    contact = Contact.objects.get(pk=contact.pk)
+    if contact.is_primary:
+        return contact
+    Contact.objects.filter(customer_id=contact.customer_id, is_primary=True).update(
+        is_primary=False
+    )
+    contact.is_primary = True
+    contact.save(update_fields=["is_primary"])
+    record_activity(actor=by, verb="primary contact set", target=contact, customer=contact.customer)
+    return contact
