@@ -1,7 +1,7 @@
 """Writes for customer records. Each function owns its transaction and records activity."""
 
 from .activity import changes_between, record_activity, snapshot
-from .contacts import delete_contact, make_primary_contact, update_contact
+from .contacts import delete_contact, make_primary_contact
 from .records import (
     CustomerError,
     add_contact,
@@ -12,6 +12,7 @@ from .records import (
     grant_portal_login,
     save_group,
     set_customer_active,
+    update_contact,
     update_customer,
 )
 

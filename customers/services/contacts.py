@@ -1,33 +1,11 @@
 """Contacts of a customer: exactly one primary, which can't be deleted."""
 
-from typing import Any
-
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ..models import Contact, Customer
-from .activity import changes_between, record_activity, snapshot
-from .records import CONTACT_TRACKED, CustomerError
-
-
-@transaction.atomic
-def update_contact(*, contact: Contact, by, **fields: Any) -> Contact:
-    """Change a contact and record which fields changed."""
-    contact = Contact.objects.select_for_update().get(pk=contact.pk)
-    before = snapshot(contact, CONTACT_TRACKED)
-    for name, value in fields.items():
-        setattr(contact, name, value)
-    contact.save()
-    changes = changes_between(before, snapshot(contact, CONTACT_TRACKED))
-    if changes:
-        record_activity(
-            actor=by,
-            verb="contact changed",
-            target=contact,
-            customer=contact.customer,
-            details=changes,
-        )
-    return contact
+from .activity import record_activity
+from .records import CustomerError
 
 
 @transaction.atomic

@@ -94,15 +94,18 @@ def update_customer(
         if primary is None:
             primary = add_contact(customer=customer, by=by, **contact)
         else:
-            _update_primary(primary, by=by, data=contact)
+            update_contact(contact=primary, by=by, **contact)
         if portal_login and primary.user_id is None:
             grant_portal_login(contact=primary, by=by)
     return customer
 
 
-def _update_primary(contact: Contact, *, by, data: dict[str, Any]) -> None:
+@transaction.atomic
+def update_contact(*, contact: Contact, by, **fields: Any) -> Contact:
+    """Change a contact and record which fields changed."""
+    contact = Contact.objects.select_for_update().get(pk=contact.pk)
     before = snapshot(contact, CONTACT_TRACKED)
-    for name, value in data.items():
+    for name, value in fields.items():
         setattr(contact, name, value)
     contact.save()
     changes = changes_between(before, snapshot(contact, CONTACT_TRACKED))
@@ -114,6 +117,7 @@ def _update_primary(contact: Contact, *, by, data: dict[str, Any]) -> None:
             customer=contact.customer,
             details=changes,
         )
+    return contact
 
 
 @transaction.atomic
