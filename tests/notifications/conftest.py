@@ -3,20 +3,9 @@ from django.contrib.auth import get_user_model
 from django.core.mail.backends import locmem
 from django.db import transaction
 
-from lumytic.celery import app as celery_app
 from notifications.services import Recipient, notify
 
 PASSWORD = "correct-horse-battery-staple"
-
-
-@pytest.fixture(autouse=True)
-def _celery_eager_for_notifications():
-    """Run tasks in-process, including retries, and keep task errors inside Celery."""
-    previous = celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates
-    celery_app.conf.task_always_eager = True
-    celery_app.conf.task_eager_propagates = False
-    yield
-    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = previous
 
 
 @pytest.fixture(autouse=True)
