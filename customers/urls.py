@@ -11,25 +11,6 @@ urlpatterns = [
     path("customers/export.csv", views.customer_export, name="customer-export"),
     path("customers/columns/", views.customer_columns, name="customer-columns"),
     path("customers/new/", views.CustomerCreateView.as_view(), name="customer-create"),
-    path("customers/<int:pk>/", views.CustomerDetailView.as_view(), name="customer-detail"),
-    path(
-        "customers/<int:pk>/contacts/new/", views.ContactFormView.as_view(), name="contact-create"
-    ),
-    path(
-        "customers/<int:pk>/contacts/<int:contact_pk>/edit/",
-        views.ContactFormView.as_view(),
-        name="contact-update",
-    ),
-    path(
-        "customers/<int:pk>/contacts/<int:contact_pk>/delete/",
-        views.contact_delete,
-        name="contact-delete",
-    ),
-    path(
-        "customers/<int:pk>/contacts/<int:contact_pk>/primary/",
-        views.contact_make_primary,
-        name="contact-make-primary",
-    ),
     path("customers/<int:pk>/edit/", views.CustomerUpdateView.as_view(), name="customer-update"),
     path("customers/<int:pk>/delete/", views.CustomerDeleteView.as_view(), name="customer-delete"),
     path("customers/<int:pk>/active/", views.customer_set_active, name="customer-set-active"),
