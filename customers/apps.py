@@ -5,3 +5,22 @@ from django.utils.translation import gettext_lazy as _
 class CustomersConfig(AppConfig):
     name = "customers"
     verbose_name = _("Customers")
+
+    def ready(self) -> None:
+        from . import tabs
+        from .page_views import credits_summary
+
+        # Orders, PIs, payments, cancellations and FX rates are tabs of the sales app.
+        for key, label, icon, order in (
+            ("summary", _("Summary"), "speedometer2", 0),
+            ("contacts", _("Contacts"), "people", 10),
+            ("notes", _("Notes"), "journal-text", 70),
+            ("reminders", _("Reminders"), "alarm", 80),
+            ("activity", _("Activity"), "clock-history", 90),
+            ("credits", _("Credits"), "piggy-bank", 110),
+        ):
+            url_name = "customer-detail" if key == "summary" else f"customer-{key}"
+            tabs.register_tab(
+                key=key, label=label, url_name=f"customers:{url_name}", icon=icon, order=order
+            )
+        tabs.register_summary(credits_summary)

@@ -437,6 +437,17 @@ class ActivityEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.actor or 'system'} {self.verb} {self.target_repr}"
 
+    def detail_lines(self) -> list[tuple[str, object, object, bool]]:
+        """(field, old or value, new, is_change) for each detail; changes are [old, new] pairs."""
+        lines = []
+        for name, value in self.details.items():
+            label = name.replace("_", " ")
+            if isinstance(value, list) and len(value) == 2:
+                lines.append((label, value[0], value[1], True))
+            else:
+                lines.append((label, value, None, False))
+        return lines
+
 
 class CustomerImport(models.Model):
     """One CSV import: the uploaded file, its column mapping, progress and per-line report."""

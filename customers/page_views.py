@@ -1,44 +1,270 @@
 """The customer page: a header and tabs; each tab is its own view (other apps add theirs)."""
 
+from datetime import datetime, time, timedelta
+
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
 from lumytic.core.access import StaffRequiredMixin, staff_required
 
-from .forms import ContactForm
-from .models import Contact, Customer
+from . import tabs
+from .forms import ContactForm, CreditForm, NoteForm, ReminderForm
+from .models import Contact, Credit, Customer, Note, Reminder
 from .services import (
     CustomerError,
     add_contact,
-    customer_documents,
+    add_credit,
+    add_note,
+    add_reminder,
+    credit_totals,
     delete_contact,
+    delete_note,
+    delete_reminder,
     make_primary_contact,
     update_contact,
+    update_note,
 )
 
 
-class CustomerDetailView(StaffRequiredMixin, TemplateView):
-    """The customer page: identity, finance, addresses, contacts and recent activity."""
+def tab_url(customer_pk: int, key: str) -> str:
+    return reverse(tabs.customer_tabs_by_key()[key].url_name, args=[customer_pk])
 
-    template_name = "customers/customer_detail.html"
+
+class CustomerTabView(StaffRequiredMixin, TemplateView):
+    """One tab of the customer page: the whole page, or just the tab when htmx asks for it.
+
+    Subclasses (in this app or another) set `tab` and `tab_template` and add their data in
+    `get_tab_context`; a POST that fails validation re-renders the tab with status 400.
+    """
+
+    template_name = "customers/customer_page.html"
+    tab = ""
+    tab_template = ""
+    paginate_by = 20
+
+    def get_template_names(self) -> list[str]:
+        if self.request.htmx and self.request.htmx.target == "customer-tab":
+            return [f"{self.template_name}#tab"]
+        return [self.template_name]
+
+    def get_customer(self) -> Customer:
+        return get_object_or_404(
+            Customer.objects.select_related("group", "advisor", "reseller"), pk=self.kwargs["pk"]
+        )
+
+    def get_tab_context(self, customer: Customer) -> dict:
+        return {}
+
+    def paginate(self, queryset) -> dict:
+        paginator = Paginator(queryset, self.paginate_by)
+        page = paginator.get_page(self.request.GET.get("page"))
+        return {
+            "page_obj": page,
+            "paginator": paginator,
+            "is_paginated": page.has_other_pages(),
+            "object_list": page.object_list,
+        }
 
     def get_context_data(self, **kwargs):
-        customer = get_object_or_404(
-            Customer.objects.select_related("group", "advisor", "reseller"), pk=kwargs["pk"]
-        )
-        return super().get_context_data(
-            customer=customer,
-            contacts=list(customer.contacts.select_related("user")),
-            tags=list(customer.tags.all()),
-            activity=list(customer.activity.select_related("actor")[:20]),
-            documents=customer_documents(customer),
+        self.customer = getattr(self, "customer", None) or self.get_customer()
+        context = super().get_context_data()
+        context.update(
+            customer=self.customer,
+            tags=list(self.customer.tags.all()),
+            tabs=[(tab, tab.url(self.customer.pk)) for tab in tabs.customer_tabs()],
+            active_tab=self.tab,
+            tab_template=self.tab_template,
             nav="customers",
-            **kwargs,
         )
+        context.update(self.get_tab_context(self.customer))
+        context.update(kwargs)  # a bound form from a failed POST replaces the blank one
+        return context
+
+    def invalid(self, **forms) -> HttpResponse:
+        messages.error(self.request, _("Please correct the errors below."))
+        return self.render_to_response(self.get_context_data(**forms), status=400)
+
+
+class SummaryTab(CustomerTabView):
+    tab = "summary"
+    tab_template = "customers/tabs/summary.html"
+
+    def get_tab_context(self, customer: Customer) -> dict:
+        parts = tabs.summary_parts(customer)
+        activity = list(customer.activity.select_related("actor")[:8])
+        return {
+            "totals": [total for part in parts for total in part.totals],
+            "balance": tabs.combine_balance(parts),
+            "activity": activity,
+            "last_activity": activity[0] if activity else None,
+            "primary": customer.contacts.filter(is_primary=True).first(),
+            "contact_count": customer.contacts.count(),
+            "upcoming": list(
+                customer.reminders.filter(notified_at__isnull=True).select_related("staff")[:3]
+            ),
+            "notes": list(customer.notes.select_related("author")[:3]),
+        }
+
+
+class ContactsTab(CustomerTabView):
+    tab = "contacts"
+    tab_template = "customers/tabs/contacts.html"
+
+    def get_tab_context(self, customer: Customer) -> dict:
+        return {"contacts": list(customer.contacts.select_related("user"))}
+
+
+class NotesTab(CustomerTabView):
+    tab = "notes"
+    tab_template = "customers/tabs/notes.html"
+
+    def get_tab_context(self, customer: Customer) -> dict:
+        return {
+            "form": NoteForm(),
+            **self.paginate(customer.notes.select_related("author")),
+        }
+
+    def post(self, request, *args, **kwargs):
+        self.customer = self.get_customer()
+        form = NoteForm(request.POST)
+        if not form.is_valid():
+            return self.invalid(form=form)
+        add_note(customer=self.customer, by=request.user, text=form.cleaned_data["text"])
+        messages.success(request, _("The note is saved."))
+        return redirect(tab_url(self.customer.pk, "notes"))
+
+
+class RemindersTab(CustomerTabView):
+    tab = "reminders"
+    tab_template = "customers/tabs/reminders.html"
+
+    def initial(self) -> dict:
+        tomorrow = timezone.localdate() + timedelta(days=1)
+        due = timezone.make_aware(datetime.combine(tomorrow, time(9)))
+        return {"staff": self.request.user.pk, "due_at": due}
+
+    def get_tab_context(self, customer: Customer) -> dict:
+        reminders = customer.reminders.select_related("staff", "created_by")
+        return {
+            "form": ReminderForm(initial=self.initial()),
+            "pending": list(reminders.filter(notified_at__isnull=True)),
+            "sent": list(reminders.filter(notified_at__isnull=False).order_by("-due_at")[:20]),
+        }
+
+    def post(self, request, *args, **kwargs):
+        self.customer = self.get_customer()
+        form = ReminderForm(request.POST)
+        if form.is_valid():
+            try:
+                add_reminder(customer=self.customer, by=request.user, **form.cleaned_data)
+            except CustomerError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("The reminder is set."))
+                return redirect(tab_url(self.customer.pk, "reminders"))
+        return self.invalid(form=form)
+
+
+class ActivityTab(CustomerTabView):
+    tab = "activity"
+    tab_template = "customers/tabs/activity.html"
+    paginate_by = 25
+
+    def get_tab_context(self, customer: Customer) -> dict:
+        return self.paginate(customer.activity.select_related("actor"))
+
+
+class CreditsTab(CustomerTabView):
+    tab = "credits"
+    tab_template = "customers/tabs/credits.html"
+
+    def get_tab_context(self, customer: Customer) -> dict:
+        return {
+            "form": CreditForm(initial={"currency": customer.default_currency}),
+            "credit_totals": credit_totals(customer),
+            **self.paginate(customer.credits.select_related("created_by")),
+        }
+
+    def post(self, request, *args, **kwargs):
+        self.customer = self.get_customer()
+        form = CreditForm(request.POST)
+        if form.is_valid():
+            try:
+                add_credit(customer=self.customer, by=request.user, **form.cleaned_data)
+            except CustomerError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("The credit is recorded."))
+                return redirect(tab_url(self.customer.pk, "credits"))
+        return self.invalid(form=form)
+
+
+def credits_summary(customer: Customer) -> tabs.SummaryPart:
+    """Credits on the Summary tab: a document type, and money we owe the customer."""
+    rows = credit_totals(customer)
+    amounts = {row["currency"]: row["total"] for row in rows}
+    total = tabs.DocumentTotal(
+        label=Credit._meta.verbose_name_plural.capitalize(),
+        count=sum(row["count"] for row in rows),
+        amounts=amounts,
+        tab="credits",
+    )
+    return tabs.SummaryPart(
+        totals=[total], balance={code: -amount for code, amount in amounts.items()}
+    )
+
+
+@require_POST
+@staff_required
+def note_update(request: HttpRequest, pk: int, note_pk: int) -> HttpResponse:
+    """Change a note's text (its author or an admin)."""
+    note = get_object_or_404(Note, pk=note_pk, customer_id=pk)
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("A note cannot be empty."))
+    else:
+        try:
+            update_note(note=note, by=request.user, text=form.cleaned_data["text"])
+        except CustomerError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The note is saved."))
+    return redirect(tab_url(pk, "notes"))
+
+
+@require_POST
+@staff_required
+def note_delete(request: HttpRequest, pk: int, note_pk: int) -> HttpResponse:
+    """Delete a note (its author or an admin)."""
+    note = get_object_or_404(Note, pk=note_pk, customer_id=pk)
+    try:
+        delete_note(note=note, by=request.user)
+    except CustomerError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The note is deleted."))
+    return redirect(tab_url(pk, "notes"))
+
+
+@require_POST
+@staff_required
+def reminder_delete(request: HttpRequest, pk: int, reminder_pk: int) -> HttpResponse:
+    """Cancel a reminder that has not been emailed."""
+    reminder = get_object_or_404(Reminder, pk=reminder_pk, customer_id=pk)
+    try:
+        delete_reminder(reminder=reminder, by=request.user)
+    except CustomerError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The reminder is cancelled."))
+    return redirect(tab_url(pk, "reminders"))
 
 
 class ContactFormView(StaffRequiredMixin, TemplateView):
@@ -72,7 +298,7 @@ class ContactFormView(StaffRequiredMixin, TemplateView):
         else:
             add_contact(customer=customer, by=request.user, **form.cleaned_data)
             messages.success(request, _("The contact is added."))
-        return redirect(customer)
+        return redirect(tab_url(customer.pk, "contacts"))
 
     def render(self, customer, contact, form, status: int = 200) -> HttpResponse:
         context = self.get_context_data(
@@ -98,7 +324,7 @@ def contact_delete(request: HttpRequest, pk: int, contact_pk: int) -> HttpRespon
         messages.error(request, str(error))
     else:
         messages.success(request, _("%(name)s is deleted.") % {"name": contact})
-    return redirect(contact.customer)
+    return redirect(tab_url(pk, "contacts"))
 
 
 @require_POST
@@ -108,4 +334,4 @@ def contact_make_primary(request: HttpRequest, pk: int, contact_pk: int) -> Http
     contact = _contact_of(pk, contact_pk)
     make_primary_contact(contact=contact, by=request.user)
     messages.success(request, _("%(name)s is now the primary contact.") % {"name": contact})
-    return redirect(contact.customer)
+    return redirect(tab_url(pk, "contacts"))

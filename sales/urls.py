@@ -3,6 +3,9 @@ from django.utils.translation import gettext_lazy as _
 
 from lumytic.core.views import SectionView
 
+from .apps import CUSTOMER_TABS
+from .views import CustomerDocumentsTab
+
 app_name = "sales"
 
 
@@ -53,5 +56,13 @@ urlpatterns = [
         _("Currency exchange"),
         "currency-exchange",
         _("No exchange rates yet. Daily rates will be shown here once currencies are enabled."),
+    ),
+    *(
+        path(
+            f"customers/<int:pk>/{key}/",
+            CustomerDocumentsTab.as_view(tab=key, message=message, icon=icon),
+            name=f"customer-{key}",
+        )
+        for key, _label, icon, _order, message in CUSTOMER_TABS
     ),
 ]

@@ -30,6 +30,12 @@ def _celery_eager():
 
 
 @pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """Hash test passwords cheaply; production keeps Django's slow default hasher."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate-limit counters and cached values never leak between tests."""
     # The database cache has no table outside a database test; nothing to clear there.

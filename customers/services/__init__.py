@@ -2,6 +2,7 @@
 
 from .activity import changes_between, record_activity, snapshot
 from .contacts import delete_contact, make_primary_contact
+from .notes import add_credit, add_note, credit_totals, delete_note, update_note
 from .records import (
     CustomerError,
     add_contact,
@@ -15,16 +16,23 @@ from .records import (
     update_contact,
     update_customer,
 )
+from .reminders import add_reminder, delete_reminder
 
 __all__ = [
     "CustomerError",
     "add_contact",
+    "add_credit",
+    "add_note",
+    "add_reminder",
     "changes_between",
     "create_customer",
+    "credit_totals",
     "customer_documents",
     "delete_contact",
     "delete_customer",
     "delete_group",
+    "delete_note",
+    "delete_reminder",
     "grant_portal_login",
     "make_primary_contact",
     "record_activity",
@@ -33,4 +41,5 @@ __all__ = [
     "snapshot",
     "update_contact",
     "update_customer",
+    "update_note",
 ]

@@ -6,9 +6,44 @@ from django.utils.translation import gettext as _
 
 from notifications.services import Recipient, notify
 
-from ..models import Reminder
+from ..models import Customer, Reminder
+from .activity import record_activity
+from .records import CustomerError
 
 BATCH = 200
+
+
+@transaction.atomic
+def add_reminder(*, customer: Customer, by, staff, due_at, text: str) -> Reminder:
+    """Schedule a reminder about a customer for a staff member."""
+    text = text.strip()
+    if not text:
+        raise CustomerError(_("Say what the reminder is about."))
+    if due_at <= timezone.now():
+        raise CustomerError(_("Choose a time in the future."))
+    if getattr(staff, "role", None) != "staff" or not staff.is_active:
+        raise CustomerError(_("Reminders go to active staff members only."))
+    reminder = Reminder.objects.create(
+        customer=customer, staff=staff, due_at=due_at, text=text, created_by=by
+    )
+    record_activity(
+        actor=by,
+        verb="reminder added",
+        target=reminder,
+        customer=customer,
+        details={"due": timezone.localtime(due_at).strftime("%Y-%m-%d %H:%M"), "for": str(staff)},
+    )
+    return reminder
+
+
+@transaction.atomic
+def delete_reminder(*, reminder: Reminder, by) -> None:
+    """Cancel a reminder that has not been emailed yet."""
+    reminder = Reminder.objects.select_for_update().select_related("customer").get(pk=reminder.pk)
+    if reminder.notified_at:
+        raise CustomerError(_("This reminder was already emailed; it stays on record."))
+    record_activity(actor=by, verb="reminder deleted", target=reminder, customer=reminder.customer)
+    reminder.delete()
 
 
 def send_due_reminders(*, now=None) -> int:
