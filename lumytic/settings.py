@@ -132,7 +132,8 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_ON_GET = False
-ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+PORTAL_INVITATION_DAYS = env.int("PORTAL_INVITATION_DAYS", default=7)
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = True  # a set-password link lands the user signed in
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_RATE_LIMITS = {
     "login": env("RATE_LIMIT_LOGIN", default="30/m/ip"),
@@ -141,6 +142,7 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",
     "signup": "20/m/ip",
+    "portal_signup": env("RATE_LIMIT_PORTAL_SIGNUP", default="10/h/ip"),
 }
 
 # --- Internationalisation -----------------------------------------------------------------------

@@ -11,5 +11,6 @@ urlpatterns = [
     path("office/", include("customers.urls")),
     path("office/", include("sales.urls")),
     path("office/", include("notifications.urls")),
+    path("office/", include("portal.urls_office")),
     path("portal/", include("portal.urls")),
 ]

@@ -1,7 +1,30 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
+
+
+def _new_portal_user(sender, instance, created: bool, raw: bool = False, **kwargs) -> None:
+    # Portal logins are created by customers and accounts code, which can't import the portal.
+    if created and not raw and instance.role == "portal":
+        from .services.access import give_default_access
+
+        give_default_access(instance)
 
 
 class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = _("Customer portal")
+
+    def ready(self) -> None:
+        from django.contrib.auth import get_user_model
+
+        from customers import tabs
+
+        post_save.connect(_new_portal_user, sender=get_user_model(), dispatch_uid="portal-user")
+        tabs.register_tab(
+            key="portal",
+            label=_("Portal"),
+            url_name="portal_office:customer-portal",
+            icon="door-open",
+            order=15,
+        )

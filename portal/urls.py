@@ -1,10 +1,64 @@
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
 from . import views
+from .models import Area
+from .urls_signup import urlpatterns as signup_urlpatterns
 
 app_name = "portal"
+
+
+def _area(slug: str, area: str, icon: str, message):
+    view = views.AreaView.as_view(area=area, nav=area, icon=icon, message=message)
+    return path(f"{slug}/", view, name=f"{slug}")
+
 
 urlpatterns = [
     path("", views.PortalHomeView.as_view(), name="home"),
     path("login/", views.PortalLoginView.as_view(), name="login"),
+    path("profile/", views.ProfileView.as_view(), name="profile"),
+    path("contacts/", views.ContactListView.as_view(), name="contact-list"),
+    path("contacts/new/", views.ContactFormView.as_view(), name="contact-create"),
+    path("contacts/<int:contact_pk>/edit/", views.ContactFormView.as_view(), name="contact-update"),
+    path(
+        "contacts/<int:contact_pk>/delete/",
+        views.ContactDeleteView.as_view(),
+        name="contact-delete",
+    ),
+    path(
+        "invitations/<str:token>/",
+        views.InvitationAcceptView.as_view(),
+        name="invitation-accept",
+    ),
+    _area(
+        "quotations",
+        Area.QUOTATIONS,
+        "file-earmark-text",
+        _("No quotations yet. Quotations our sales team prepares for you will appear here."),
+    ),
+    _area(
+        "orders",
+        Area.ORDERS,
+        "cart3",
+        _("No orders yet. Your company's orders will be listed here."),
+    ),
+    _area(
+        "invoices",
+        Area.INVOICES,
+        "receipt",
+        _("No proforma invoices yet. They are issued once an order is confirmed."),
+    ),
+    _area(
+        "statements",
+        Area.STATEMENTS,
+        "journal-text",
+        _("No statement yet. Your account statement appears once you have invoices."),
+    ),
+    _area(
+        "cancellations",
+        Area.CANCELLATIONS,
+        "x-octagon",
+        _("No cancellations. Requests to cancel a confirmed order will be listed here."),
+    ),
+    *signup_urlpatterns,
 ]

@@ -4,14 +4,12 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from allauth.account.forms import default_token_generator
-from allauth.account.utils import user_pk_to_url_str
 from django.contrib.auth import get_user_model
 from django.db import router, transaction
 from django.db.models.deletion import Collector, ProtectedError
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from lumytic.accounts.links import set_password_path
 from lumytic.core.services import allocate_number
 from notifications.services import Recipient, notify
 
@@ -199,13 +197,7 @@ def grant_portal_login(*, contact: Contact, by):
     record_activity(
         actor=by, verb="portal login created", target=contact, customer=contact.customer
     )
-    link = reverse(
-        "account_reset_password_from_key",
-        kwargs={
-            "uidb36": user_pk_to_url_str(user),
-            "key": default_token_generator.make_token(user),
-        },
-    )
+    link = set_password_path(user)
     notify(
         "registration_approved",
         recipients=[Recipient.from_user(user)],

@@ -32,6 +32,7 @@ pytestmark = pytest.mark.django_db
 TAB_URLS = [
     "customers:customer-detail",
     "customers:customer-contacts",
+    "portal_office:customer-portal",
     "sales:customer-quotations",
     "sales:customer-orders",
     "sales:customer-proforma-invoices",
@@ -50,6 +51,7 @@ def test_the_page_has_every_tab_of_the_issue_in_order():
     assert labels == [
         "Summary",
         "Contacts",
+        "Portal",
         "Quotations",
         "Orders",
         "Proforma invoices",

@@ -1,0 +1,85 @@
+"""Forms of the portal pages. Each lists its fields, so nothing else can be posted into a row."""
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.utils.translation import gettext_lazy as _
+
+from customers.models import Contact, Customer
+
+from .models import Area
+
+
+class OwnDetailsForm(forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = ["first_name", "last_name", "phone", "position", "messaging_handle"]
+
+
+class CompanyDetailsForm(forms.ModelForm):
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = Customer
+        fields = ["email", "phone", "fax", "website", "address"]
+        widgets = {"address": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="company", **kwargs)
+        self.fields["email"].required = True
+
+
+class PortalContactForm(forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = ["first_name", "last_name", "email", "phone", "position", "messaging_handle"]
+
+
+class SetPasswordForm(forms.Form):
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "autofocus": True}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("Password (again)"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, email: str = "", **kwargs):
+        self.email = email
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two passwords differ."))
+        elif first:
+            try:
+                password_validation.validate_password(first)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class InviteForm(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=100)
+    last_name = forms.CharField(label=_("Last name"), max_length=100, required=False)
+    email = forms.EmailField(label=_("Email"))
+
+
+class PortalAccessForm(forms.Form):
+    areas = forms.MultipleChoiceField(
+        label=_("Areas"),
+        choices=Area.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Granting an area grants its permissions; removing it removes them."),
+    )
+    own_orders_only = forms.BooleanField(
+        label=_("Only show my own orders"),
+        required=False,
+        help_text=_("For users who should not see orders their colleagues placed."),
+    )

@@ -1,0 +1,190 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from phonenumber_field.modelfields import PhoneNumberField
+
+from lumytic.core.uploads import ContentTypeValidator, GeneratedName
+
+
+class Area(models.TextChoices):
+    """The parts of the portal a portal user can be granted (seed 002)."""
+
+    QUOTATIONS = "quotations", _("Quotations")
+    ORDERS = "orders", _("Orders")
+    INVOICES = "invoices", _("Proforma invoices and payments")
+    STATEMENTS = "statements", _("Statements")
+    CANCELLATIONS = "cancellations", _("Cancellations")
+    CONTACTS = "contacts", _("Manage company contacts")
+
+
+class PortalAccess(models.Model):
+    """A portal user's settings beyond its areas; the areas are auth groups holding permissions.
+
+    Each area is a group named ``portal:<area>`` whose permissions are listed in
+    ``portal.access.AREA_PERMISSIONS``; granting an area adds the user to its group.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="portal_access"
+    )
+    own_orders_only = models.BooleanField(
+        _("only show my own orders"),
+        default=False,
+        help_text=_("The user sees only the orders they placed, not their colleagues'."),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("portal access")
+        verbose_name_plural = _("portal access")
+        permissions = [
+            ("view_quotations", _("Portal: see and answer quotations")),
+            ("view_orders", _("Portal: see orders")),
+            ("place_orders", _("Portal: place, update and cancel orders")),
+            ("view_invoices", _("Portal: see proforma invoices")),
+            ("upload_payments", _("Portal: upload signed documents and payment proofs")),
+            ("view_statements", _("Portal: see statements")),
+            ("request_cancellations", _("Portal: request and sign cancellations")),
+            ("manage_contacts", _("Portal: manage the company's contacts")),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class Invitation(models.Model):
+    """A signed, expiring, single-use invitation for a contact to join the portal."""
+
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.CASCADE, related_name="invitations"
+    )
+    contact = models.ForeignKey(
+        "customers.Contact", on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(_("email"))
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    # Changing the nonce (on resend or revoke) voids every link sent before.
+    nonce = models.CharField(max_length=32)
+    sent_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contact"],
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="portal_one_open_invitation_per_contact",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+    @property
+    def status(self) -> str:
+        if self.accepted_at:
+            return "accepted"
+        if self.revoked_at:
+            return "revoked"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "pending"
+
+
+class RegistrationRequest(models.Model):
+    """A company's self-signup, waiting for staff to approve or reject it (seed 000)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    ALLOWED_TRANSITIONS = {Status.PENDING: {Status.APPROVED, Status.REJECTED}}
+
+    # Company
+    company_name = models.CharField(_("company name"), max_length=200)
+    website = models.URLField(_("website"), blank=True)
+    country = CountryField(_("country"))
+    first_name = models.CharField(_("contact person's first name"), max_length=100)
+    last_name = models.CharField(_("contact person's last name"), max_length=100)
+    email = models.EmailField(_("email"))
+    phone = PhoneNumberField(_("phone"), blank=True)
+    address = models.TextField(_("physical address"))
+
+    # Billing and shipping, as on the customer
+    billing_first_name = models.CharField(_("first name"), max_length=100)
+    billing_last_name = models.CharField(_("last name"), max_length=100)
+    billing_commercial_name = models.CharField(_("commercial name"), max_length=200)
+    billing_foundation_name = models.CharField(_("foundation name"), max_length=200, blank=True)
+    billing_email = models.EmailField(_("email"))
+    billing_country = CountryField(_("country"))
+    billing_state = models.CharField(_("state / region"), max_length=100, blank=True)
+    billing_city = models.CharField(_("city"), max_length=100, blank=True)
+    billing_street = models.CharField(_("street"), max_length=200, blank=True)
+    billing_postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    shipping_same_as_billing = models.BooleanField(
+        _("shipping details same as billing details"), default=True
+    )
+    shipping_first_name = models.CharField(_("first name"), max_length=100, blank=True)
+    shipping_last_name = models.CharField(_("last name"), max_length=100, blank=True)
+    shipping_commercial_name = models.CharField(_("commercial name"), max_length=200, blank=True)
+    shipping_foundation_name = models.CharField(_("foundation name"), max_length=200, blank=True)
+    shipping_email = models.EmailField(_("email"), blank=True)
+    shipping_country = CountryField(_("country"), blank=True)
+    shipping_state = models.CharField(_("state / region"), max_length=100, blank=True)
+    shipping_city = models.CharField(_("city"), max_length=100, blank=True)
+    shipping_street = models.CharField(_("street"), max_length=200, blank=True)
+    shipping_postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+
+    cr_number = models.CharField(_("commercial registration number"), max_length=64)
+    cr_file = models.FileField(
+        _("commercial registration document"),
+        upload_to=GeneratedName("registrations/cr"),
+        validators=[ContentTypeValidator()],
+    )
+    tax_id = models.CharField(_("tax ID"), max_length=64, blank=True)
+    language = models.CharField(max_length=10, blank=True)
+
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status, default=Status.PENDING, db_index=True
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    customer = models.ForeignKey(
+        "customers.Customer",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="registrations",
+    )
+    created_at = models.DateTimeField(_("received"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("registration request")
+        verbose_name_plural = _("registration requests")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="rejected") | ~models.Q(reason=""),
+                name="portal_rejection_has_reason",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.company_name
+
+    def can_become(self, status: str) -> bool:
+        return status in self.ALLOWED_TRANSITIONS.get(self.status, set())

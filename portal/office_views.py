@@ -1,0 +1,174 @@
+"""Back-office pages of the portal app: a customer's Portal tab, invitations and access."""
+
+from django.contrib import messages
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from customers.models import Contact
+from customers.page_views import CustomerTabView
+from lumytic.core.access import staff_required
+
+from .access import areas_of
+from .forms import InviteForm, PortalAccessForm
+from .models import Area, Invitation, PortalAccess
+from .services.access import (
+    PortalError,
+    send_set_password_email,
+    set_portal_access,
+    set_portal_login_active,
+)
+from .services.invitations import invite_to_portal, resend_invitation, revoke_invitation
+
+
+def _tab(pk: int) -> str:
+    return reverse("portal_office:customer-portal", args=[pk])
+
+
+class PortalTab(CustomerTabView):
+    """Who at this customer can use the portal, what they may see, and open invitations."""
+
+    tab = "portal"
+    tab_template = "portal/office/customer_portal_tab.html"
+
+    def get_tab_context(self, customer) -> dict:
+        contacts = list(
+            customer.contacts.select_related("user", "user__portal_access").prefetch_related(
+                Prefetch("user__groups")
+            )
+        )
+        logins = [c for c in contacts if c.user_id]
+        for contact in logins:
+            contact.areas = [Area(area).label for area in areas_of(contact.user)]
+        return {
+            "logins": logins,
+            "without_login": [c for c in contacts if not c.user_id],
+            "invitations": list(
+                customer.invitations.filter(accepted_at=None, revoked_at=None).select_related(
+                    "contact", "invited_by"
+                )
+            ),
+            "invite_form": InviteForm(),
+        }
+
+    def post(self, request, *args, **kwargs):
+        self.customer = self.get_customer()
+        form = InviteForm(request.POST)
+        if form.is_valid():
+            try:
+                invitation = invite_to_portal(
+                    customer=self.customer, by=request.user, **form.cleaned_data
+                )
+            except PortalError as error:
+                form.add_error("email", str(error))
+            else:
+                messages.success(
+                    request,
+                    _("An invitation is on its way to %(email)s.") % {"email": invitation.email},
+                )
+                return redirect(_tab(self.customer.pk))
+        return self.invalid(invite_form=form)
+
+
+def _contact(pk: int, contact_pk: int) -> Contact:
+    return get_object_or_404(
+        Contact.objects.select_related("customer", "user"), pk=contact_pk, customer_id=pk
+    )
+
+
+@staff_required
+def contact_access(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
+    """Choose the areas and the order visibility of a contact's portal login."""
+    contact = _contact(pk, contact_pk)
+    if not contact.user_id:
+        messages.error(request, _("This contact has no portal login. Invite them first."))
+        return redirect(_tab(pk))
+    access = PortalAccess.objects.filter(user=contact.user).first()
+    initial = {
+        "areas": areas_of(contact.user),
+        "own_orders_only": bool(access and access.own_orders_only),
+    }
+    form = PortalAccessForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        if form.is_valid():
+            set_portal_access(contact=contact, by=request.user, **form.cleaned_data)
+            messages.success(request, _("Portal access for %(name)s is saved.") % {"name": contact})
+            return redirect(_tab(pk))
+        status = 400
+    else:
+        status = 200
+    return render(
+        request,
+        "portal/office/contact_access.html",
+        {"form": form, "contact": contact, "customer": contact.customer, "nav": "customers"},
+        status=status,
+    )
+
+
+@require_POST
+@staff_required
+def contact_login_active(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
+    """Disable a contact's portal login, or enable it again."""
+    contact = _contact(pk, contact_pk)
+    active = request.POST.get("active") == "1"
+    try:
+        set_portal_login_active(contact=contact, by=request.user, active=active)
+    except PortalError as error:
+        messages.error(request, str(error))
+    else:
+        text = _("%(name)s can sign in again.") if active else _("%(name)s can no longer sign in.")
+        messages.success(request, text % {"name": contact})
+    return redirect(_tab(pk))
+
+
+@require_POST
+@staff_required
+def contact_set_password(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
+    """Email a contact a link to set their portal password."""
+    contact = _contact(pk, contact_pk)
+    try:
+        send_set_password_email(contact=contact, by=request.user)
+    except PortalError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, _("A set-password link is on its way to %(email)s.") % {"email": contact.user}
+        )
+    return redirect(_tab(pk))
+
+
+def _invitation(pk: int, invitation_pk: int) -> Invitation:
+    return get_object_or_404(Invitation, pk=invitation_pk, customer_id=pk)
+
+
+@require_POST
+@staff_required
+def invitation_resend(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
+    """Send an invitation again with a new link; the old link stops working."""
+    try:
+        invitation = resend_invitation(invitation=_invitation(pk, invitation_pk), by=request.user)
+    except PortalError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, _("The invitation to %(email)s is sent again.") % {"email": invitation.email}
+        )
+    return redirect(_tab(pk))
+
+
+@require_POST
+@staff_required
+def invitation_revoke(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
+    """Withdraw an invitation; its link stops working."""
+    try:
+        invitation = revoke_invitation(invitation=_invitation(pk, invitation_pk), by=request.user)
+    except PortalError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, _("The invitation to %(email)s is withdrawn.") % {"email": invitation.email}
+        )
+    return redirect(_tab(pk))

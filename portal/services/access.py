@@ -1,0 +1,98 @@
+"""Portal logins: their areas, "only my own orders", disabling, set-password emails."""
+
+from collections.abc import Iterable
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from customers.models import Contact
+from customers.services import CustomerError, record_activity
+from lumytic.accounts.links import set_password_path
+from notifications.services import Recipient, notify
+
+from ..access import DEFAULT_AREAS, GROUP_PREFIX, area_group, areas_of
+from ..models import Area, PortalAccess
+
+
+class PortalError(CustomerError):
+    """A portal change the rules refuse; the message is for the user."""
+
+
+def _login_of(contact: Contact):
+    if not contact.user_id:
+        raise PortalError(_("This contact has no portal login."))
+    return contact.user
+
+
+@transaction.atomic
+def set_portal_access(
+    *, contact: Contact, by, areas: Iterable[str], own_orders_only: bool | None = None
+) -> PortalAccess:
+    """Grant exactly these areas (and their permissions) to a contact's portal login."""
+    user = get_user_model().objects.select_for_update().get(pk=_login_of(contact).pk)
+    wanted = [area for area in Area.values if area in set(areas)]
+    before = areas_of(user)
+    keep = user.groups.exclude(name__startswith=GROUP_PREFIX)
+    user.groups.set([*keep, *(area_group(area) for area in wanted)])
+    access, _created = PortalAccess.objects.get_or_create(user=user)
+    changes = {}
+    if before != wanted:
+        changes["areas"] = [", ".join(before), ", ".join(wanted)]
+    if own_orders_only is not None and own_orders_only != access.own_orders_only:
+        changes["own_orders_only"] = [access.own_orders_only, own_orders_only]
+        access.own_orders_only = own_orders_only
+        access.save(update_fields=["own_orders_only", "updated_at"])
+    if changes:
+        record_activity(
+            actor=by,
+            verb="portal access changed",
+            target=contact,
+            customer=contact.customer,
+            details=changes,
+        )
+    # Django caches permissions on the user object; the next request reloads them.
+    for cache in ("_perm_cache", "_user_perm_cache", "_group_perm_cache"):
+        user.__dict__.pop(cache, None)
+    return access
+
+
+def give_default_access(user, *, manage_contacts: bool = False) -> None:
+    """Give a new portal login the usual areas (called when a portal user is created)."""
+    PortalAccess.objects.get_or_create(user=user)
+    areas = [*DEFAULT_AREAS, *([Area.CONTACTS] if manage_contacts else [])]
+    user.groups.add(*(area_group(area) for area in areas))
+
+
+@transaction.atomic
+def set_portal_login_active(*, contact: Contact, by, active: bool) -> None:
+    """Disable a portal login (it can no longer sign in) or enable it again."""
+    user = get_user_model().objects.select_for_update().get(pk=_login_of(contact).pk)
+    if user.is_active == active:
+        return
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    record_activity(
+        actor=by,
+        verb="portal login enabled" if active else "portal login disabled",
+        target=contact,
+        customer=contact.customer,
+    )
+
+
+@transaction.atomic
+def send_set_password_email(*, contact: Contact, by) -> None:
+    """Email a portal user a link to set their password."""
+    user = _login_of(contact)
+    if not user.is_active:
+        raise PortalError(_("This portal login is disabled. Enable it first."))
+    notify(
+        "registration_approved",
+        recipients=[Recipient.from_user(user)],
+        context={"company": contact.customer.name, "customer": contact.customer.name},
+        details=[(_("Company"), contact.customer.name), (_("Username"), user.email)],
+        links={"portal": set_password_path(user)},
+    )
+    record_activity(
+        actor=by, verb="set-password email sent", target=contact, customer=contact.customer
+    )

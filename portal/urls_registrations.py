@@ -1,0 +1,3 @@
+"""Back-office review of registration requests."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Self-signup pages of the portal (public)."""
+
+urlpatterns: list = []
