@@ -88,7 +88,9 @@ def test_a_used_link_gives_a_clear_page_and_no_second_login(client, staff):
     url = reverse("portal:invitation-accept", args=[invitation_token(invitation)])
     client.post(url, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
     client.logout()
-    again = client.post(url, {"password1": "another-password-99", "password2": "another-password-99"})
+    again = client.post(
+        url, {"password1": "another-password-99", "password2": "another-password-99"}
+    )
     assert again.status_code == 410
     assert "already used" in again.content.decode()
     assert get_user_model().objects.get(email="mona@nile.test").check_password(NEW_PASSWORD)

@@ -1,0 +1,172 @@
+"""Isolation: every portal URL with another customer's ids is a 404, and forms take no extras.
+
+The table below must name every URL pattern of the portal; a new portal URL without an entry
+fails `test_every_portal_url_has_an_isolation_entry`, so nobody adds a page without deciding
+how it is scoped.
+"""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from customers.models import Contact, Customer
+from portal.models import Area
+from portal.services.access import set_portal_access
+from portal.services.invitations import invitation_token, invite_to_portal
+from tests.factories import ContactFactory, CustomerFactory, PortalContactFactory, StaffFactory
+
+pytestmark = pytest.mark.django_db
+
+# URL name -> what to do: "public" (no login, nothing customer-specific in the URL),
+# "own" (the signed-in user's own customer, no ids), or a function giving the kwargs that
+# point at another customer's object.
+ISOLATION = {
+    "login": "public",
+    "invitation-accept": "public",
+    "signup": "public",
+    "signup-done": "public",  # a signed token; its own tests cover tampering
+    "home": "own",
+    "profile": "own",
+    "contact-list": "own",
+    "contact-create": "own",
+    "quotations": "own",
+    "orders": "own",
+    "invoices": "own",
+    "statements": "own",
+    "cancellations": "own",
+    "contact-update": lambda foreign: {"contact_pk": foreign["contact"].pk},
+    "contact-delete": lambda foreign: {"contact_pk": foreign["contact"].pk},
+}
+
+
+def _portal_url_names() -> list[str]:
+    resolver = next(
+        p for p in get_resolver().url_patterns if getattr(p, "namespace", None) == "portal"
+    )
+    names = []
+
+    def walk(patterns):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns)
+            elif isinstance(pattern, URLPattern):
+                names.append(pattern.name)
+
+    walk(resolver.url_patterns)
+    return names
+
+
+def test_every_portal_url_has_an_isolation_entry():
+    missing = [name for name in _portal_url_names() if name not in ISOLATION]
+    assert not missing, f"Add these portal URLs to ISOLATION: {missing}"
+
+
+@pytest.fixture
+def signed_in(client):
+    contact = PortalContactFactory(customer__name="Own Company")
+    set_portal_access(contact=contact, by=None, areas=Area.values)
+    client.force_login(contact.user)
+    return contact
+
+
+@pytest.fixture
+def foreign():
+    customer = CustomerFactory(name="Someone Else")
+    return {"customer": customer, "contact": ContactFactory(customer=customer, is_primary=False)}
+
+
+@pytest.mark.parametrize("name", sorted(ISOLATION))
+def test_another_customers_ids_are_404_on_every_portal_url(client, signed_in, foreign, name):
+    rule = ISOLATION[name]
+    if not callable(rule):
+        return  # no ids in the URL; covered by the scoping tests of each page
+    url = reverse(f"portal:{name}", kwargs=rule(foreign))
+    assert client.get(url).status_code in (404, 405)
+    assert client.post(url, {"first_name": "Hacked", "email": "h@x.test"}).status_code == 404
+    foreign["contact"].refresh_from_db()
+    assert foreign["contact"].first_name != "Hacked"
+
+
+@pytest.mark.parametrize("name", sorted(n for n, r in ISOLATION.items() if r == "own"))
+def test_own_pages_show_nothing_of_another_customer(client, signed_in, foreign, name):
+    response = client.get(reverse(f"portal:{name}"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Someone Else" not in html and foreign["contact"].email not in html
+
+
+PROBE = {
+    "customer": "{other_customer}",
+    "customer_id": "{other_customer}",
+    "owner": "{staff}",
+    "status": "approved",
+    "is_staff": "on",
+    "is_superuser": "on",
+    "role": "staff",
+    "user": "{staff}",
+    "is_primary": "on",
+    "number": "CUS-999999",
+    "is_active": "",
+}
+
+
+def _probe(data: dict, other_customer: Customer, staff) -> dict:
+    values = {
+        key: value.format(other_customer=other_customer.pk, staff=staff.pk)
+        for key, value in PROBE.items()
+    }
+    prefixed = {f"company-{key}": value for key, value in values.items()}
+    return {**values, **prefixed, **data}
+
+
+def test_mass_assignment_probe_changes_nothing_on_any_portal_form(client, signed_in, foreign):
+    """Post owner, customer, status and staff flags to every portal form: none of them stick."""
+    staff = StaffFactory()
+    own = signed_in.customer
+    colleague = ContactFactory(customer=own, is_primary=False, email="colleague@own.test")
+    forms = [
+        (reverse("portal:profile"), {"own": "1", "first_name": "Omar"}),
+        (
+            reverse("portal:profile"),
+            {"company": "1", "company-email": "info@own.test", "company-name": "Renamed"},
+        ),
+        (reverse("portal:contact-create"), {"first_name": "New", "email": "new@own.test"}),
+        (
+            reverse("portal:contact-update", args=[colleague.pk]),
+            {"first_name": "Col", "email": "colleague@own.test"},
+        ),
+    ]
+    for url, data in forms:
+        response = client.post(url, _probe(data, foreign["customer"], staff))
+        assert response.status_code in (200, 302, 400), url
+
+    user = get_user_model().objects.get(pk=signed_in.user_id)
+    assert (user.is_staff, user.is_superuser, user.role, user.is_active) == (
+        False,
+        False,
+        "portal",
+        True,
+    )
+    own.refresh_from_db()
+    assert (own.name, own.number, own.is_active) == ("Own Company", own.number, True)
+    assert own.number != "CUS-999999"
+    assert own.email == "info@own.test"  # the legitimate field did change
+    assert Contact.objects.filter(customer=foreign["customer"]).count() == 1
+    assert Contact.objects.filter(customer=own, is_primary=True).get() == signed_in
+    assert Contact.objects.get(email="new@own.test").customer == own
+    assert Contact.objects.get(email="new@own.test").user is None
+    colleague.refresh_from_db()
+    assert colleague.customer == own and not colleague.is_primary and colleague.user is None
+
+
+def test_mass_assignment_probe_on_the_invitation_form(client):
+    staff = StaffFactory()
+    customer = CustomerFactory()
+    other = CustomerFactory()
+    invitation = invite_to_portal(customer=customer, by=staff, first_name="Mona", email="m@x.test")
+    url = reverse("portal:invitation-accept", args=[invitation_token(invitation)])
+    password = "a-long-new-password-42"
+    client.post(url, _probe({"password1": password, "password2": password}, other, staff))
+    user = get_user_model().objects.get(email="m@x.test")
+    assert (user.is_staff, user.is_superuser, user.role) == (False, False, "portal")
+    assert user.contact.customer == customer
