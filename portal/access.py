@@ -11,6 +11,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.urls import reverse, reverse_lazy
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from .models import Area
@@ -30,14 +31,14 @@ AREA_KEY_PERMISSION = {area: f"portal.{perms[0]}" for area, perms in AREA_PERMIS
 # also manages contacts.
 DEFAULT_AREAS = (Area.QUOTATIONS, Area.ORDERS, Area.INVOICES, Area.STATEMENTS, Area.CANCELLATIONS)
 GROUP_PREFIX = "portal:"
-# The page each area opens with, and its icon in the navigation.
+# The page each area opens with, its icon and its short name in the navigation bar.
 AREA_PAGES = {
-    Area.QUOTATIONS: ("portal:quotations", "file-earmark-text"),
-    Area.ORDERS: ("portal:orders", "cart3"),
-    Area.INVOICES: ("portal:invoices", "receipt"),
-    Area.STATEMENTS: ("portal:statements", "journal-text"),
-    Area.CANCELLATIONS: ("portal:cancellations", "x-octagon"),
-    Area.CONTACTS: ("portal:contact-list", "people"),
+    Area.QUOTATIONS: ("portal:quotations", "file-earmark-text", _("Quotations")),
+    Area.ORDERS: ("portal:orders", "cart3", _("Orders")),
+    Area.INVOICES: ("portal:invoices", "receipt", _("Invoices & payments")),
+    Area.STATEMENTS: ("portal:statements", "journal-text", _("Statements")),
+    Area.CANCELLATIONS: ("portal:cancellations", "x-octagon", _("Cancellations")),
+    Area.CONTACTS: ("portal:contact-list", "people", _("Contacts")),
 }
 
 
@@ -101,8 +102,9 @@ class PortalRequiredMixin(UserPassesTestMixin):
             contact=self.contact,
             nav=kwargs.pop("nav", self.nav),
             granted_areas=[
-                (area, Area(area).label, reverse(AREA_PAGES[area][0]), AREA_PAGES[area][1])
+                (area, Area(area).label, reverse(url_name), icon, short)
                 for area in granted
+                for url_name, icon, short in [AREA_PAGES[area]]
             ],
             **kwargs,
         )
