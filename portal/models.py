@@ -180,7 +180,13 @@ class RegistrationRequest(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(status="rejected") | ~models.Q(reason=""),
                 name="portal_rejection_has_reason",
-            )
+            ),
+            # Emails are stored lower-cased, so this holds two simultaneous signups apart.
+            models.UniqueConstraint(
+                fields=["email"],
+                condition=models.Q(status="pending"),
+                name="portal_one_pending_request_per_email",
+            ),
         ]
 
     def __str__(self) -> str:

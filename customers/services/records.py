@@ -39,6 +39,7 @@ def create_customer(
     tags: Iterable[str] = (),
     contact: dict[str, Any] | None = None,
     portal_login: bool = False,
+    portal_language: str = "",
     **fields: Any,
 ) -> Customer:
     """Create a numbered customer, its primary contact and optionally that contact's login."""
@@ -54,7 +55,7 @@ def create_customer(
     if contact:
         primary = add_contact(customer=customer, by=by, **contact)
         if portal_login:
-            grant_portal_login(contact=primary, by=by)
+            grant_portal_login(contact=primary, by=by, language=portal_language)
     return customer
 
 
@@ -176,7 +177,7 @@ def delete_customer(*, customer: Customer, by) -> None:
 
 
 @transaction.atomic
-def grant_portal_login(*, contact: Contact, by):
+def grant_portal_login(*, contact: Contact, by, language: str = ""):
     """Give a contact a portal login and email them a link to set their password."""
     if contact.user_id:
         raise CustomerError(_("This contact already has a portal login."))
@@ -191,6 +192,8 @@ def grant_portal_login(*, contact: Contact, by):
         first_name=contact.first_name,
         last_name=contact.last_name,
         role="portal",
+        # The set-password email below goes out in this language.
+        **({"language": language} if language else {}),
     )
     contact.user = user
     contact.save(update_fields=["user"])
