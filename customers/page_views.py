@@ -79,6 +79,7 @@ class CustomerTabView(StaffRequiredMixin, TemplateView):
             customer=self.customer,
             tags=list(self.customer.tags.all()),
             tabs=[(tab, tab.url(self.customer.pk)) for tab in tabs.customer_tabs()],
+            actions=[(a, a.url(self.customer.pk)) for a in tabs.customer_actions()],
             active_tab=self.tab,
             tab_template=self.tab_template,
             nav="customers",

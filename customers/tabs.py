@@ -45,12 +45,34 @@ class SummaryPart:
     balance: dict[str, Decimal] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class CustomerAction:
+    """A button in the customer page's header that opens another app's page."""
+
+    label: Any
+    url_name: str  # takes the customer's pk
+    icon: str
+    fragment: str = ""
+
+    def url(self, customer_pk: int) -> str:
+        return reverse(self.url_name, args=[customer_pk]) + self.fragment
+
+
 _tabs: dict[str, CustomerTab] = {}
+_actions: dict[str, CustomerAction] = {}
 _summaries: list[Callable[[Any], SummaryPart]] = []
 
 
 def register_tab(*, key: str, label, url_name: str, icon: str, order: int) -> None:
     _tabs[key] = CustomerTab(key=key, label=label, url_name=url_name, icon=icon, order=order)
+
+
+def register_action(*, key: str, label, url_name: str, icon: str, fragment: str = "") -> None:
+    _actions[key] = CustomerAction(label=label, url_name=url_name, icon=icon, fragment=fragment)
+
+
+def customer_actions() -> list[CustomerAction]:
+    return list(_actions.values())
 
 
 def register_summary(provider: Callable[[Any], SummaryPart]) -> None:

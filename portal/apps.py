@@ -28,3 +28,10 @@ class PortalConfig(AppConfig):
             icon="door-open",
             order=15,
         )
+        tabs.register_action(
+            key="invite",
+            label=_("Invite to portal"),
+            url_name="portal_office:customer-portal",
+            icon="send",
+            fragment="#invite",
+        )

@@ -19,7 +19,8 @@ def test_staff_invite_and_the_invitee_accepts_and_signs_in(page, live_server):
     sign_in(page, "lina@lumytic.test")
 
     page.goto(customer.get_absolute_url())
-    page.get_by_role("tab", name="Portal").click()
+    page.get_by_role("link", name="Invite to portal").click()
+    expect(page.get_by_role("tab", name="Portal")).to_have_attribute("aria-selected", "true")
     invite = page.locator("#invite")
     invite.get_by_label("First name").fill("Mona")
     invite.get_by_label("Last name").fill("Aziz")
