@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from customers.models import ActivityEntry
+from lumytic.accounts.links import set_password_path
 from portal.access import AREA_PERMISSIONS, DEFAULT_AREAS, areas_of
 from portal.models import Area, PortalAccess
 from portal.services.access import PortalError, send_set_password_email, set_portal_access
@@ -156,3 +157,13 @@ def test_portal_users_cannot_reach_the_office_portal_pages(client):
         url = reverse(f"portal_office:{name}", args=[contact.customer_id, contact.pk])
         assert client.post(url, {"active": "1", "areas": ["contacts"]}).status_code == 403
     assert areas_of(contact.user) == list(DEFAULT_AREAS)
+
+
+@pytest.mark.parametrize(
+    "mangle", [lambda p: p[:-6] + "abcdef/", lambda p: p.replace("/key/", "/key/zz")]
+)
+def test_a_tampered_set_password_link_gives_a_clear_page(client, mangle):
+    contact = PortalContactFactory()
+    response = client.get(mangle(set_password_path(contact.user)), follow=True)
+    assert response.status_code == 200
+    assert "This link no longer works" in response.content.decode()
