@@ -24,3 +24,27 @@ class CustomersConfig(AppConfig):
                 key=key, label=label, url_name=f"customers:{url_name}", icon=icon, order=order
             )
         tabs.register_summary(credits_summary)
+
+        # The customer list caches its filter menus' records and each staff member's columns.
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import post_delete, post_save
+
+        from . import listing
+        from .models import CustomerGroup, CustomerImport, ListPreference, Tag
+
+        for model in (CustomerGroup, Tag, get_user_model(), CustomerImport):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    listing.menus_changed,
+                    sender=model,
+                    dispatch_uid=f"customers-list-menus-{model._meta.label_lower}",
+                )
+        post_save.connect(
+            listing.preference_saved, sender=ListPreference, dispatch_uid="customers-list-columns"
+        )
+        post_delete.connect(
+            listing.preference_deleted, sender=ListPreference, dispatch_uid="customers-list-columns"
+        )
+        post_save.connect(
+            listing.user_created, sender=get_user_model(), dispatch_uid="customers-list-columns"
+        )

@@ -1,13 +1,17 @@
 """The customer list: its columns, filters and sort orders (shared by the page and its export)."""
 
+import html
 import json
-from collections.abc import Callable
+import time
+import uuid
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import django_filters
 from django.contrib.auth import get_user_model
-from django.db import connection
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
     Expression,
@@ -20,8 +24,9 @@ from django.db.models import (
     Subquery,
     Value,
 )
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import formats, timezone
-from django.utils.html import conditional_escape, escape, format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
@@ -50,10 +55,43 @@ def _dash(value: Any) -> Any:
     return value if value else "—"
 
 
+# Per-language HTML that is the same on every row (badges), built once.
+_badges: dict[tuple[str, bool], SafeString] = {}
+
+
 def _active_badge(customer: Customer) -> SafeString:
-    if customer.is_active:
-        return format_html('<span class="badge text-bg-success">{}</span>', gettext("Active"))
-    return format_html('<span class="badge text-bg-secondary">{}</span>', gettext("Inactive"))
+    key = (get_language() or "", bool(customer.is_active))
+    if key not in _badges:
+        if customer.is_active:
+            badge = format_html('<span class="badge text-bg-success">{}</span>', gettext("Active"))
+        else:
+            badge = format_html(
+                '<span class="badge text-bg-secondary">{}</span>', gettext("Inactive")
+            )
+        _badges[key] = badge
+    return _badges[key]
+
+
+_PK_MARK = 918273645  # stands for the id in a reversed detail URL
+_detail_urls: dict[tuple, str] = {}
+
+
+def detail_url(pk: int) -> str:
+    """`Customer.get_absolute_url()` without a `reverse()` per row: the URL is reversed once
+    per URL configuration, script prefix and language, then only the id changes."""
+    key = (get_urlconf(), get_script_prefix(), get_language())
+    pattern = _detail_urls.get(key)
+    if pattern is None:
+        pattern = _detail_urls[key] = reverse("customers:customer-detail", args=[_PK_MARK])
+    return pattern.replace(str(_PK_MARK), str(pk), 1)
+
+
+def _name_link(customer: Customer) -> SafeString:
+    # Safe: the URL and the name are escaped here.
+    return mark_safe(  # noqa: S308
+        '<a class="fw-semibold text-decoration-none" href="'
+        f'{_escape(detail_url(customer.pk))}">{_escape(customer.name)}</a>'
+    )
 
 
 def _tag_badges(customer: Customer) -> SafeString | str:
@@ -85,14 +123,64 @@ class ListColumn:
 
     def td(self, customer: Customer) -> str:
         """The cell as HTML; its content is escaped unless it is already safe HTML."""
-        content = conditional_escape(self.cell(customer))
+        content = _html(self.cell(customer))
         return f'<td class="{self.css}">{content}</td>' if self.css else f"<td>{content}</td>"
+
+
+def _escape(text: str) -> str:
+    # The same five characters and entities as django.utils.html.escape, without its lazy
+    # wrapper and SafeString result (called for every cell).
+    return html.escape(text, quote=True)
+
+
+def _html(value: Any) -> str:
+    """`conditional_escape(value)` as a plain string: safe HTML kept, anything else escaped."""
+    if type(value) is str:
+        return _escape(value)
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return _escape(str(value))
 
 
 def row_html(customer: Customer, columns: list[ListColumn]) -> SafeString:
     """One table row; string building instead of a template include per cell (~10x faster)."""
     # Safe: every cell escapes its content in `td`, and the markup around it is constant.
-    return mark_safe("".join(column.td(customer) for column in columns))  # noqa: S308
+    return mark_safe("".join([column.td(customer) for column in columns]))  # noqa: S308
+
+
+def rows_html(customers: Iterable[Customer], columns: list[ListColumn]) -> list[SafeString]:
+    return [row_html(customer, columns) for customer in customers]
+
+
+# The column chooser's checkboxes, per language and set of visible columns.
+_checkboxes: dict[tuple[str, tuple[str, ...]], SafeString] = {}
+
+
+def column_checkboxes(visible: list[str]) -> SafeString:
+    """A checkbox per column for the column chooser, the visible ones checked."""
+    key = (get_language() or "", tuple(visible))
+    rendered = _checkboxes.get(key)
+    if rendered is None:
+        if len(_checkboxes) > 500:
+            _checkboxes.clear()
+        rendered = _checkboxes[key] = format_html_join(
+            "",
+            '<div class="form-check"><input class="form-check-input" type="checkbox" '
+            'name="columns" value="{}" id="col-{}"{}{}><label class="form-check-label" '
+            'for="col-{}">{}</label></div>',
+            (
+                (
+                    c.key,
+                    c.key,
+                    " checked" if c.key in visible else "",
+                    " disabled" if c.key == "name" else "",
+                    c.key,
+                    c.label,
+                )
+                for c in COLUMNS
+            ),
+        )
+    return rendered
 
 
 COLUMNS: tuple[ListColumn, ...] = (
@@ -110,11 +198,7 @@ COLUMNS: tuple[ListColumn, ...] = (
         _("Company"),
         "name",
         lambda c: c.name,
-        lambda c: format_html(
-            '<a class="fw-semibold text-decoration-none" href="{}">{}</a>',
-            c.get_absolute_url(),
-            c.name,
-        ),
+        _name_link,
         default=True,
     ),
     ListColumn(
@@ -250,6 +334,7 @@ class CustomerFilter(django_filters.FilterSet):
             | Q(last_name__icontains=value)
             | Q(email__icontains=value)
         ).values_list("customer_id", flat=True)
+        contacts = contacts.order_by()  # ids only: Contact's default order is not needed
         # Every arm is then a plain column test with its own index (0003, 0004), so PostgreSQL
         # can OR the index matches (BitmapOr); a sub-query arm (EXISTS or IN) would make it
         # test every customer row. Contact matches come first, as ids, unless there are many.
@@ -345,14 +430,64 @@ def with_columns(queryset: QuerySet, columns: list[str], *, only: bool = False) 
     return queryset
 
 
-def visible_columns(user) -> list[str]:
+# --- Cached per-page state: the staff member's columns and the filter menus' records -------
+#
+# A page reads both in one cache round trip (`list_state`).
+#
+# The column choice is cached per staff member and written through: when a user is created
+# (no choice yet), when a choice is saved (`remember_columns`, or any ListPreference save) and
+# when it is deleted. A miss (eviction, flush) reads the database once.
+#
+# The menus' records (groups, advisors, tags) are cached under a version token that a save or
+# delete of a group, tag, user or import replaces (signals, connected in apps.py); each process
+# keeps the records, and their rendered <option>s, for the token it last saw. Writes that send
+# no signal (QuerySet.update, raw SQL, an import that fails) show after MENUS_MAX_AGE seconds.
+
+COLUMNS_KEY = "customers:list:columns:{user_id}"
+COLUMNS_TIMEOUT = 7 * 24 * 3600
+MENUS_VERSION_KEY = "customers:list:menus-version"
+MENUS_KEY = "customers:list:menus:{version}"
+MENUS_MAX_AGE = 300
+
+
+def _columns_key(user_id) -> str:
+    return COLUMNS_KEY.format(user_id=user_id)
+
+
+def _stored_columns(user) -> list[str]:
     pref = (
         ListPreference.objects.filter(user=user, list_key=LIST_KEY)
         .values_list("columns", flat=True)
         .first()
     )
-    chosen = [key for key in (pref or []) if key in BY_KEY]
+    return list(pref or [])
+
+
+def _chosen(stored: list[str]) -> list[str]:
+    chosen = [key for key in stored if key in BY_KEY]
     return chosen or DEFAULT_COLUMNS
+
+
+def _columns_from(found: dict, user) -> list[str]:
+    key = _columns_key(user.pk)
+    stored = found.get(key)
+    if stored is None:
+        stored = _stored_columns(user)
+        cache.set(key, stored, COLUMNS_TIMEOUT)
+    return _chosen(stored)
+
+
+def visible_columns(user) -> list[str]:
+    """The staff member's columns for the customer list (cached, see above)."""
+    return _columns_from(cache.get_many([_columns_key(user.pk)]), user)
+
+
+def _store_columns(user_id, stored: list[str]) -> None:
+    """Cache a staff member's stored column choice now, and again when the transaction commits
+    (so it is the last write if another request cached the old choice meanwhile)."""
+    key = _columns_key(user_id)
+    cache.set(key, stored, COLUMNS_TIMEOUT)
+    transaction.on_commit(lambda: cache.set(key, stored, COLUMNS_TIMEOUT))
 
 
 def remember_columns(*, user, columns: list[str]) -> list[str]:
@@ -361,14 +496,62 @@ def remember_columns(*, user, columns: list[str]) -> list[str]:
     ListPreference.objects.update_or_create(
         user=user, list_key=LIST_KEY, defaults={"columns": chosen}
     )
+    _store_columns(user.pk, chosen)
     return chosen
+
+
+def preference_saved(sender, instance, **kwargs) -> None:
+    """post_save of a ListPreference (remember_columns, the admin): cache the new choice."""
+    if instance.list_key == LIST_KEY:
+        _store_columns(instance.user_id, list(instance.columns or []))
+
+
+def preference_deleted(sender, instance, **kwargs) -> None:
+    """post_delete of a ListPreference: the staff member is back to the default columns."""
+    if instance.list_key == LIST_KEY:
+        _store_columns(instance.user_id, [])
+
+
+def user_created(sender, instance, created=False, raw=False, **kwargs) -> None:
+    """post_save of a user: a new user has no column choice yet; cache that."""
+    if created and not raw:
+        cache.set(_columns_key(instance.pk), [], COLUMNS_TIMEOUT)
+
+
+def _new_menus_version() -> str:
+    token = uuid.uuid4().hex
+    if cache.add(MENUS_VERSION_KEY, token, None):
+        return token
+    return cache.get(MENUS_VERSION_KEY) or token
+
+
+def _bump_menus_version() -> None:
+    cache.set(MENUS_VERSION_KEY, uuid.uuid4().hex, None)
+
+
+def menus_changed(sender, using=None, update_fields=None, **kwargs) -> None:
+    """post_save / post_delete of a group, tag, user or import: the menus' records change.
+
+    The version is replaced at once (this process and this transaction see the change) and
+    again at commit, so a page that read the old rows meanwhile cannot cache them as new.
+    """
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return  # a sign-in; names and roles are unchanged
+    _bump_menus_version()
+    transaction.on_commit(_bump_menus_version, using=using)
+
+
+def list_state(user) -> tuple[list[str], str]:
+    """(visible columns, menus version) for a page: one cache round trip when both are warm."""
+    found = cache.get_many([MENUS_VERSION_KEY, _columns_key(user.pk)])
+    version = found.get(MENUS_VERSION_KEY) or _new_menus_version()
+    return _columns_from(found, user), version
 
 
 # --- Filter choices ---------------------------------------------------------------------------
 
 # Country names are static data: translated and sorted once per language, not per request.
 _country_choices: dict[str, list[tuple[str, str]]] = {}
-_country_html: dict[str, SafeString] = {}
 
 
 def country_choices() -> list[tuple[str, str]]:
@@ -377,19 +560,6 @@ def country_choices() -> list[tuple[str, str]]:
     if language not in _country_choices:
         _country_choices[language] = [(code, str(name)) for code, name in countries]
     return _country_choices[language]
-
-
-def _country_options(selected: str) -> SafeString:
-    """Every country's <option>, rendered once per language; the chosen one marked."""
-    language = get_language() or ""
-    if language not in _country_html:
-        _country_html[language] = _options(country_choices(), "")
-    rendered = _country_html[language]
-    chosen = f'<option value="{escape(selected)}">'
-    if not selected or chosen not in rendered:
-        return rendered
-    # Safe: both the cached options and `chosen` are escaped HTML built above.
-    return mark_safe(rendered.replace(chosen, chosen[:-1] + " selected>", 1))  # noqa: S308
 
 
 def _record_choices() -> dict[str, list[tuple[str, str]]]:
@@ -413,6 +583,33 @@ def _record_choices() -> dict[str, list[tuple[str, str]]]:
     }
 
 
+@dataclass(frozen=True)
+class _Menus:
+    version: str
+    loaded_at: float  # time.time() when the records were read from the database
+    records: dict[str, list[tuple[str, str]]]
+    html: dict  # (language, menu name) -> every <option>, none selected
+
+
+_menus: _Menus | None = None
+
+
+def menu_records(version: str) -> _Menus:
+    """The menus' records for this version: this process's copy, else the cache's, else the
+    database's (then cached for the other processes)."""
+    global _menus  # one immutable snapshot per process, swapped whole
+    menus, now = _menus, time.time()
+    if menus is not None and menus.version == version and now - menus.loaded_at < MENUS_MAX_AGE:
+        return menus
+    key = MENUS_KEY.format(version=version)
+    stored = cache.get(key)
+    if stored is None or now - stored[0] >= MENUS_MAX_AGE:
+        stored = (now, _record_choices())
+        cache.set(key, stored, MENUS_MAX_AGE)
+    _menus = menus = _Menus(version, stored[0], stored[1], {})
+    return menus
+
+
 def _options(choices, selected: str) -> SafeString:
     return format_html_join(
         "",
@@ -421,28 +618,44 @@ def _options(choices, selected: str) -> SafeString:
     )
 
 
-def filter_menus(filterset: CustomerFilter) -> list[dict]:
+def _select(rendered: SafeString, selected: str) -> SafeString:
+    """Options rendered with none selected, with the option of this value marked selected."""
+    chosen = f'<option value="{escape(selected)}">'
+    if not selected or chosen not in rendered:
+        return rendered
+    # Safe: both the rendered options and `chosen` are escaped HTML built here.
+    return mark_safe(rendered.replace(chosen, chosen[:-1] + " selected>", 1))  # noqa: S308
+
+
+def filter_menus(filterset: CustomerFilter, version: str) -> list[dict]:
     """Each filter's <select>: name, label and its options HTML, the chosen one selected."""
     data = filterset.data or {}
-    records = _record_choices()
+    menus_state = menu_records(version)
+    language = get_language() or ""
+    rendered_all = menus_state.html
+    any_option = rendered_all.get((language, ""))
+    if any_option is None:
+        any_option = format_html('<option value="">{}</option>', gettext("Any"))
+        rendered_all[(language, "")] = any_option
     menus = []
     for name, field in filterset.form.fields.items():
         if name == "q":
             continue
-        selected = str(data.get(name, "") or "")
-        any_option = format_html('<option value="">{}</option>', gettext("Any"))
-        if name == "country":
-            rendered = _country_options(selected)
-        elif name in records:
-            rendered = _options(records[name], selected)
-        else:
-            rendered = _options(((str(v), str(label)) for v, label in field.choices if v), selected)
+        rendered = rendered_all.get((language, name))
+        if rendered is None:
+            if name == "country":
+                choices = country_choices()
+            elif name in menus_state.records:
+                choices = menus_state.records[name]
+            else:
+                choices = [(str(v), str(label)) for v, label in field.choices if v]
+            rendered = rendered_all[(language, name)] = _options(choices, "")
         menus.append(
             {
                 "name": name,
                 "id": f"id_{name}",
                 "label": field.label,
-                "options": any_option + rendered,
+                "options": any_option + _select(rendered, str(data.get(name, "") or "")),
             }
         )
     return menus
@@ -459,10 +672,27 @@ class Total:
     kind: str  # "exact", "more" or "about"
 
 
+# The planner's own row estimate for a whole table (what EXPLAIN shows for a plain scan): the
+# rows per page at the last ANALYZE times the table's current pages. NULL before any ANALYZE.
+_TABLE_ROWS_SQL = """
+    SELECT CASE WHEN relpages > 0 AND reltuples >= 0 THEN round(
+        reltuples / relpages * (pg_relation_size(oid) / current_setting('block_size')::int)
+    ) END
+    FROM pg_class WHERE oid = %s::regclass
+"""
+
+
 def estimate(queryset: QuerySet) -> int | None:
     """PostgreSQL's planner estimate of the rows the queryset returns (None elsewhere)."""
     if connection.vendor != "postgresql":
         return None
+    if not queryset.query.where and not queryset.query.annotations:
+        # Every customer: read the estimate from the catalogue instead of planning a query.
+        with connection.cursor() as cursor:
+            cursor.execute(_TABLE_ROWS_SQL, [queryset.model._meta.db_table])
+            row = cursor.fetchone()
+        if row and row[0] is not None:
+            return int(row[0])
     plan = queryset.order_by().explain(format="json")
     return int(json.loads(plan)[0]["Plan"]["Plan Rows"])
 

@@ -57,7 +57,7 @@ class CustomerListView(StaffRequiredMixin, ListView):
         return int(size) if size.isdigit() and int(size) in listing.PAGE_SIZES else self.paginate_by
 
     def get_queryset(self):
-        self.columns = listing.visible_columns(self.request.user)
+        self.columns, self.menus_version = listing.list_state(self.request.user)
         self.filterset, queryset, self.sort_key, self.descending = _filtered(self.request)
         self.estimate = listing.estimate(queryset)
         searching = bool(self.filterset.is_bound and self.filterset.form.cleaned_data.get("q"))
@@ -96,14 +96,15 @@ class CustomerListView(StaffRequiredMixin, ListView):
             "view": self,
             "nav": "customers",
             "filter": self.filterset,
-            "filter_menus": listing.filter_menus(self.filterset),
+            "filter_menus": listing.filter_menus(self.filterset, self.menus_version),
             "object_list": page.object_list,
-            "rows": [listing.row_html(customer, columns) for customer in page.object_list],
+            "rows": listing.rows_html(page.object_list, columns),
             "page": page,
             "total": self.total,
             "columns": columns,
             "all_columns": listing.COLUMNS,
             "visible": set(self.columns),
+            "column_checkboxes": listing.column_checkboxes(self.columns),
             "sort_key": self.sort_key,
             "descending": self.descending,
             "base_query": query.urlencode(),
