@@ -163,6 +163,7 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
     ("vendor/bootstrap-icons", NODE_MODULES / "bootstrap-icons" / "font"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
+    ("vendor/chartjs", NODE_MODULES / "chart.js" / "dist"),
 ]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
@@ -206,6 +207,17 @@ NOTIFICATIONS = {
     "RETRY_BACKOFF_MAX_SECONDS": env.int("OUTBOX_RETRY_BACKOFF_MAX", default=600),
     "SWEEP_AFTER_SECONDS": env.int("OUTBOX_SWEEP_AFTER", default=900),
 }
+
+# --- Currency exchange --------------------------------------------------------------------------
+# Rates are stored as units of each currency per 1 unit of the base currency.
+BASE_CURRENCY = env("BASE_CURRENCY", default="USD").upper()
+# A key of sales.providers.PROVIDERS ("ecb", "manual") or a dotted path to a RateProvider class.
+RATE_PROVIDER = env("RATE_PROVIDER", default="ecb")
+ECB_FEED_URL = env(
+    "ECB_FEED_URL", default="https://www.ecb.europa.eu/stats/eurofxref/eurofxref-daily.xml"
+)
+RATES_FETCH_TIMEOUT = env.float("RATES_FETCH_TIMEOUT", default=20.0)
+RATES_STALE_AFTER_DAYS = env.int("RATES_STALE_AFTER_DAYS", default=3)
 
 # --- Celery -------------------------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)

@@ -49,6 +49,17 @@ _TYPES = (
         button=_("Currency Exchange Details Request"),
     ),
     EmailType(
+        key="currency_rates_failed",
+        name=_("Exchange rates update failed"),
+        sender=SALES,
+        subject=_("Exchange rates update failed on {date}"),
+        intro=_(
+            "Today's exchange-rates update failed. The last rates stay in use and are flagged "
+            "when they grow stale; enter a manual rate if a document needs today's."
+        ),
+        button=_("Open Currency Exchange"),
+    ),
+    EmailType(
         key="registration_received",
         name=_("Registration request received"),
         sender=PORTAL,

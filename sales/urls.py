@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lumytic.core.views import SectionView
 
+from . import views
 from .apps import CUSTOMER_TABS
 from .views import CustomerDocumentsTab
 
@@ -50,12 +51,19 @@ urlpatterns = [
         "x-octagon",
         _("No cancellation orders yet. Customers' cancellation requests will appear here."),
     ),
-    _section(
-        "exchange",
-        "exchange",
-        _("Currency exchange"),
-        "currency-exchange",
-        _("No exchange rates yet. Daily rates will be shown here once currencies are enabled."),
+    path("exchange/", views.ExchangeView.as_view(), name="exchange"),
+    path("exchange/update/", views.exchange_update, name="exchange-update"),
+    path("exchange/rates/", views.ManualRateCreateView.as_view(), name="rate-create"),
+    path("exchange/history.csv", views.RateExportView.as_view(), name="rate-export"),
+    path(
+        "customers/<int:pk>/fx-rates/",
+        views.CustomerRatesTab.as_view(),
+        name="customer-fx-rates",
+    ),
+    path(
+        "customers/<int:pk>/fx-rates/<int:rate_pk>/delete/",
+        views.customer_rate_delete,
+        name="customer-fx-rate-delete",
     ),
     *(
         path(
@@ -64,5 +72,6 @@ urlpatterns = [
             name=f"customer-{key}",
         )
         for key, _label, icon, _order, message in CUSTOMER_TABS
+        if key != "fx-rates"  # a real tab, above
     ),
 ]

@@ -4,6 +4,7 @@ from notifications.catalogue import CATALOGUE, PORTAL, SALES, event_choices, get
 
 DESIGN_KEYS = {
     "currency_rates": SALES,
+    "currency_rates_failed": SALES,
     "registration_received": PORTAL,
     "registration_welcome": PORTAL,
     "registration_approved": PORTAL,
@@ -32,7 +33,7 @@ DESIGN_KEYS = {
 
 
 def test_catalogue_holds_every_designed_email_and_the_smtp_test():
-    assert len(DESIGN_KEYS) == 25
+    assert len(DESIGN_KEYS) == 26  # the 25 of DESIGN.md §5 and the rates-failure alert
     assert set(CATALOGUE) == set(DESIGN_KEYS) | {"smtp_test"}
 
 
@@ -47,6 +48,7 @@ def test_each_email_comes_from_the_sender_named_in_the_seed(key, sender):
 
 def test_seed_button_labels_are_kept():
     assert str(CATALOGUE["currency_rates"].button) == "Currency Exchange Details Request"
+    assert str(CATALOGUE["currency_rates_failed"].button) == "Open Currency Exchange"
     assert str(CATALOGUE["registration_approved"].button) == "Sign In"
     assert str(CATALOGUE["order_new"].button) == "Order Details"
     assert str(CATALOGUE["memo_signed"].button) == "PI Details"

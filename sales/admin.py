@@ -1,0 +1,92 @@
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .models import Currency, CustomerRate, ExchangeRate, RateUpdate
+from .services.rates import set_currencies_active
+
+
+@admin.register(Currency)
+class CurrencyAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "symbol", "decimals", "is_active"]
+    list_editable = ["is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["code", "name"]
+    ordering = ["-is_active", "code"]
+    actions = ["activate", "deactivate"]
+
+    @admin.action(description=_("Activate the selected currencies"))
+    def activate(self, request, queryset):
+        count = set_currencies_active(codes=queryset.values_list("code", flat=True), active=True)
+        self.message_user(
+            request,
+            ngettext("%d currency activated.", "%d currencies activated.", count) % count,
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Deactivate the selected currencies"))
+    def deactivate(self, request, queryset):
+        count = set_currencies_active(codes=queryset.values_list("code", flat=True), active=False)
+        self.message_user(
+            request,
+            ngettext(
+                "%d currency deactivated (the base currency stays active).",
+                "%d currencies deactivated (the base currency stays active).",
+                count,
+            )
+            % count,
+            messages.SUCCESS,
+        )
+
+
+@admin.register(ExchangeRate)
+class ExchangeRateAdmin(admin.ModelAdmin):
+    list_display = ["date", "currency", "rate", "source", "entered_by", "created_at"]
+    list_filter = ["source", ("currency", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["currency__code", "currency__name"]
+    date_hierarchy = "date"
+    list_select_related = ["currency", "entered_by"]
+    autocomplete_fields = ["currency"]
+    raw_id_fields = ["entered_by"]
+    readonly_fields = ["created_at"]
+
+
+@admin.register(CustomerRate)
+class CustomerRateAdmin(admin.ModelAdmin):
+    list_display = ["customer", "currency", "rate", "valid_from", "valid_until", "created_by"]
+    list_filter = [("currency", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["customer__name", "customer__number", "currency__code"]
+    list_select_related = ["customer", "currency", "created_by"]
+    autocomplete_fields = ["currency"]
+    raw_id_fields = ["customer", "created_by"]
+    readonly_fields = ["created_at"]
+
+
+@admin.register(RateUpdate)
+class RateUpdateAdmin(admin.ModelAdmin):
+    list_display = [
+        "started_at",
+        "provider",
+        "status",
+        "rates_date",
+        "rate_count",
+        "digest_sent",
+        "requested_by",
+    ]
+    list_filter = ["status", "provider"]
+    list_select_related = ["requested_by"]
+    date_hierarchy = "started_at"
+    readonly_fields = [
+        "provider",
+        "status",
+        "started_at",
+        "finished_at",
+        "rates_date",
+        "rate_count",
+        "error",
+        "requested_by",
+        "digest_sent",
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # a log, written by the update itself

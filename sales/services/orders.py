@@ -1,0 +1,449 @@
+"""Orders: the only place an order's status or lines change (DESIGN.md §4).
+
+Each step locks the order, checks the transition table on the model, writes the order's
+timeline entry and queues its emails, all in one transaction.
+"""
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from customers.models import Customer
+from customers.services import record_activity
+from lumytic.core.services import allocate_number
+from notifications.services import Recipient, notify
+
+from ..documents import Order, OrderLine, Product, Quotation
+from ..totals import compute_totals
+from .currency import ExchangeError, base_currency, convert
+
+LINE_FIELDS = ("product", "description", "quantity", "unit_price", "discount_percent", "tax_rate")
+ADDRESS_PARTS = Customer.ADDRESS_PARTS
+
+
+class OrderError(Exception):
+    """An order change the rules refuse; the message is for the user."""
+
+
+class InvalidTransition(OrderError):
+    def __init__(self, order: Order, status: str):
+        super().__init__(
+            _("Order %(order)s is %(current)s; it cannot become %(target)s.")
+            % {
+                "order": order,
+                "current": order.get_status_display().lower(),
+                "target": Order.Status(status).label.lower(),
+            }
+        )
+
+
+# --- Helpers -------------------------------------------------------------------------------------
+
+
+def _locked(order: Order) -> Order:
+    return Order.objects.select_for_update().select_related("customer").get(pk=order.pk)
+
+
+def _move(order: Order, status: str, *, by, verb: str, details: dict | None = None) -> None:
+    """Change the status after checking the table, and record it on the order's timeline."""
+    if not order.can_become(status):
+        raise InvalidTransition(order, status)
+    order.status = status
+    order.save(update_fields=["status", "updated_at"])
+    record_activity(actor=by, verb=verb, target=order, customer=order.customer, details=details)
+
+
+def _links(order: Order) -> dict[str, str]:
+    links = {"office": reverse("sales:order-detail", args=[order.pk])}
+    try:  # the portal serves the customer's copy of the page (the portal app depends on sales)
+        links["portal"] = reverse("portal:order-detail", args=[order.pk])
+    except NoReverseMatch:
+        pass
+    return links
+
+
+def customer_recipients(order: Order) -> list[Recipient]:
+    """The customer's side of an order email: who placed it, else the primary contact."""
+    user = order.placed_by
+    if user is not None and user.is_active:
+        return [Recipient.from_user(user)]
+    contact = order.customer.contacts.filter(is_primary=True).select_related("user").first()
+    if contact is None or not contact.email:
+        return []
+    if contact.user_id and contact.user.is_active:
+        return [Recipient.from_user(contact.user)]
+    return [Recipient(email=contact.email, name=str(contact), side="portal")]
+
+
+def _owner_recipients(order: Order) -> list[Recipient]:
+    owner = order.owner
+    return [Recipient.from_user(owner)] if owner is not None and owner.is_active else []
+
+
+def _advisor_recipients(order: Order) -> list[Recipient]:
+    advisor = order.customer.advisor or order.owner
+    return [Recipient.from_user(advisor)] if advisor is not None and advisor.is_active else []
+
+
+def _clean_lines(lines: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    cleaned = []
+    for line in lines:
+        unknown = set(line) - set(LINE_FIELDS)
+        if unknown:
+            raise TypeError(f"Not a line field: {', '.join(sorted(unknown))}")
+        quantity = Decimal(line["quantity"])
+        if quantity <= 0:
+            raise OrderError(_("Each line needs a quantity above zero."))
+        if Decimal(line.get("unit_price", 0)) < 0:
+            raise OrderError(_("A price cannot be negative."))
+        cleaned.append(line)
+    if not cleaned:
+        raise OrderError(_("An order needs at least one line."))
+    return cleaned
+
+
+def _write_lines(order: Order, lines: list[dict[str, Any]]) -> None:
+    """Replace the order's lines and store the totals computed from them."""
+    order.lines.all().delete()
+    rows = [
+        OrderLine(
+            order=order,
+            position=index,
+            product=line.get("product"),
+            description=line.get("description") or str(line.get("product") or ""),
+            quantity=Decimal(line["quantity"]),
+            unit_price=Decimal(line.get("unit_price", 0)),
+            discount_percent=Decimal(line.get("discount_percent", 0)),
+            tax_rate=Decimal(line.get("tax_rate", 0)),
+        )
+        for index, line in enumerate(lines)
+    ]
+    totals = compute_totals(rows, order.currency)
+    for row, result in zip(rows, totals.lines, strict=True):
+        row.net_amount, row.tax_amount = result.net, result.tax
+    OrderLine.objects.bulk_create(rows)
+    order.subtotal = totals.subtotal
+    order.discount_total = totals.discount_total
+    order.tax_total = totals.tax_total
+    order.total = totals.total
+    order.save(update_fields=["subtotal", "discount_total", "tax_total", "total", "updated_at"])
+
+
+def _line_snapshot(order: Order) -> list[str]:
+    return [f"{line.quantity:f} × {line.description}" for line in order.lines.all()]
+
+
+# --- Pricing from the catalogue ------------------------------------------------------------------
+
+
+def catalogue_line(
+    *, product: Product, quantity: Decimal, customer: Customer, currency: str, on: date
+) -> dict[str, Any]:
+    """A line for a catalogue product: its price in the order's currency, the customer's discount.
+
+    A product priced in another currency is converted at the customer's rate for the day.
+    """
+    price = product.unit_price
+    if product.currency != currency:
+        try:
+            price = convert(
+                amount=price, from_currency=product.currency, to_currency=currency, on=on,
+                customer=customer,
+            ).amount
+        except ExchangeError as error:
+            raise OrderError(str(error)) from error
+    discount = (
+        customer.discount_value
+        if customer.discount_type == Customer.DiscountType.PERCENT
+        else Decimal("0")
+    )
+    return {
+        "product": product,
+        "description": product.name,
+        "quantity": Decimal(quantity),
+        "unit_price": price,
+        "discount_percent": discount,
+        "tax_rate": product.tax_rate,
+    }
+
+
+# --- Steps ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_order(
+    *,
+    customer: Customer,
+    by,
+    lines: Iterable[dict[str, Any]],
+    currency: str = "",
+    owner=None,
+    placed_by=None,
+    notes: str = "",
+    customer_reference: str = "",
+    submit: bool = True,
+) -> Order:
+    """Create an order (a draft cart, or submitted at once) with its lines and totals."""
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    if not customer.is_active:
+        raise OrderError(_("%(name)s is inactive; it cannot order.") % {"name": customer.name})
+    order = Order.objects.create(
+        customer=customer,
+        currency=currency or customer.default_currency,
+        owner=owner or customer.advisor,
+        placed_by=placed_by,
+        notes=notes,
+        customer_reference=customer_reference,
+    )
+    _write_lines(order, _clean_lines(lines))
+    record_activity(actor=by, verb="order created", target=order, customer=customer)
+    if submit:
+        submit_order(order=order, by=by)
+        order.refresh_from_db()
+    return order
+
+
+@transaction.atomic
+def submit_order(*, order: Order, by) -> Order:
+    """Send a draft order to the sales team (`order_new` to the customer advisor)."""
+    order = _locked(order)
+    if not order.lines.exists():
+        raise OrderError(_("Add at least one line before submitting."))
+    if order.number is None:
+        order.number = allocate_number(kind="SO")
+    order.submitted_at = timezone.now()
+    order.save(update_fields=["number", "submitted_at", "updated_at"])
+    _move(order, Order.Status.SUBMITTED, by=by, verb="order submitted")
+    notify(
+        "order_new",
+        recipients=_advisor_recipients(order),
+        context={"order": order.number, "company": order.customer.name},
+        details=[
+            (_("Order"), order.number),
+            (_("Agent company"), order.customer.name),
+            (_("Total"), f"{order.total} {order.currency}"),
+        ],
+        links=_links(order),
+    )
+    return order
+
+
+@transaction.atomic
+def create_order_from_quotation(*, quotation: Quotation, by) -> Order:
+    """The order a customer places by accepting a quotation (`order_from_quotation`)."""
+    lines = [
+        {name: getattr(line, name) for name in LINE_FIELDS} for line in quotation.lines.all()
+    ]
+    order = create_order(
+        customer=quotation.customer,
+        by=by,
+        lines=lines,
+        currency=quotation.currency,
+        placed_by=by if getattr(by, "role", "") == "portal" else None,
+        submit=False,
+    )
+    order.source_quotation = quotation
+    order.number = allocate_number(kind="SO")
+    order.submitted_at = timezone.now()
+    order.save(update_fields=["source_quotation", "number", "submitted_at", "updated_at"])
+    _move(
+        order,
+        Order.Status.SUBMITTED,
+        by=by,
+        verb="order placed from quotation",
+        details={"quotation": quotation.number},
+    )
+    notify(
+        "order_from_quotation",
+        recipients=_advisor_recipients(order),
+        context={"order": order.number, "quotation": quotation.number},
+        details=[
+            (_("Order"), order.number),
+            (_("Quotation"), quotation.number),
+            (_("Agent company"), order.customer.name),
+        ],
+        links=_links(order),
+    )
+    return order
+
+
+@transaction.atomic
+def update_order(
+    *,
+    order: Order,
+    by,
+    lines: Iterable[dict[str, Any]],
+    notes: str | None = None,
+    customer_reference: str | None = None,
+) -> Order:
+    """Change an order's lines before it is confirmed (`order_updated` once submitted)."""
+    order = _locked(order)
+    if not order.is_open:
+        raise OrderError(
+            _("Order %(order)s is confirmed; changes now go through a cancellation order.")
+            % {"order": order}
+        )
+    before = _line_snapshot(order)
+    if notes is not None:
+        order.notes = notes
+    if customer_reference is not None:
+        order.customer_reference = customer_reference
+    order.save(update_fields=["notes", "customer_reference", "updated_at"])
+    _write_lines(order, _clean_lines(lines))
+    after = _line_snapshot(order)
+    record_activity(
+        actor=by,
+        verb="order updated",
+        target=order,
+        customer=order.customer,
+        details={"lines": ["; ".join(before), "; ".join(after)]} if before != after else {},
+    )
+    if order.status == Order.Status.SUBMITTED:
+        notify(
+            "order_updated",
+            recipients=[*customer_recipients(order), *_owner_recipients(order)],
+            context={"order": order.number},
+            details=[(_("Order"), order.number), (_("Total"), f"{order.total} {order.currency}")],
+            links=_links(order),
+        )
+    return order
+
+
+def _address_text(values: dict[str, str]) -> str:
+    name = " ".join(v for v in (values.get("first_name"), values.get("last_name")) if v)
+    parts = [
+        name,
+        values.get("commercial_name", ""),
+        values.get("street", ""),
+        " ".join(v for v in (values.get("postal_code"), values.get("city")) if v),
+        values.get("state", ""),
+        values.get("country", ""),
+        values.get("email", ""),
+    ]
+    return ", ".join(str(part) for part in parts if part)
+
+
+@transaction.atomic
+def confirm_order(
+    *,
+    order: Order,
+    by,
+    billing: dict[str, str],
+    shipping: dict[str, str] | None = None,
+    on: date | None = None,
+) -> Order:
+    """Confirm a submitted order with its billing and shipping details; fix the rate used.
+
+    `shipping=None` means "same as billing". Totals and the base-currency rate are frozen here.
+    """
+    order = _locked(order)
+    if not order.can_become(Order.Status.CONFIRMED):
+        raise InvalidTransition(order, Order.Status.CONFIRMED)
+    on = on or timezone.localdate()
+    shipping = billing if shipping is None else shipping
+    for kind, values in (("billing", billing), ("shipping", shipping)):
+        for part in ADDRESS_PARTS:
+            setattr(order, f"{kind}_{part}", str(values.get(part, "") or ""))
+    base = base_currency()
+    try:
+        conversion = convert(
+            amount=order.total,
+            from_currency=order.currency,
+            to_currency=base,
+            on=on,
+            customer=order.customer,
+        )
+    except ExchangeError as error:
+        raise OrderError(
+            _("No exchange rate for %(currency)s on %(day)s; enter one on the exchange page.")
+            % {"currency": order.currency, "day": on}
+        ) from error
+    order.base_currency = base
+    order.exchange_rate = conversion.rate
+    order.rate_source = conversion.source
+    order.rate_date = on
+    order.total_base = conversion.amount
+    order.confirmed_at = timezone.now()
+    order.save()
+    _move(
+        order,
+        Order.Status.CONFIRMED,
+        by=by,
+        verb="order confirmed",
+        details={"rate": f"{conversion.rate:f} ({conversion.source})"},
+    )
+    billing_text = _address_text({p: getattr(order, f"billing_{p}") for p in ADDRESS_PARTS})
+    shipping_text = _address_text({p: getattr(order, f"shipping_{p}") for p in ADDRESS_PARTS})
+    notify(
+        "order_confirmed",
+        recipients=[*customer_recipients(order), *_owner_recipients(order)],
+        context={"order": order.number},
+        details=[
+            (_("Order"), order.number),
+            (_("Billing"), billing_text or "—"),
+            (_("Shipping"), shipping_text or "—"),
+            (_("Total"), f"{order.total} {order.currency}"),
+        ],
+        links=_links(order),
+    )
+    return order
+
+
+@transaction.atomic
+def cancel_order(*, order: Order, by, reason: str = "") -> Order:
+    """Cancel an order that is not yet confirmed (`order_cancelled`)."""
+    order = _locked(order)
+    if not order.is_open:
+        raise OrderError(
+            _("Order %(order)s is confirmed; it can only be cancelled by a cancellation order.")
+            % {"order": order}
+        )
+    order.cancelled_at = timezone.now()
+    order.cancel_reason = reason.strip()
+    order.save(update_fields=["cancelled_at", "cancel_reason", "updated_at"])
+    was_submitted = order.status == Order.Status.SUBMITTED
+    _move(
+        order,
+        Order.Status.CANCELLED,
+        by=by,
+        verb="order cancelled",
+        details={"reason": order.cancel_reason} if order.cancel_reason else {},
+    )
+    if was_submitted:
+        notify(
+            "order_cancelled",
+            recipients=[*customer_recipients(order), *_owner_recipients(order)],
+            context={"order": order.number},
+            details=[
+                (_("Order"), order.number),
+                (_("Reason"), order.cancel_reason or "—"),
+            ],
+            links=_links(order),
+        )
+    return order
+
+
+@transaction.atomic
+def assign_owner(*, order: Order, by, owner) -> Order:
+    """Make a staff member responsible for an order."""
+    order = _locked(order)
+    if owner is not None and (getattr(owner, "role", "") != "staff" or not owner.is_active):
+        raise OrderError(_("The owner must be an active staff member."))
+    if order.owner_id != getattr(owner, "pk", None):
+        old = str(order.owner or "—")
+        order.owner = owner
+        order.save(update_fields=["owner", "updated_at"])
+        record_activity(
+            actor=by,
+            verb="owner changed",
+            target=order,
+            customer=order.customer,
+            details={"owner": [old, str(owner or "—")]},
+        )
+    return order
