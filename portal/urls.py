@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from . import views
 from .models import Area
+from .urls_orders import urlpatterns as order_urlpatterns
+from .urls_quotations import urlpatterns as quotation_urlpatterns
 from .urls_signup import urlpatterns as signup_urlpatterns
 
 app_name = "portal"
@@ -30,18 +32,8 @@ urlpatterns = [
         views.InvitationAcceptView.as_view(),
         name="invitation-accept",
     ),
-    _area(
-        "quotations",
-        Area.QUOTATIONS,
-        "file-earmark-text",
-        _("No quotations yet. Quotations our sales team prepares for you will appear here."),
-    ),
-    _area(
-        "orders",
-        Area.ORDERS,
-        "cart3",
-        _("No orders yet. Your company's orders will be listed here."),
-    ),
+    *quotation_urlpatterns,
+    *order_urlpatterns,
     _area(
         "invoices",
         Area.INVOICES,

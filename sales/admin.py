@@ -2,7 +2,17 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import Currency, CustomerRate, ExchangeRate, RateUpdate
+from .models import (
+    Currency,
+    CustomerRate,
+    ExchangeRate,
+    Order,
+    OrderLine,
+    Product,
+    Quotation,
+    QuotationLine,
+    RateUpdate,
+)
 from .services.rates import set_currencies_active
 
 
@@ -90,3 +100,76 @@ class RateUpdateAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False  # a log, written by the update itself
+
+
+@admin.register(Product)
+class ProductAdmin(admin.ModelAdmin):
+    list_display = ["sku", "name", "unit", "unit_price", "currency", "tax_rate", "is_active"]
+    list_filter = ["is_active", "currency"]
+    search_fields = ["sku", "name", "description"]
+    list_editable = ["is_active"]
+
+
+class QuotationLineInline(admin.TabularInline):
+    model = QuotationLine
+    extra = 0
+    autocomplete_fields = ["product"]
+    readonly_fields = ["net_amount", "tax_amount"]
+
+
+@admin.register(Quotation)
+class QuotationAdmin(admin.ModelAdmin):
+    """Read-mostly: quotations change through the back-office, which keeps totals and emails."""
+
+    list_display = ["number", "customer", "status", "total", "currency", "valid_until"]
+    list_filter = ["status", "currency"]
+    search_fields = ["number", "customer__name", "customer__number"]
+    list_select_related = ["customer"]
+    autocomplete_fields = ["customer", "contact"]
+    readonly_fields = [
+        "number",
+        "status",
+        "subtotal",
+        "discount_total",
+        "tax_total",
+        "total",
+        "sent_at",
+        "decided_at",
+        "created_by",
+    ]
+    inlines = [QuotationLineInline]
+
+
+class OrderLineInline(admin.TabularInline):
+    model = OrderLine
+    extra = 0
+    autocomplete_fields = ["product"]
+    readonly_fields = ["net_amount", "tax_amount"]
+
+
+@admin.register(Order)
+class OrderAdmin(admin.ModelAdmin):
+    """Read-mostly: every status change goes through the order services."""
+
+    list_display = ["number", "customer", "status", "total", "currency", "owner", "created_at"]
+    list_filter = ["status", "currency"]
+    search_fields = ["number", "customer__name", "customer__number", "customer_reference"]
+    list_select_related = ["customer", "owner"]
+    autocomplete_fields = ["customer", "owner", "placed_by", "source_quotation"]
+    readonly_fields = [
+        "number",
+        "status",
+        "subtotal",
+        "discount_total",
+        "tax_total",
+        "total",
+        "base_currency",
+        "exchange_rate",
+        "rate_source",
+        "rate_date",
+        "total_base",
+        "submitted_at",
+        "confirmed_at",
+        "cancelled_at",
+    ]
+    inlines = [OrderLineInline]

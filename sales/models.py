@@ -210,3 +210,13 @@ class CustomerRate(models.Model):
 
     def covers(self, day) -> bool:
         return self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)
+
+
+# Products, quotations and orders live in their own module; Django finds models here.
+from .documents import (  # noqa: E402, F401
+    Order,
+    OrderLine,
+    Product,
+    Quotation,
+    QuotationLine,
+)

@@ -5,6 +5,8 @@ from lumytic.core.views import SectionView
 
 from . import views
 from .apps import CUSTOMER_TABS
+from .urls_orders import urlpatterns as order_urlpatterns
+from .urls_quotations import urlpatterns as quotation_urlpatterns
 from .views import CustomerDocumentsTab
 
 app_name = "sales"
@@ -16,20 +18,8 @@ def _section(slug: str, name: str, title, icon: str, message):
 
 
 urlpatterns = [
-    _section(
-        "quotations",
-        "quotation-list",
-        _("Quotations"),
-        "file-earmark-text",
-        _("No quotations yet. Quotations you prepare for customers will be listed here."),
-    ),
-    _section(
-        "orders",
-        "order-list",
-        _("Orders"),
-        "cart3",
-        _("No orders yet. Orders placed by customers or entered by staff will be listed here."),
-    ),
+    *quotation_urlpatterns,
+    *order_urlpatterns,
     _section(
         "proforma-invoices",
         "pi-list",

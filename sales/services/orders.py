@@ -5,6 +5,7 @@ timeline entry and queues its emails, all in one transaction.
 """
 
 from collections.abc import Iterable
+from contextlib import suppress
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -61,10 +62,9 @@ def _move(order: Order, status: str, *, by, verb: str, details: dict | None = No
 
 def _links(order: Order) -> dict[str, str]:
     links = {"office": reverse("sales:order-detail", args=[order.pk])}
-    try:  # the portal serves the customer's copy of the page (the portal app depends on sales)
+    # The portal serves the customer's copy of the page (the portal app depends on sales).
+    with suppress(NoReverseMatch):
         links["portal"] = reverse("portal:order-detail", args=[order.pk])
-    except NoReverseMatch:
-        pass
     return links
 
 
@@ -153,7 +153,10 @@ def catalogue_line(
     if product.currency != currency:
         try:
             price = convert(
-                amount=price, from_currency=product.currency, to_currency=currency, on=on,
+                amount=price,
+                from_currency=product.currency,
+                to_currency=currency,
+                on=on,
                 customer=customer,
             ).amount
         except ExchangeError as error:
@@ -237,9 +240,7 @@ def submit_order(*, order: Order, by) -> Order:
 @transaction.atomic
 def create_order_from_quotation(*, quotation: Quotation, by) -> Order:
     """The order a customer places by accepting a quotation (`order_from_quotation`)."""
-    lines = [
-        {name: getattr(line, name) for name in LINE_FIELDS} for line in quotation.lines.all()
-    ]
+    lines = [{name: getattr(line, name) for name in LINE_FIELDS} for line in quotation.lines.all()]
     order = create_order(
         customer=quotation.customer,
         by=by,
