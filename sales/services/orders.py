@@ -136,7 +136,7 @@ def _write_lines(order: Order, lines: list[dict[str, Any]]) -> None:
 
 
 def _line_snapshot(order: Order) -> list[str]:
-    return [f"{line.quantity:f} × {line.description}" for line in order.lines.all()]
+    return [f"{line.quantity.normalize():f} × {line.description}" for line in order.lines.all()]
 
 
 # --- Pricing from the catalogue ------------------------------------------------------------------
