@@ -57,7 +57,7 @@ def fresh_database() -> None:
 
 def write_csv(path: Path, lines: int) -> None:
     from customers.csvspec import HEADERS
-    from lumytic.core.management.commands.demo import NOUNS, PREFIXES
+    from portal.management.commands.demo import NOUNS, PREFIXES
 
     rng = random.Random(7)
     with path.open("w", newline="", encoding="utf-8") as handle:

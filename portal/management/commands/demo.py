@@ -11,6 +11,9 @@ from customers.models import ActivityEntry, Contact, Customer, CustomerGroup, Ta
 from customers.services import add_contact, create_customer
 from lumytic.core.models import CompanyProfile
 from lumytic.core.services import allocate_block
+from portal.models import Area
+from portal.services.access import set_portal_access
+from sales.demo import load_demo_rates
 
 DEMO_PASSWORD = "lumytic-demo"
 
@@ -146,9 +149,12 @@ class Command(BaseCommand):
                         role="portal",
                     )
                     contact.save(update_fields=["user"])
+                    # The company's first login also manages its contacts, as after a signup.
+                    set_portal_access(contact=contact, by=None, areas=Area.values)
                 portal_logins.append((contact_email, name))
 
         self._bulk_customers(staff, target=200)
+        load_demo_rates()
 
         out = self.stdout
         out.write(self.style.SUCCESS("Demo data is ready. Sign in with password: " + DEMO_PASSWORD))
