@@ -216,6 +216,8 @@ def create_order(
 def submit_order(*, order: Order, by) -> Order:
     """Send a draft order to the sales team (`order_new` to the customer advisor)."""
     order = _locked(order)
+    if not order.can_become(Order.Status.SUBMITTED):
+        raise InvalidTransition(order, Order.Status.SUBMITTED)
     if not order.lines.exists():
         raise OrderError(_("Add at least one line before submitting."))
     if order.number is None:
@@ -362,13 +364,17 @@ def confirm_order(
         )
     except ExchangeError as error:
         raise OrderError(
-            _("No exchange rate for %(currency)s on %(day)s; enter one on the exchange page.")
+            _(
+                "There is no exchange rate for %(currency)s on %(day)s yet, so the order can't "
+                "be confirmed. Please try again later."
+            )
             % {"currency": order.currency, "day": on}
         ) from error
     order.base_currency = base
     order.exchange_rate = conversion.rate
     order.rate_source = conversion.source
-    order.rate_date = on
+    # The day of the rate actually used (a daily rate may be from an earlier day).
+    order.rate_date = min((quote.date for quote in conversion.quotes), default=on)
     order.total_base = conversion.amount
     order.confirmed_at = timezone.now()
     order.save()
