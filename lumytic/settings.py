@@ -241,6 +241,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "customers.tasks.send_due_reminders",
         "schedule": crontab(minute="*"),
     },
+    "quotation-expiry": {
+        "task": "sales.tasks.expire_overdue_quotations",
+        "schedule": crontab(minute="10", hour="0"),  # just after midnight, local time
+    },
 }
 
 # --- Security -----------------------------------------------------------------------------------

@@ -1,20 +1,19 @@
 """Portal URLs of quotations (area "quotations"; included in the `portal` namespace)."""
 
 from django.urls import path
-from django.utils.translation import gettext_lazy as _
 
-from .models import Area
-from .views import AreaView
+from . import quotation_views as views
 
 urlpatterns = [
+    path("quotations/", views.QuotationListView.as_view(), name="quotations"),
+    path("quotations/<int:pk>/", views.QuotationDetailView.as_view(), name="quotation-detail"),
+    path("quotations/<int:pk>/pdf/", views.QuotationPdfView.as_view(), name="quotation-pdf"),
     path(
-        "quotations/",
-        AreaView.as_view(
-            area=Area.QUOTATIONS,
-            nav=Area.QUOTATIONS,
-            icon="file-earmark-text",
-            message=_("No quotations yet."),
-        ),
-        name="quotations",
+        "quotations/<int:pk>/accept/", views.QuotationAcceptView.as_view(), name="quotation-accept"
+    ),
+    path(
+        "quotations/<int:pk>/decline/",
+        views.QuotationDeclineView.as_view(),
+        name="quotation-decline",
     ),
 ]

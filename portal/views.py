@@ -15,10 +15,12 @@ from customers.services import (
     delete_contact,
     update_contact,
 )
+from sales.models import Order
 
-from .access import AREA_KEY_PERMISSION, PortalView
+from .access import AREA_KEY_PERMISSION, PortalView, has_area
 from .forms import CompanyDetailsForm, OwnDetailsForm, PortalContactForm, SetPasswordForm
 from .models import Area
+from .order_views import visible_orders
 from .services.invitations import InvitationLinkError, accept_invitation, invitation_from_token
 from .services.profile import update_company_details, update_own_details
 
@@ -36,6 +38,10 @@ class PortalHomeView(PortalView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["contacts"] = list(self.scoped(Contact.objects.all()))
+        if has_area(self.request.user, Area.ORDERS):
+            # Submitted but not yet confirmed: the customer's move (one COUNT query).
+            orders = visible_orders(self.scoped(Order.objects.all()), self.request.user)
+            context["orders_to_confirm"] = orders.filter(status=Order.Status.SUBMITTED).count()
         return context
 
 

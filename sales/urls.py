@@ -10,6 +10,8 @@ from .urls_quotations import urlpatterns as quotation_urlpatterns
 from .views import CustomerDocumentsTab
 
 app_name = "sales"
+# Customer-page tabs served by real views in the included URL modules (not the empty state).
+_REAL_TABS = {p.name for p in (*quotation_urlpatterns, *order_urlpatterns)}
 
 
 def _section(slug: str, name: str, title, icon: str, message):
@@ -63,5 +65,6 @@ urlpatterns = [
         )
         for key, _label, icon, _order, message in CUSTOMER_TABS
         if key != "fx-rates"  # a real tab, above
+        and f"customer-{key}" not in _REAL_TABS
     ),
 ]

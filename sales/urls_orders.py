@@ -1,17 +1,15 @@
 """Back-office URLs of orders (included in the `sales` namespace)."""
 
 from django.urls import path
-from django.utils.translation import gettext_lazy as _
 
-from lumytic.core.views import SectionView
+from . import order_views as views
 
 urlpatterns = [
-    path(
-        "orders/",
-        SectionView.as_view(
-            title=_("Orders"), icon="cart3", message=_("No orders yet."), nav="order-list"
-        ),
-        name="order-list",
-    ),
-    path("orders/<int:pk>/", SectionView.as_view(), name="order-detail"),
+    path("orders/", views.OrderListView.as_view(), name="order-list"),
+    path("orders/new/", views.OrderCreateView.as_view(), name="order-create"),
+    path("orders/products/", views.ProductSearchView.as_view(), name="order-product-search"),
+    path("orders/<int:pk>/", views.OrderDetailView.as_view(), name="order-detail"),
+    path("orders/<int:pk>/owner/", views.OrderAssignOwnerView.as_view(), name="order-owner"),
+    path("orders/<int:pk>/cancel/", views.OrderCancelView.as_view(), name="order-cancel"),
+    path("customers/<int:pk>/orders/", views.CustomerOrdersTab.as_view(), name="customer-orders"),
 ]

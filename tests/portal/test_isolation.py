@@ -13,6 +13,8 @@ from customers.models import Contact, Customer
 from portal.models import Area
 from portal.services.access import set_portal_access
 from portal.services.invitations import invitation_token, invite_to_portal
+from sales.services.orders import create_order
+from sales.services.quotations import create_quotation
 from tests.factories import ContactFactory, CustomerFactory, PortalContactFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +38,22 @@ ISOLATION = {
     "cancellations": "own",
     "contact-update": lambda foreign: {"contact_pk": foreign["contact"].pk},
     "contact-delete": lambda foreign: {"contact_pk": foreign["contact"].pk},
+    "quotation-detail": lambda foreign: {"pk": foreign["quotation"].pk},
+    "quotation-pdf": lambda foreign: {"pk": foreign["quotation"].pk},
+    "quotation-accept": lambda foreign: {"pk": foreign["quotation"].pk},
+    "quotation-decline": lambda foreign: {"pk": foreign["quotation"].pk},
+    "order-create": "own",
+    "order-detail": lambda foreign: {"pk": foreign["order"].pk},
+    "order-edit": lambda foreign: {"pk": foreign["order"].pk},
+    "order-line-add": lambda foreign: {"pk": foreign["order"].pk},
+    "order-lines": lambda foreign: {"pk": foreign["order"].pk},
+    "order-line-remove": lambda foreign: {
+        "pk": foreign["order"].pk,
+        "line_pk": foreign["order"].lines.get().pk,
+    },
+    "order-submit": lambda foreign: {"pk": foreign["order"].pk},
+    "order-confirm": lambda foreign: {"pk": foreign["order"].pk},
+    "order-cancel": lambda foreign: {"pk": foreign["order"].pk},
 }
 
 
@@ -72,7 +90,28 @@ def signed_in(client):
 @pytest.fixture
 def foreign():
     customer = CustomerFactory(name="Someone Else")
-    return {"customer": customer, "contact": ContactFactory(customer=customer, is_primary=False)}
+    order = create_order(
+        customer=customer,
+        by=None,
+        lines=[{"description": "Foreign goods", "quantity": 1, "unit_price": 10}],
+    )
+    return {
+        "customer": customer,
+        "contact": ContactFactory(customer=customer, is_primary=False),
+        "order": order,
+        "quotation": _sent_quotation(customer),
+    }
+
+
+def _sent_quotation(customer):
+    """Another customer's quotation, as sent to them (drafts are hidden from everyone)."""
+    quotation = create_quotation(
+        customer=customer,
+        by=None,
+        lines=[{"description": "Foreign offer", "quantity": 1, "unit_price": 10}],
+    )
+    type(quotation).objects.filter(pk=quotation.pk).update(status="sent")
+    return quotation
 
 
 @pytest.mark.parametrize("name", sorted(ISOLATION))

@@ -14,6 +14,8 @@ from lumytic.core.services import allocate_block
 from portal.models import Area
 from portal.services.access import set_portal_access
 from sales.demo import load_demo_rates
+from sales.demo_documents import load_demo_quotations
+from sales.demo_orders import load_demo_orders
 
 DEMO_PASSWORD = "lumytic-demo"
 
@@ -155,6 +157,8 @@ class Command(BaseCommand):
 
         self._bulk_customers(staff, target=200)
         load_demo_rates()
+        load_demo_orders()
+        load_demo_quotations()
 
         out = self.stdout
         out.write(self.style.SUCCESS("Demo data is ready. Sign in with password: " + DEMO_PASSWORD))

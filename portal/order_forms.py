@@ -1,0 +1,84 @@
+"""Portal order forms. Each lists its fields: customer, owner, status or totals can't be posted."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from sales.models import OrderLine, Product, plain
+from sales.order_forms import quantity_field
+
+
+class AddLineForm(forms.Form):
+    """Put a catalogue product on the order."""
+
+    product = forms.ModelChoiceField(
+        queryset=Product.objects.filter(is_active=True),
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": _("This product is not available any more.")},
+    )
+    quantity = quantity_field(initial=1)
+
+
+class CartForm(forms.Form):
+    """The order's quantities (one field per line), its reference and notes."""
+
+    customer_reference = forms.CharField(label=_("Your reference"), max_length=100, required=False)
+    notes = forms.CharField(
+        label=_("Notes for our sales team"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, lines: list[OrderLine], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lines = lines
+        for line in lines:
+            self.fields[self.field_name(line)] = quantity_field(
+                label=_("Quantity of %(product)s") % {"product": line.description},
+                initial=plain(line.quantity),
+            )
+
+    @staticmethod
+    def field_name(line: OrderLine) -> str:
+        return f"quantity-{line.pk}"
+
+    def quantities(self) -> dict[int, object]:
+        return {line.pk: self.cleaned_data[self.field_name(line)] for line in self.lines}
+
+    def line_fields(self):
+        return [(line, self[self.field_name(line)]) for line in self.lines]
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (optional)"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class AddressForm(forms.Form):
+    """Billing or shipping details for the order (prefixed `billing` / `shipping`)."""
+
+    first_name = forms.CharField(label=_("First name"), max_length=100)
+    last_name = forms.CharField(label=_("Last name"), max_length=100, required=False)
+    commercial_name = forms.CharField(label=_("Commercial name"), max_length=200, required=False)
+    foundation_name = forms.CharField(label=_("Foundation name"), max_length=200, required=False)
+    email = forms.EmailField(label=_("Email"), required=False)
+    country = forms.ChoiceField(label=_("Country"))
+    state = forms.CharField(label=_("State / region"), max_length=100, required=False)
+    city = forms.CharField(label=_("City"), max_length=100)
+    street = forms.CharField(label=_("Street"), max_length=200)
+    postal_code = forms.CharField(label=_("Postal code"), max_length=20, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", "—"), *countries]
+
+
+class ConfirmForm(forms.Form):
+    shipping_same = forms.BooleanField(
+        label=_("Shipping details same as billing details"), required=False
+    )

@@ -1,0 +1,440 @@
+"""Portal orders (area "orders"): the list, an order, a cart built from the catalogue, and the
+customer's steps — submit, update, confirm, cancel — each a small POST view calling one service.
+
+Every lookup starts from `scoped()` and then `visible_orders()`, so another customer's order,
+a colleague's order under "only show my own orders", or a colleague's cart is a 404.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
+
+from sales.models import Order, OrderLine
+from sales.order_forms import product_search
+from sales.order_views import order_addresses
+from sales.services.orders import (
+    LINE_FIELDS,
+    OrderError,
+    cancel_order,
+    catalogue_line,
+    confirm_order,
+    create_order,
+    submit_order,
+    update_order,
+)
+
+from .access import PortalRequiredMixin
+from .models import Area
+from .order_forms import AddLineForm, AddressForm, CancelForm, CartForm, ConfirmForm
+
+CATALOGUE_PAGE = 12
+
+
+def visible_orders(orders: QuerySet, user) -> QuerySet:
+    """Of a customer's orders (already scoped), the ones this portal user may see.
+
+    With "only show my own orders" that is the orders they placed; a draft is a private cart,
+    so only the user who fills it sees it.
+    """
+    access = getattr(user, "portal_access", None)
+    if access is not None and access.own_orders_only:
+        orders = orders.filter(placed_by=user)
+    return orders.filter(~Q(status=Order.Status.DRAFT) | Q(placed_by=user))
+
+
+def _lines_of(order: Order) -> list[OrderLine]:
+    return list(OrderLine.objects.filter(order=order).select_related("product"))
+
+
+def _line_dicts(lines: list[OrderLine]) -> list[dict]:
+    """An order's lines as the services take them, keeping the prices they were added at."""
+    return [{name: getattr(line, name) for name in LINE_FIELDS} for line in lines]
+
+
+class OrderAreaMixin(PortalRequiredMixin):
+    area = Area.ORDERS
+    nav = Area.ORDERS
+
+    def visible(self) -> QuerySet:
+        return visible_orders(self.scoped(Order.objects.all()), self.request.user)
+
+    def get_order(self) -> Order:
+        return get_object_or_404(
+            self.visible().select_related("customer", "placed_by"), pk=self.kwargs["pk"]
+        )
+
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        if "pk" in kwargs:
+            self.get_order()  # someone else's order is a 404 whatever the method
+        return super().http_method_not_allowed(request, *args, **kwargs)
+
+
+class PlaceOrdersMixin(OrderAreaMixin):
+    """Changing orders needs the area's `place_orders` permission too."""
+
+    def test_func(self) -> bool:
+        allowed = super().test_func()
+        if allowed and not self.request.user.has_perm("portal.place_orders"):
+            raise PermissionDenied("You may see orders but not place or change them.")
+        return allowed
+
+
+# --- Reading -------------------------------------------------------------------------------------
+
+
+class OrderListView(OrderAreaMixin, TemplateView):
+    template_name = "portal/order_list.html"
+    paginate_by = 20
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET.get("q", "").strip()[:100]
+        status = self.request.GET.get("status", "")
+        orders = self.visible().select_related("placed_by").order_by("-created_at", "-pk")
+        if query:
+            orders = orders.filter(
+                Q(number__icontains=query) | Q(customer_reference__icontains=query)
+            )
+        if status in Order.Status.values:
+            orders = orders.filter(status=status)
+        page = Paginator(orders, self.paginate_by).get_page(self.request.GET.get("page"))
+        return super().get_context_data(
+            page_obj=page,
+            paginator=page.paginator,
+            is_paginated=page.has_other_pages(),
+            object_list=page.object_list,
+            q=query,
+            status=status if status in Order.Status.values else "",
+            statuses=Order.Status.choices,
+            **kwargs,
+        )
+
+
+class OrderDetailView(OrderAreaMixin, TemplateView):
+    template_name = "portal/order_detail.html"
+
+    def get(self, request, *args, **kwargs):
+        return self.render_page(self.get_order())
+
+    def render_page(self, order: Order, status: int = 200, **extra) -> HttpResponse:
+        history = [
+            (_("Created"), order.created_at),
+            (_("Submitted"), order.submitted_at),
+            (_("Confirmed"), order.confirmed_at),
+            (_("Cancelled"), order.cancelled_at),
+        ]
+        context = self.get_context_data(
+            order=order,
+            lines=_lines_of(order),
+            addresses=order_addresses(order),
+            history=[(label, when) for label, when in history if when],
+            may_change=self.request.user.has_perm("portal.place_orders"),
+            cancel_form=extra.pop("cancel_form", None) or CancelForm(),
+            **extra,
+        )
+        return self.render_to_response(context, status=status)
+
+
+# --- The cart: build or change an order from the catalogue ---------------------------------------
+
+
+class OrderCartView(PlaceOrdersMixin, TemplateView):
+    """The catalogue beside the order being built (a draft) or changed (submitted)."""
+
+    template_name = "portal/order_cart.html"
+
+    def get_template_names(self) -> list[str]:
+        if self.request.htmx and self.request.htmx.target == "catalogue":
+            return [f"{self.template_name}#catalogue"]
+        return [self.template_name]
+
+    def get(self, request, *args, **kwargs):
+        if "pk" not in kwargs:
+            cart = self.visible().filter(status=Order.Status.DRAFT, placed_by=request.user)
+            draft = cart.order_by("-created_at").first()
+            if draft is not None:
+                return redirect("portal:order-edit", pk=draft.pk)
+            return self.render_cart(None)
+        order = self.get_order()
+        if not order.is_open:
+            messages.info(
+                request,
+                _("Order %(order)s is confirmed; it can't be changed here.") % {"order": order},
+            )
+            return redirect("portal:order-detail", pk=order.pk)
+        return self.render_cart(order)
+
+    def render_cart(self, order: Order | None, status: int = 200, **forms) -> HttpResponse:
+        lines = _lines_of(order) if order else []
+        currency = order.currency if order else self.customer.default_currency
+        query = self.request.GET.get("q", "").strip()[:100]
+        page = Paginator(product_search(query), CATALOGUE_PAGE).get_page(
+            self.request.GET.get("page")
+        )
+        today = timezone.localdate()
+        catalogue = []
+        for product in page.object_list:
+            try:
+                line = catalogue_line(
+                    product=product, quantity=1, customer=self.customer, currency=currency, on=today
+                )
+            except OrderError:
+                line = None  # no rate to price it in this currency today
+            catalogue.append((product, line))
+        add_url = (
+            reverse("portal:order-line-add", args=[order.pk])
+            if order
+            else reverse("portal:order-create")
+        )
+        context = self.get_context_data(
+            order=order,
+            lines=lines,
+            currency=currency,
+            cart_form=forms.get("cart_form")
+            or (
+                CartForm(
+                    lines=lines,
+                    initial={"customer_reference": order.customer_reference, "notes": order.notes},
+                )
+                if order
+                else None
+            ),
+            add_form=forms.get("add_form"),
+            catalogue=catalogue,
+            page_obj=page,
+            paginator=page.paginator,
+            is_paginated=page.has_other_pages(),
+            q=query,
+            add_url=add_url,
+        )
+        return self.render_to_response(context, status=status)
+
+
+class OrderCreateView(OrderCartView):
+    """The first product put in the cart creates the draft order."""
+
+    def post(self, request, *args, **kwargs):
+        form = AddLineForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+            return self.render_cart(None, status=400, add_form=form)
+        data = form.cleaned_data
+        try:
+            line = catalogue_line(
+                product=data["product"],
+                quantity=data["quantity"],
+                customer=self.customer,
+                currency=self.customer.default_currency,
+                on=timezone.localdate(),
+            )
+            order = create_order(
+                customer=self.customer,
+                by=request.user,
+                placed_by=request.user,
+                lines=[line],
+                submit=False,
+            )
+        except OrderError as error:
+            messages.error(request, str(error))
+            return redirect("portal:order-create")
+        messages.success(
+            request, _("%(product)s is in your order.") % {"product": data["product"].name}
+        )
+        return redirect("portal:order-edit", pk=order.pk)
+
+
+class OrderLineAddView(OrderCartView):
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        order = self.get_order()
+        form = AddLineForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+            return self.render_cart(order, status=400, add_form=form)
+        product, quantity = form.cleaned_data["product"], form.cleaned_data["quantity"]
+        lines = _line_dicts(_lines_of(order))
+        try:
+            same = next((line for line in lines if line["product"] == product), None)
+            if same is not None:
+                same["quantity"] += quantity
+            else:
+                lines.append(
+                    catalogue_line(
+                        product=product,
+                        quantity=quantity,
+                        customer=self.customer,
+                        currency=order.currency,
+                        on=timezone.localdate(),
+                    )
+                )
+            update_order(order=order, by=request.user, lines=lines)
+        except OrderError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request, _("%(product)s is in your order.") % {"product": product.name}
+            )
+        return redirect("portal:order-edit", pk=order.pk)
+
+
+class OrderLinesUpdateView(OrderCartView):
+    """Save changed quantities, the reference and the notes in one update."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        order = self.get_order()
+        lines = _lines_of(order)
+        form = CartForm(request.POST, lines=lines)
+        if not form.is_valid():
+            messages.error(request, _("Please correct the errors below."))
+            return self.render_cart(order, status=400, cart_form=form)
+        quantities = form.quantities()
+        changed = _line_dicts(lines)
+        for line, values in zip(lines, changed, strict=True):
+            values["quantity"] = quantities[line.pk]
+        try:
+            update_order(
+                order=order,
+                by=request.user,
+                lines=changed,
+                customer_reference=form.cleaned_data["customer_reference"],
+                notes=form.cleaned_data["notes"],
+            )
+        except OrderError as error:
+            messages.error(request, str(error))
+            return redirect("portal:order-edit", pk=order.pk)
+        messages.success(request, _("Your changes to the order are saved."))
+        if order.status == Order.Status.SUBMITTED:
+            return redirect("portal:order-detail", pk=order.pk)
+        return redirect("portal:order-edit", pk=order.pk)
+
+
+class OrderLineRemoveView(OrderCartView):
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        order = self.get_order()
+        lines = _lines_of(order)
+        removed = next((line for line in lines if line.pk == kwargs["line_pk"]), None)
+        if removed is None:
+            raise Http404("No such line on this order.")
+        try:
+            update_order(
+                order=order,
+                by=request.user,
+                lines=_line_dicts([line for line in lines if line.pk != removed.pk]),
+            )
+        except OrderError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("%(product)s is removed.") % {"product": removed})
+        return redirect("portal:order-edit", pk=order.pk)
+
+
+# --- Steps ---------------------------------------------------------------------------------------
+
+
+class OrderSubmitView(PlaceOrdersMixin, TemplateView):
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        order = self.get_order()
+        try:
+            order = submit_order(order=order, by=request.user)
+        except OrderError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _("Order %(order)s is sent to our sales team. Confirm it when you are ready.")
+                % {"order": order},
+            )
+        return redirect("portal:order-detail", pk=order.pk)
+
+
+class OrderCancelView(PlaceOrdersMixin, OrderDetailView):
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        order = self.get_order()
+        form = CancelForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Please correct the errors below."))
+            return self.render_page(order, status=400, cancel_form=form)
+        try:
+            cancel_order(order=order, by=request.user, reason=form.cleaned_data["reason"])
+        except OrderError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Order %(order)s is cancelled.") % {"order": order})
+        return redirect("portal:order-detail", pk=order.pk)
+
+
+class OrderConfirmView(PlaceOrdersMixin, TemplateView):
+    """Confirm a submitted order with billing and shipping details (prefilled from the company)."""
+
+    template_name = "portal/order_confirm.html"
+
+    def get(self, request, *args, **kwargs):
+        order = self.get_order()
+        if order.status != Order.Status.SUBMITTED:
+            messages.info(request, self.not_confirmable(order))
+            return redirect("portal:order-detail", pk=order.pk)
+        customer = self.customer
+        billing = AddressForm(prefix="billing", initial=self.initial(customer, "billing"))
+        shipping = AddressForm(prefix="shipping", initial=self.initial(customer, "shipping"))
+        confirm = ConfirmForm(initial={"shipping_same": customer.shipping_same_as_billing})
+        return self.render_form(order, billing, shipping, confirm)
+
+    def post(self, request, *args, **kwargs):
+        order = self.get_order()
+        confirm = ConfirmForm(request.POST)
+        billing = AddressForm(request.POST, prefix="billing")
+        same = confirm.is_valid() and confirm.cleaned_data["shipping_same"]
+        shipping = AddressForm(None if same else request.POST, prefix="shipping")
+        if not (billing.is_valid() and (same or shipping.is_valid())):
+            messages.error(request, _("Please correct the errors below."))
+            return self.render_form(order, billing, shipping, confirm, status=400)
+        try:
+            confirm_order(
+                order=order,
+                by=request.user,
+                billing=billing.cleaned_data,
+                shipping=None if same else shipping.cleaned_data,
+            )
+        except OrderError as error:
+            messages.error(request, str(error))
+            return redirect("portal:order-detail", pk=order.pk)
+        messages.success(request, _("Thank you! Order %(order)s is confirmed.") % {"order": order})
+        return redirect("portal:order-detail", pk=order.pk)
+
+    @staticmethod
+    def initial(customer, kind: str) -> dict:
+        values = customer.address_dict(kind)
+        values["country"] = getattr(values["country"], "code", values["country"]) or ""
+        if not values["email"] and kind == "billing":
+            values["email"] = customer.email
+        return values
+
+    @staticmethod
+    def not_confirmable(order: Order) -> str:
+        if order.status == Order.Status.DRAFT:
+            return _("Submit the order before confirming it.")
+        return _("Order %(order)s is %(status)s; there is nothing to confirm.") % {
+            "order": order,
+            "status": order.get_status_display().lower(),
+        }
+
+    def render_form(self, order, billing, shipping, confirm, status: int = 200) -> HttpResponse:
+        context = self.get_context_data(
+            order=order, lines=_lines_of(order), billing=billing, shipping=shipping, confirm=confirm
+        )
+        return self.render_to_response(context, status=status)

@@ -1,0 +1,137 @@
+"""The customer's quotations (area "quotations"): list, detail, PDF, accept and decline.
+
+Every lookup goes through `scoped()` and leaves drafts out, so another customer's quotation and
+a draft are both simply not found (404).
+"""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+
+from sales.documents import Quotation
+from sales.pdf import render_quotation_pdf
+from sales.quotation_forms import DeclineForm
+from sales.quotation_views import pdf_response
+from sales.services.quotations import QuotationError, accept_quotation, decline_quotation
+
+from .access import PortalView, has_area
+from .models import Area
+
+
+def visible():
+    """Quotations a customer may see: every one but drafts (still being written)."""
+    return Quotation.objects.exclude(status=Quotation.Status.DRAFT)
+
+
+class PortalQuotationMixin:
+    area = Area.QUOTATIONS
+    nav = Area.QUOTATIONS
+
+    def test_func(self) -> bool:
+        allowed = super().test_func()
+        if allowed and "pk" in self.kwargs:
+            # Resolved before the method is dispatched: a foreign id is 404 for GET and POST alike.
+            self.quotation = get_object_or_404(
+                self.scoped(visible().select_related("customer", "contact")), pk=self.kwargs["pk"]
+            )
+        return allowed
+
+
+class QuotationListView(PortalQuotationMixin, PortalView):
+    template_name = "portal/quotation_list.html"
+    paginate_by = 20
+
+    def get_context_data(self, **kwargs):
+        queryset = self.scoped(visible()).order_by("-sent_at", "-pk")
+        status = self.request.GET.get("status", "")
+        if status in Quotation.Status.values and status != Quotation.Status.DRAFT:
+            queryset = queryset.filter(status=status)
+        else:
+            status = ""
+        page = Paginator(queryset, self.paginate_by).get_page(self.request.GET.get("page"))
+        return super().get_context_data(
+            page_obj=page,
+            paginator=page.paginator,
+            is_paginated=page.has_other_pages(),
+            quotations=page.object_list,
+            status=status,
+            statuses=[c for c in Quotation.Status.choices if c[0] != Quotation.Status.DRAFT],
+            **kwargs,
+        )
+
+
+class QuotationDetailView(PortalQuotationMixin, PortalView):
+    template_name = "portal/quotation_detail.html"
+
+    def get_context_data(self, **kwargs):
+        quotation = self.quotation
+        return super().get_context_data(
+            quotation=quotation,
+            lines=list(quotation.lines.all()),
+            can_answer=quotation.status == Quotation.Status.SENT,
+            decline_form=kwargs.pop("decline_form", None) or DeclineForm(),
+            **kwargs,
+        )
+
+
+class QuotationPdfView(PortalQuotationMixin, PortalView):
+    http_method_names = ["get"]
+
+    def get(self, request, *args, **kwargs):
+        return pdf_response(render_quotation_pdf(self.quotation), f"{self.quotation.number}.pdf")
+
+
+class QuotationAcceptView(PortalQuotationMixin, PortalView):
+    """Accept the quotation: it becomes an order at once. Nothing posted is read."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        try:
+            order = accept_quotation(quotation=self.quotation, by=request.user)
+        except QuotationError as error:
+            messages.error(request, str(error))
+            return redirect("portal:quotation-detail", pk=self.quotation.pk)
+        messages.success(
+            request,
+            _("Thank you! Quotation %(quotation)s is accepted; your order is %(order)s.")
+            % {"quotation": self.quotation.number, "order": order.number},
+        )
+        return redirect(self.order_page(order))
+
+    def order_page(self, order) -> str:
+        """The order's portal page when it exists and the user may open it; else home."""
+        if has_area(self.request.user, Area.ORDERS):
+            try:
+                return reverse("portal:order-detail", args=[order.pk])
+            except NoReverseMatch:
+                pass
+        return reverse("portal:home")
+
+
+class QuotationDeclineView(QuotationDetailView):
+    """Decline the quotation with a reason; only the reason is read from the form."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        form = DeclineForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Please tell us why you decline."))
+            context = self.get_context_data(decline_form=form, show_decline=True)
+            return self.render_to_response(context, status=400)
+        try:
+            decline_quotation(
+                quotation=self.quotation, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except QuotationError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _("Quotation %(quotation)s is declined. Thank you for letting us know.")
+                % {"quotation": self.quotation.number},
+            )
+        return redirect("portal:quotation-detail", pk=self.quotation.pk)

@@ -1,0 +1,125 @@
+"""The product catalogue in the back-office: list, search, create, edit, (de)activate."""
+
+from django.contrib import messages
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.generic import ListView, TemplateView
+
+from lumytic.core.access import StaffRequiredMixin, staff_required
+
+from .documents import Product
+from .quotation_forms import ProductFilterForm, ProductForm
+from .services.quotations import create_product, set_product_active, update_product
+
+PRODUCT_SORTS = {
+    "name": ("name", "pk"),
+    "sku": ("sku",),
+    "price": ("currency", "unit_price", "pk"),
+    "updated": ("updated_at", "pk"),
+}
+
+
+def search_products(queryset, text: str):
+    """Products whose SKU or name contains every word of `text`."""
+    for word in text.split()[:5]:
+        queryset = queryset.filter(Q(sku__icontains=word) | Q(name__icontains=word))
+    return queryset
+
+
+class LenientPagesMixin:
+    """A page number out of range or not a number shows the nearest page instead of a 404."""
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get("page"))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+
+class ProductListView(StaffRequiredMixin, LenientPagesMixin, ListView):
+    template_name = "sales/product_list.html"
+    paginate_by = 25
+
+    def get_queryset(self):
+        self.filter_form = ProductFilterForm(self.request.GET or None)
+        queryset = Product.objects.all()
+        data = self.filter_form.cleaned_data if self.filter_form.is_valid() else {}
+        queryset = search_products(queryset, data.get("q", ""))
+        if data.get("active") == "yes":
+            queryset = queryset.filter(is_active=True)
+        elif data.get("active") == "no":
+            queryset = queryset.filter(is_active=False)
+        sort = self.request.GET.get("sort", "name")
+        self.sort_key, self.descending = sort.lstrip("-"), sort.startswith("-")
+        if self.sort_key not in PRODUCT_SORTS:
+            self.sort_key, self.descending = "name", False
+        order = PRODUCT_SORTS[self.sort_key]
+        return queryset.order_by(*(f"-{f}" if self.descending else f for f in order))
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        query.pop("sort", None)
+        return super().get_context_data(
+            nav="product-list",
+            filter_form=self.filter_form,
+            sort_key=self.sort_key,
+            descending=self.descending,
+            base_query=query.urlencode(),
+            sort_columns=[
+                ("sku", _("SKU")),
+                ("name", _("Name")),
+                ("price", _("Unit price")),
+                ("updated", _("Updated")),
+            ],
+            filtering=bool(self.request.GET.get("q") or self.request.GET.get("active")),
+            **kwargs,
+        )
+
+
+class ProductFormView(StaffRequiredMixin, TemplateView):
+    """Create a product, or edit one."""
+
+    template_name = "sales/product_form.html"
+
+    def get_object(self) -> Product | None:
+        pk = self.kwargs.get("pk")
+        return get_object_or_404(Product, pk=pk) if pk else None
+
+    def get(self, request, *args, **kwargs):
+        product = self.get_object()
+        return self.render(product, ProductForm(instance=product))
+
+    def post(self, request, *args, **kwargs):
+        product = self.get_object()
+        form = ProductForm(request.POST, instance=product)
+        if not form.is_valid():
+            messages.error(request, _("Please correct the errors below."))
+            return self.render(product, form, status=400)
+        if product:
+            update_product(product=product, by=request.user, **form.cleaned_data)
+            messages.success(request, _("The product is saved."))
+        else:
+            create_product(by=request.user, **form.cleaned_data)
+            messages.success(request, _("The product is added to the catalogue."))
+        return redirect("sales:product-list")
+
+    def render(self, product, form, status: int = 200) -> HttpResponse:
+        context = self.get_context_data(product=product, form=form, nav="product-list")
+        return self.render_to_response(context, status=status)
+
+
+@require_POST
+@staff_required
+def product_set_active(request: HttpRequest, pk: int) -> HttpResponse:
+    """Deactivate a product (it leaves the picker; quotations keep their lines) or reactivate."""
+    product = get_object_or_404(Product, pk=pk)
+    active = request.POST.get("active") == "1"
+    set_product_active(product=product, by=request.user, active=active)
+    if active:
+        messages.success(request, _("%(product)s is active again.") % {"product": product})
+    else:
+        messages.success(request, _("%(product)s is deactivated.") % {"product": product})
+    return redirect("sales:product-list")

@@ -1,0 +1,105 @@
+"""In a real browser: a portal user builds an order from the catalogue, submits it, changes a
+quantity and confirms it; staff then see every step on the order's timeline."""
+
+import re
+from decimal import Decimal
+
+import pytest
+from playwright.sync_api import expect
+
+from portal.models import Area
+from portal.services.access import set_portal_access
+from sales.models import Order, Product
+from tests.browser.test_customers import sign_in
+from tests.factories import PASSWORD, PortalContactFactory, StaffFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def portal_sign_in(page, email: str) -> None:
+    page.goto("/portal/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("navigation", name="Customer portal")).to_be_visible()
+
+
+def test_a_customer_builds_submits_changes_and_confirms_an_order(page, settings):
+    settings.BASE_CURRENCY = "USD"
+    advisor = StaffFactory(email="lina@lumytic.test", first_name="Lina", last_name="Farouk")
+    contact = PortalContactFactory(
+        email="omar@acme.test",
+        first_name="Omar",
+        customer__name="Acme Trading",
+        customer__advisor=advisor,
+        customer__default_currency="USD",
+        customer__billing_first_name="Omar",
+        customer__billing_last_name="Khalil",
+        customer__billing_street="Sheikh Zayed Rd 1",
+        customer__billing_city="Dubai",
+        customer__billing_country="AE",
+    )
+    set_portal_access(contact=contact, by=None, areas=[Area.ORDERS])
+    for sku, name, price in [("W-1", "Blue widget", "10.00"), ("G-1", "Green gadget", "7.00")]:
+        Product.objects.create(sku=sku, name=name, unit_price=Decimal(price), currency="USD")
+    Product.objects.create(
+        sku="X-1", name="Old lamp", unit_price=1, currency="USD", is_active=False
+    )
+
+    portal_sign_in(page, "omar@acme.test")
+    page.get_by_role("link", name="Orders", exact=True).click()
+    page.get_by_role("link", name="New order").click()
+    expect(page.get_by_role("heading", name="New order", exact=True)).to_be_visible()
+    expect(page.get_by_text("Old lamp")).to_have_count(0)
+
+    # Search the catalogue (htmx swaps the results in), then add two products.
+    page.get_by_label("Product name or SKU").fill("widget")
+    expect(page.locator(".catalogue-product")).to_have_count(1)
+    page.get_by_label("Quantity of Blue widget").fill("2")
+    page.get_by_role("button", name="Add Blue widget").click()
+    expect(page.get_by_text("Blue widget is in your order.")).to_be_visible()
+    page.get_by_label("Quantity of Green gadget").fill("1")
+    page.get_by_role("button", name="Add Green gadget").click()
+    expect(page.locator(".cart-line")).to_have_count(2)
+    expect(page.locator(".cart-total")).to_have_text("$27.00")
+
+    page.get_by_role("button", name="Submit order").click()
+    order = Order.objects.get()
+    expect(page.get_by_text(f"Order {order.number} is sent to our sales team")).to_be_visible()
+    expect(page.locator(".order-status")).to_have_text("Submitted")
+
+    # Change a quantity before confirming.
+    page.get_by_role("link", name="Change order").click()
+    page.locator(".cart-form").get_by_label("Quantity of Green gadget").fill("3")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_text("Your changes to the order are saved.")).to_be_visible()
+    expect(page.locator(".order-total")).to_have_text("$41.00")
+
+    # Confirm with the company's billing details; shipping is the same.
+    page.get_by_role("link", name="Confirm order").click()
+    expect(page.get_by_label("Street").first).to_have_value("Sheikh Zayed Rd 1")
+    same = page.get_by_label("Shipping details same as billing details")
+    expect(same).to_be_checked()
+    expect(page.locator("#shipping-fields")).to_be_hidden()
+    same.uncheck()
+    expect(page.locator("#shipping-fields")).to_be_visible()
+    same.check()
+    page.get_by_role("button", name="Confirm order").click()
+    expect(page.get_by_text(f"Thank you! Order {order.number} is confirmed.")).to_be_visible()
+    expect(page.locator(".order-status")).to_have_text("Confirmed")
+    expect(page.locator(".order-addresses")).to_contain_text("Sheikh Zayed Rd 1")
+
+    # Staff see each step on the order's timeline, newest first.
+    page.context.clear_cookies()
+    sign_in(page, "lina@lumytic.test")
+    page.get_by_role("link", name="Orders").first.click()
+    page.get_by_role("link", name=order.number).click()
+    expect(page.get_by_role("heading", name=re.compile(f"Order {order.number}"))).to_be_visible()
+    timeline = page.locator(".order-timeline .activity-entry")
+    steps = ["confirmed", "updated", "submitted", "updated", "created"]  # adding = updating
+    expect(timeline).to_have_count(len(steps))
+    for index, verb in enumerate(f"order {step}" for step in steps):
+        expect(timeline.nth(index)).to_contain_text(verb)
+        expect(timeline.nth(index)).to_contain_text("Omar")
+    expect(page.locator(".order-total")).to_have_text("$41.00")
+    expect(page.locator(".order-addresses")).to_contain_text("Sheikh Zayed Rd 1")

@@ -1,0 +1,745 @@
+"""Quotations: every workflow step allowed and refused, their emails, and the back-office pages."""
+
+import io
+import re
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from pypdf import PdfReader
+
+from customers.models import ActivityEntry
+from sales.documents import Order, Product, Quotation
+from sales.services.quotations import (
+    InvalidQuotationTransition,
+    QuotationError,
+    accept_quotation,
+    create_quotation,
+    decline_quotation,
+    duplicate_quotation,
+    expire_quotations,
+    send_quotation,
+    update_quotation,
+)
+from sales.tasks import expire_overdue_quotations
+from tests.factories import (
+    ContactFactory,
+    CustomerFactory,
+    PortalContactFactory,
+    StaffFactory,
+)
+from tests.portal.conftest import link_in
+
+pytestmark = pytest.mark.django_db
+
+LAMP = {
+    "description": "Desk lamp",
+    "quantity": Decimal("2"),
+    "unit_price": Decimal("40.00"),
+    "discount_percent": Decimal("10"),
+    "tax_rate": Decimal("5"),
+}
+CABLE = {
+    "description": "Power cable",
+    "quantity": Decimal("3"),
+    "unit_price": Decimal("5.50"),
+    "discount_percent": Decimal("0"),
+    "tax_rate": Decimal("0"),
+}
+
+
+@pytest.fixture
+def advisor():
+    return StaffFactory(email="lina@lumytic.test", first_name="Lina", last_name="Farouk")
+
+
+@pytest.fixture
+def customer(advisor):
+    return CustomerFactory(name="Acme Trading", default_currency="USD", advisor=advisor)
+
+
+@pytest.fixture
+def buyer(customer):
+    """The primary contact, with a portal login."""
+    return PortalContactFactory(
+        customer=customer, first_name="Omar", last_name="Khalil", email="omar@acme.test"
+    )
+
+
+@pytest.fixture
+def seller():
+    return StaffFactory(email="samir@lumytic.test")
+
+
+def draft(customer, by, lines=(LAMP, CABLE), **kwargs) -> Quotation:
+    return create_quotation(customer=customer, by=by, lines=[dict(x) for x in lines], **kwargs)
+
+
+def sent(customer, by, **kwargs) -> Quotation:
+    quotation = draft(customer, by, **kwargs)
+    send_quotation(quotation=quotation, by=by)
+    quotation.refresh_from_db()
+    return quotation
+
+
+def verbs(quotation) -> list[str]:
+    return list(
+        ActivityEntry.objects.filter(
+            target_type=ContentType.objects.get_for_model(Quotation), target_id=str(quotation.pk)
+        )
+        .order_by("created_at", "pk")
+        .values_list("verb", flat=True)
+    )
+
+
+# --- Create, edit, duplicate ---------------------------------------------------------------------
+
+
+def test_a_new_draft_gets_a_number_valid_until_in_30_days_and_server_computed_totals(
+    customer, seller
+):
+    quotation = draft(customer, seller)
+    year = timezone.localdate().year
+    assert quotation.number == f"QUO-{year}-00001"
+    assert draft(customer, seller).number == f"QUO-{year}-00002"
+    assert quotation.status == Quotation.Status.DRAFT
+    assert quotation.valid_until == timezone.localdate() + timedelta(days=30)
+    assert quotation.currency == "USD"
+    # 2 x 40 = 80, -10% = 72, +5% tax = 3.60; 3 x 5.50 = 16.50
+    assert (quotation.subtotal, quotation.discount_total, quotation.tax_total, quotation.total) == (
+        Decimal("96.50"),
+        Decimal("8.00"),
+        Decimal("3.60"),
+        Decimal("92.10"),
+    )
+    lamp = quotation.lines.get(position=0)
+    assert (lamp.net_amount, lamp.tax_amount) == (Decimal("72.00"), Decimal("3.60"))
+    assert verbs(quotation) == ["quotation created"]
+    entry = ActivityEntry.objects.get(verb="quotation created", target_id=str(quotation.pk))
+    assert entry.customer == customer and entry.actor == seller
+
+
+@pytest.mark.parametrize(
+    ("lines", "message"),
+    [
+        ([], "at least one line"),
+        ([{**LAMP, "quantity": Decimal("0")}], "quantity above zero"),
+        ([{**LAMP, "unit_price": Decimal("-1")}], "cannot be negative"),
+        ([{**LAMP, "discount_percent": Decimal("150")}], "between 0 and 100"),
+        ([{**LAMP, "description": "  "}], "needs a description"),
+        ([{**LAMP, "quantity": "lots"}], "must be a number"),
+        (
+            [{**LAMP, "quantity": Decimal("999999999"), "unit_price": Decimal("999999999")}],
+            "too large",
+        ),
+    ],
+)
+def test_bad_lines_are_refused_and_nothing_is_written(customer, seller, lines, message):
+    with pytest.raises(QuotationError, match=message):
+        create_quotation(customer=customer, by=seller, lines=lines)
+    assert not Quotation.objects.exists()
+
+
+def test_an_inactive_customer_or_a_foreign_contact_cannot_be_quoted(customer, seller):
+    stranger = ContactFactory(is_primary=False)
+    with pytest.raises(QuotationError, match="contact must be one of"):
+        draft(customer, seller, contact=stranger)
+    customer.is_active = False
+    customer.save()
+    with pytest.raises(QuotationError, match="inactive"):
+        draft(customer, seller)
+    assert not Quotation.objects.exists()
+
+
+def test_editing_a_draft_replaces_lines_and_totals_and_records_the_change(customer, seller):
+    quotation = draft(customer, seller)
+    until = timezone.localdate() + timedelta(days=10)
+    update_quotation(
+        quotation=quotation,
+        by=seller,
+        lines=[{**CABLE, "quantity": Decimal("10")}],
+        currency="EUR",
+        contact=None,
+        valid_until=until,
+        terms="50% upfront",
+    )
+    quotation.refresh_from_db()
+    assert [line.description for line in quotation.lines.all()] == ["Power cable"]
+    assert (quotation.total, quotation.currency, quotation.valid_until) == (
+        Decimal("55.00"),
+        "EUR",
+        until,
+    )
+    assert quotation.terms == "50% upfront"
+    entry = ActivityEntry.objects.get(verb="quotation updated")
+    assert entry.details["total"] == ["92.10 USD", "55.00 EUR"]
+    assert entry.details["currency"] == ["USD", "EUR"]
+
+
+@pytest.mark.parametrize("status", ["sent", "accepted", "declined", "expired"])
+def test_only_a_draft_can_be_edited(customer, seller, status):
+    quotation = draft(customer, seller)
+    Quotation.objects.filter(pk=quotation.pk).update(status=status)
+    with pytest.raises(QuotationError, match="only a draft can be changed"):
+        update_quotation(
+            quotation=quotation,
+            by=seller,
+            lines=[CABLE],
+            currency="USD",
+            contact=None,
+            valid_until=quotation.valid_until,
+        )
+    quotation.refresh_from_db()
+    assert quotation.total == Decimal("92.10") and quotation.lines.count() == 2
+
+
+def test_duplicating_makes_a_fresh_draft_with_the_same_lines(customer, buyer, seller, today):
+    original = sent(
+        customer, seller, terms="Net 30", valid_until=timezone.localdate() + timedelta(days=5)
+    )
+    today(timezone.localdate() + timedelta(days=3))
+    copy = duplicate_quotation(quotation=original, by=seller)
+    assert copy.pk != original.pk and copy.number != original.number
+    assert copy.status == Quotation.Status.DRAFT
+    assert copy.valid_until == timezone.localdate() + timedelta(days=30)
+    assert copy.terms == "Net 30" and copy.total == original.total
+    assert [(line.description, line.quantity) for line in copy.lines.all()] == [
+        (line.description, line.quantity) for line in original.lines.all()
+    ]
+    original.refresh_from_db()
+    assert original.status == Quotation.Status.SENT
+    assert verbs(copy) == ["quotation created", "quotation duplicated"]
+
+
+# --- Send ----------------------------------------------------------------------------------------
+
+
+def _pdf_text(content: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def test_sending_emails_the_primary_contact_the_pdf_and_a_portal_button(
+    client, customer, buyer, seller, django_capture_on_commit_callbacks, mailoutbox
+):
+    quotation = draft(customer, seller)
+    with django_capture_on_commit_callbacks(execute=True):
+        send_quotation(quotation=quotation, by=seller)
+
+    quotation.refresh_from_db()
+    assert quotation.status == Quotation.Status.SENT and quotation.sent_at is not None
+    assert verbs(quotation) == ["quotation created", "quotation sent"]
+    (email,) = mailoutbox
+    assert email.to == ["omar@acme.test"]
+    assert email.subject == f"Quotation {quotation.number}"
+    assert "LUMYTIC | Sales" in email.from_email
+    assert quotation.number in email.body
+    assert f"Valid until: {date_format(quotation.valid_until, 'DATE_FORMAT')}" in email.body
+    assert "Quotation Details" in email.body
+
+    # The button opens the portal page, and the recipient can open it.
+    path = link_in(email.body, "/portal/")
+    assert path == reverse("portal:quotation-detail", args=[quotation.pk])
+    client.force_login(buyer.user)
+    response = client.get(path)
+    assert response.status_code == 200 and quotation.number in response.content.decode()
+
+    ((filename, content, mimetype),) = email.attachments
+    assert (filename, mimetype) == (f"{quotation.number}.pdf", "application/pdf")
+    assert content.startswith(b"%PDF-")
+    text = _pdf_text(content)
+    assert quotation.number in text
+    assert "Desk lamp" in text and "Power cable" in text
+    assert "$92.10" in text
+    assert "Acme Trading" in text
+
+
+def test_sending_to_a_chosen_contact_without_a_login_uses_their_email_on_the_portal_side(
+    customer, buyer, seller, django_capture_on_commit_callbacks, mailoutbox
+):
+    other = ContactFactory(
+        customer=customer, is_primary=False, first_name="Rana", email="rana@acme.test"
+    )
+    quotation = draft(customer, seller, contact=other)
+    with django_capture_on_commit_callbacks(execute=True):
+        send_quotation(quotation=quotation, by=seller)
+    (email,) = mailoutbox
+    assert email.to == ["rana@acme.test"]
+    assert "Hello Rana" in email.body
+    assert link_in(email.body, "/portal/") == f"/portal/quotations/{quotation.pk}/"
+    assert "/office/" not in email.body
+
+
+def test_sending_with_nobody_to_email_is_refused_and_nothing_changes(customer, seller):
+    ContactFactory(customer=customer, email="")
+    quotation = draft(customer, seller)
+    with pytest.raises(QuotationError, match="Nobody to send it to"):
+        send_quotation(quotation=quotation, by=seller)
+    quotation.refresh_from_db()
+    assert quotation.status == Quotation.Status.DRAFT and quotation.sent_at is None
+    assert verbs(quotation) == ["quotation created"]
+
+
+def test_a_quotation_whose_date_has_passed_cannot_be_sent(customer, buyer, seller, today):
+    quotation = draft(customer, seller, valid_until=timezone.localdate())
+    today(timezone.localdate() + timedelta(days=1))
+    with pytest.raises(QuotationError, match="valid-until date has passed"):
+        send_quotation(quotation=quotation, by=seller)
+    quotation.refresh_from_db()
+    assert quotation.status == Quotation.Status.DRAFT
+
+
+@pytest.mark.parametrize("status", ["sent", "accepted", "declined", "expired"])
+def test_only_a_draft_can_be_sent(customer, buyer, seller, status, mailoutbox):
+    quotation = draft(customer, seller)
+    Quotation.objects.filter(pk=quotation.pk).update(status=status)
+    with pytest.raises(InvalidQuotationTransition, match="cannot become sent"):
+        send_quotation(quotation=quotation, by=seller)
+    quotation.refresh_from_db()
+    assert quotation.status == status and not mailoutbox
+
+
+# --- Accept --------------------------------------------------------------------------------------
+
+
+def test_accepting_creates_the_order_and_emails_the_advisor(
+    client, customer, buyer, seller, advisor, django_capture_on_commit_callbacks, mailoutbox
+):
+    quotation = sent(customer, seller)
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        order = accept_quotation(quotation=quotation, by=buyer.user)
+
+    quotation.refresh_from_db()
+    assert quotation.status == Quotation.Status.ACCEPTED and quotation.decided_at
+    assert order.source_quotation == quotation and order.customer == customer
+    assert order.status == Order.Status.SUBMITTED and order.placed_by == buyer.user
+    assert re.fullmatch(r"SO-\d{4}-\d{5}", order.number)
+    assert order.total == quotation.total and order.currency == "USD"
+    assert [line.description for line in order.lines.all()] == ["Desk lamp", "Power cable"]
+    assert verbs(quotation)[-1] == "quotation accepted"
+
+    (email,) = [m for m in mailoutbox if "New order" in m.subject]
+    assert email.to == [advisor.email]
+    assert email.subject == f"New order {order.number} from quotation {quotation.number}"
+    assert order.number in email.body and quotation.number in email.body
+    path = link_in(email.body, "/office/")
+    assert path == reverse("sales:order-detail", args=[order.pk])
+    client.force_login(advisor)
+    assert client.get(path).status_code == 200
+
+
+@pytest.mark.parametrize("status", ["draft", "accepted", "declined", "expired"])
+def test_only_a_sent_quotation_can_be_accepted(customer, buyer, seller, status):
+    quotation = draft(customer, seller)
+    Quotation.objects.filter(pk=quotation.pk).update(status=status)
+    with pytest.raises(InvalidQuotationTransition, match="cannot become accepted"):
+        accept_quotation(quotation=quotation, by=buyer.user)
+    quotation.refresh_from_db()
+    assert quotation.status == status and not Order.objects.exists()
+
+
+def test_a_sent_quotation_past_its_date_cannot_be_accepted_even_before_the_expiry_run(
+    customer, buyer, seller, today
+):
+    quotation = sent(customer, seller, valid_until=timezone.localdate() + timedelta(days=2))
+    today(timezone.localdate() + timedelta(days=3))
+    with pytest.raises(QuotationError, match="expired on"):
+        accept_quotation(quotation=quotation, by=buyer.user)
+    quotation.refresh_from_db()
+    assert quotation.status == Quotation.Status.SENT and not Order.objects.exists()
+
+
+def test_another_customers_user_cannot_accept(customer, buyer, seller):
+    quotation = sent(customer, seller)
+    stranger = PortalContactFactory()
+    with pytest.raises(QuotationError, match="customer's own users"):
+        accept_quotation(quotation=quotation, by=stranger.user)
+    quotation.refresh_from_db()
+    assert quotation.status == Quotation.Status.SENT and not Order.objects.exists()
+
+
+def test_when_the_order_cannot_be_created_the_acceptance_is_undone(customer, buyer, seller):
+    quotation = sent(customer, seller)
+    customer.is_active = False  # create_order refuses inactive customers
+    customer.save()
+    with pytest.raises(QuotationError, match="inactive"):
+        accept_quotation(quotation=quotation, by=buyer.user)
+    quotation.refresh_from_db()
+    assert quotation.status == Quotation.Status.SENT and not Order.objects.exists()
+    assert "quotation accepted" not in verbs(quotation)
+
+
+# --- Decline -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("send_first", [False, True])
+def test_a_draft_or_sent_quotation_can_be_declined_with_a_reason(
+    customer, buyer, seller, send_first
+):
+    quotation = sent(customer, seller) if send_first else draft(customer, seller)
+    decline_quotation(quotation=quotation, by=seller, reason="  Too expensive  ")
+    quotation.refresh_from_db()
+    assert quotation.status == Quotation.Status.DECLINED
+    assert quotation.decline_reason == "Too expensive" and quotation.decided_at
+    entry = ActivityEntry.objects.get(verb="quotation declined")
+    assert entry.details == {"reason": "Too expensive"} and entry.actor == seller
+
+
+def test_declining_needs_a_reason(customer, seller):
+    quotation = draft(customer, seller)
+    with pytest.raises(QuotationError, match="Say why"):
+        decline_quotation(quotation=quotation, by=seller, reason="   ")
+    quotation.refresh_from_db()
+    assert quotation.status == Quotation.Status.DRAFT and quotation.decline_reason == ""
+
+
+@pytest.mark.parametrize("status", ["accepted", "declined", "expired"])
+def test_a_decided_quotation_cannot_be_declined(customer, seller, status):
+    quotation = draft(customer, seller)
+    Quotation.objects.filter(pk=quotation.pk).update(status=status)
+    with pytest.raises(InvalidQuotationTransition, match="cannot become declined"):
+        decline_quotation(quotation=quotation, by=seller, reason="No")
+    quotation.refresh_from_db()
+    assert quotation.status == status and quotation.decline_reason == ""
+
+
+# --- Expire --------------------------------------------------------------------------------------
+
+
+def test_the_daily_task_expires_sent_quotations_past_their_date_only(
+    customer, buyer, seller, today
+):
+    start = timezone.localdate()
+    overdue = sent(customer, seller, valid_until=start + timedelta(days=1))
+    due_today = sent(customer, seller, valid_until=start + timedelta(days=2))
+    old_draft = draft(customer, seller, valid_until=start)
+    today(start + timedelta(days=2))
+
+    expire_overdue_quotations.delay()
+
+    for quotation in (overdue, due_today, old_draft):
+        quotation.refresh_from_db()
+    assert overdue.status == Quotation.Status.EXPIRED and overdue.decided_at
+    assert due_today.status == Quotation.Status.SENT  # still valid through its last day
+    assert old_draft.status == Quotation.Status.DRAFT
+    entry = ActivityEntry.objects.get(verb="quotation expired")
+    assert entry.target_id == str(overdue.pk) and entry.actor is None
+    assert entry.customer == customer
+    assert expire_quotations(start + timedelta(days=2)) == 0  # a second run changes nothing
+
+
+def test_the_expiry_task_is_scheduled_daily(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["quotation-expiry"]
+    assert entry["task"] == "sales.tasks.expire_overdue_quotations"
+    assert entry["schedule"].hour == {0}
+
+
+# --- Back-office pages ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def office(client, seller):
+    client.force_login(seller)
+    return client
+
+
+def _count_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_the_list_searches_by_number_and_customer_filters_by_status_and_sorts(
+    office, customer, buyer, seller
+):
+    first = draft(customer, seller)
+    second = sent(customer, seller)
+    other = draft(CustomerFactory(name="Zenith Build"), seller)
+    url = reverse("sales:quotation-list")
+
+    html = office.get(url, {"q": first.number}).content.decode()
+    assert first.number in html and second.number not in html
+    html = office.get(url, {"q": "zenith"}).content.decode()
+    assert other.number in html and first.number not in html
+    html = office.get(url, {"status": "sent"}).content.decode()
+    assert second.number in html and first.number not in html
+    html = office.get(url, {"sort": "customer"}).content.decode()
+    assert html.index("Acme Trading") < html.index("Zenith Build")
+    html = office.get(url, {"sort": "-customer"}).content.decode()
+    assert html.index("Zenith Build") < html.index("Acme Trading")
+    assert office.get(url, {"sort": "nonsense", "status": "bogus", "page": "x"}).status_code == 200
+
+
+def test_the_list_runs_the_same_queries_for_5_or_50_quotations(office, seller):
+    url = reverse("sales:quotation-list")
+    for _ in range(5):
+        draft(CustomerFactory(), seller)
+    few = _count_queries(office, url)
+    for _ in range(45):
+        draft(CustomerFactory(), seller)
+    assert _count_queries(office, url) == few
+
+
+def test_the_detail_runs_the_same_queries_for_5_or_50_lines(office, customer, buyer, seller):
+    product = Product.objects.create(sku="LMP", name="Lamp", unit_price=1, currency="USD")
+    few = draft(customer, seller, lines=[{**LAMP, "product": product}] * 5)
+    send_quotation(quotation=few, by=seller)
+    many = draft(customer, seller, lines=[{**LAMP, "product": product}] * 50)
+    send_quotation(quotation=many, by=seller)
+    assert _count_queries(office, few.get_absolute_url()) == _count_queries(
+        office, many.get_absolute_url()
+    )
+
+
+def test_the_detail_shows_lines_totals_and_the_timeline(office, customer, buyer, seller):
+    quotation = sent(customer, seller)
+    html = office.get(quotation.get_absolute_url()).content.decode()
+    assert "Desk lamp" in html and "Power cable" in html
+    assert "$92.10" in html and "$72.00" in html
+    assert "quotation created" in html and "quotation sent" in html
+    assert "Send to customer" not in html  # sent: no more sending or editing
+    assert reverse("sales:quotation-update", args=[quotation.pk]) not in html
+
+
+def _editor_data(customer, rows, **header) -> dict:
+    data = {
+        "customer": str(customer.pk),
+        "contact": "",
+        "currency": "USD",
+        "valid_until": (timezone.localdate() + timedelta(days=14)).isoformat(),
+        "terms": "Delivery in 2 weeks",
+        "lines-TOTAL_FORMS": str(len(rows)),
+        "lines-INITIAL_FORMS": "0",
+        "lines-MIN_NUM_FORMS": "0",
+        "lines-MAX_NUM_FORMS": "200",
+        **header,
+    }
+    for index, row in enumerate(rows):
+        for key, value in row.items():
+            data[f"lines-{index}-{key}"] = str(value)
+    return data
+
+
+def test_the_editor_creates_a_draft_with_server_totals_ignoring_posted_ones(office, customer):
+    product = Product.objects.create(sku="LMP", name="Desk lamp", unit_price=40, currency="USD")
+    rows = [
+        {**LAMP, "product": product.pk, "total": "1.00"},
+        {"description": "", "quantity": "1", "unit_price": ""},  # a blank row is skipped
+        CABLE,
+    ]
+    data = _editor_data(customer, rows, total="1.00", status="accepted", number="QUO-X")
+    response = office.post(reverse("sales:quotation-create"), data)
+    quotation = Quotation.objects.get()
+    assert response.status_code == 302 and response["Location"] == quotation.get_absolute_url()
+    assert quotation.status == Quotation.Status.DRAFT and quotation.number != "QUO-X"
+    assert quotation.total == Decimal("92.10") and quotation.terms == "Delivery in 2 weeks"
+    assert [line.product for line in quotation.lines.all()] == [product, None]
+
+
+def test_the_editor_shows_errors_next_to_the_line_and_writes_nothing(office, customer):
+    rows = [{**LAMP, "quantity": "0"}, {**CABLE, "unit_price": "abc"}]
+    response = office.post(reverse("sales:quotation-create"), _editor_data(customer, rows))
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Enter a quantity above zero." in html and "Enter a number." in html
+    assert not Quotation.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"lines-TOTAL_FORMS": "x"},
+        {"lines-TOTAL_FORMS": "100000"},
+        {"valid_until": "2001-01-01"},
+        {"currency": "XYZ<script>"},
+        {"contact": "999999"},
+        {"lines-0-product": "999999"},
+    ],
+)
+def test_the_editor_answers_bad_input_with_400_never_500(office, customer, data):
+    response = office.post(
+        reverse("sales:quotation-create"), {**_editor_data(customer, [LAMP]), **data}
+    )
+    assert response.status_code == 400
+    assert not Quotation.objects.exists()
+
+
+def test_the_editor_for_an_unknown_or_inactive_customer_is_404(office):
+    inactive = CustomerFactory(is_active=False)
+    url = reverse("sales:quotation-create")
+    assert office.get(url, {"customer": inactive.pk}).status_code == 404
+    assert office.post(url, _editor_data(inactive, [LAMP])).status_code == 404
+    assert office.get(url, {"q": "acme"}).status_code == 200  # the customer picker
+
+
+def test_the_editor_edits_a_draft_but_not_a_sent_quotation(office, customer, buyer, seller):
+    quotation = draft(customer, seller)
+    url = reverse("sales:quotation-update", args=[quotation.pk])
+    assert office.get(url).status_code == 200
+    response = office.post(url, _editor_data(customer, [CABLE]))
+    assert response.status_code == 302
+    quotation.refresh_from_db()
+    assert quotation.total == Decimal("16.50")
+
+    send_quotation(quotation=quotation, by=seller)
+    response = office.get(url)
+    assert response.status_code == 302 and response["Location"] == quotation.get_absolute_url()
+    response = office.post(url, _editor_data(customer, [LAMP]))
+    assert response.status_code == 400
+    assert "only a draft can be changed" in response.content.decode()
+    quotation.refresh_from_db()
+    assert quotation.total == Decimal("16.50")
+
+
+def test_the_picker_finds_active_products_by_sku_or_name(office):
+    Product.objects.create(sku="LMP-1", name="Desk lamp", unit_price=40, currency="USD")
+    Product.objects.create(sku="CBL-1", name="Cable", unit_price=5, currency="USD")
+    Product.objects.create(
+        sku="LMP-OLD", name="Old lamp", unit_price=9, currency="USD", is_active=False
+    )
+    url = reverse("sales:product-search")
+    html = office.get(url, {"q": "lmp", "row": "0"}).content.decode()
+    assert "Desk lamp" in html and "Cable" not in html and "Old lamp" not in html
+    html = office.get(url, {"q": "cable", "row": "0"}).content.decode()
+    assert "CBL-1" in html
+
+
+def test_choosing_a_product_fills_the_row_in_the_quotation_currency(
+    office, customer, activate, add_rate
+):
+    activate("EUR")
+    add_rate("EUR", "0.80", on=timezone.localdate())
+    customer.discount_type = "percent"
+    customer.discount_value = Decimal("5")
+    customer.save()
+    product = Product.objects.create(
+        sku="LMP", name="Desk lamp", unit_price=Decimal("40"), currency="USD", tax_rate=15
+    )
+    url = reverse("sales:quotation-line")
+    params = {"index": "3", "product": product.pk, "customer": customer.pk, "currency": "EUR"}
+    html = office.get(url, params).content.decode()
+    assert 'name="lines-3-unit_price" value="32.00"' in html  # 40 USD at 0.80
+    assert 'name="lines-3-description"' in html and 'value="Desk lamp"' in html
+    assert 'name="lines-3-tax_rate" value="15"' in html
+    assert 'name="lines-3-discount_percent" value="5"' in html
+    assert f'name="lines-3-product" value="{product.pk}"' in html
+
+    response = office.get(url, {**params, "currency": "JPY"})  # no JPY rate
+    assert response.status_code == 400 and "no exchange rate" in response.content.decode().lower()
+    assert office.get(url, {"index": "x"}).status_code == 400
+    assert office.get(url, {"index": "1"}).status_code == 200  # a blank row
+
+
+def test_the_live_preview_totals_what_is_typed_so_far(office, customer):
+    rows = [LAMP, {**CABLE, "unit_price": "abc"}]
+    response = office.post(reverse("sales:quotation-preview"), _editor_data(customer, rows))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "$75.60" in html  # only the valid line counts
+    assert not Quotation.objects.exists()
+
+
+def test_send_decline_duplicate_and_pdf_views(office, customer, buyer, seller, mailoutbox):
+    quotation = draft(customer, seller)
+    send = reverse("sales:quotation-send", args=[quotation.pk])
+    assert office.get(send).status_code == 405
+    response = office.post(send, follow=True)
+    assert "is sent" in response.content.decode()
+    quotation.refresh_from_db()
+    assert quotation.status == Quotation.Status.SENT
+
+    response = office.post(send, follow=True)
+    assert "cannot become sent" in response.content.decode()
+
+    decline = reverse("sales:quotation-decline", args=[quotation.pk])
+    response = office.post(decline, {"reason": " "})
+    assert response.status_code == 400 and "Say why" in response.content.decode()
+    quotation.refresh_from_db()
+    assert quotation.status == Quotation.Status.SENT
+    office.post(decline, {"reason": "Found a cheaper supplier", "status": "accepted"})
+    quotation.refresh_from_db()
+    assert quotation.status == Quotation.Status.DECLINED
+    assert quotation.decline_reason == "Found a cheaper supplier"
+
+    response = office.post(reverse("sales:quotation-duplicate", args=[quotation.pk]))
+    copy = Quotation.objects.exclude(pk=quotation.pk).get()
+    assert response["Location"] == copy.get_absolute_url()
+
+    response = office.get(reverse("sales:quotation-pdf", args=[quotation.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")
+    assert f'filename="{quotation.number}.pdf"' in response["Content-Disposition"]
+    assert office.get(reverse("sales:quotation-pdf", args=[999999])).status_code == 404
+
+
+def test_portal_users_cannot_open_office_quotation_pages(client, customer, buyer, seller):
+    quotation = draft(customer, seller)
+    client.force_login(buyer.user)
+    for name in ("sales:quotation-detail", "sales:quotation-pdf", "sales:quotation-update"):
+        assert client.get(reverse(name, args=[quotation.pk])).status_code == 403
+    assert client.post(reverse("sales:quotation-send", args=[quotation.pk])).status_code == 403
+    quotation.refresh_from_db()
+    assert quotation.status == Quotation.Status.DRAFT
+
+
+# --- The customer page's tab ---------------------------------------------------------------------
+
+
+def test_the_customer_tab_lists_only_that_customers_quotations(office, customer, seller):
+    mine = draft(customer, seller)
+    theirs = draft(CustomerFactory(), seller)
+    url = reverse("sales:customer-quotations", args=[customer.pk])
+    html = office.get(url).content.decode()
+    assert mine.number in html and theirs.number not in html
+    assert f"{reverse('sales:quotation-create')}?customer={customer.pk}" in html
+
+
+def test_the_customer_tab_runs_the_same_queries_for_5_or_50_quotations(office, customer, seller):
+    url = reverse("sales:customer-quotations", args=[customer.pk])
+    for _ in range(5):
+        draft(customer, seller, lines=[CABLE])
+    few = _count_queries(office, url)
+    for _ in range(45):
+        draft(customer, seller, lines=[CABLE])
+    assert _count_queries(office, url) == few
+
+
+# --- Demo data -----------------------------------------------------------------------------------
+
+
+def test_the_demo_has_products_in_several_currencies_and_a_quotation_at_every_status():
+    from django.core.management import call_command
+
+    from sales.demo_documents import PRODUCTS, load_demo_quotations
+
+    call_command("demo", stdout=io.StringIO())
+    added = load_demo_quotations()
+
+    assert added == 7
+    skus = [row[0] for row in PRODUCTS]
+    assert Product.objects.filter(sku__in=skus).values("currency").distinct().count() >= 3
+    assert set(Quotation.objects.values_list("status", flat=True)) == set(Quotation.Status.values)
+    accepted = Quotation.objects.get(status=Quotation.Status.ACCEPTED)
+    assert accepted.order.status == Order.Status.SUBMITTED
+    assert all(q.lines.exists() and q.total > 0 for q in Quotation.objects.all())
+    assert load_demo_quotations() == 0  # idempotent
+    assert Quotation.objects.count() == 7
+    assert Product.objects.filter(sku__in=skus).count() == len(skus)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [{"lines-TOTAL_FORMS": "x"}, {"currency": "?"}, {"lines-0-quantity": "1e999999"}, {}],
+)
+def test_the_preview_never_fails_on_bad_input(office, customer, data):
+    payload = {**_editor_data(customer, [LAMP]), **data} if data else {}
+    response = office.post(reverse("sales:quotation-preview"), payload)
+    assert response.status_code == 200
+    assert 'id="quotation-totals"' in response.content.decode()
