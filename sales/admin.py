@@ -111,10 +111,25 @@ class ProductAdmin(admin.ModelAdmin):
 
 
 class QuotationLineInline(admin.TabularInline):
+    """Lines are shown, never edited here: totals are computed only by the services."""
+
     model = QuotationLine
     extra = 0
-    autocomplete_fields = ["product"]
-    readonly_fields = ["net_amount", "tax_amount"]
+    can_delete = False
+    fields = readonly_fields = [
+        "position",
+        "product",
+        "description",
+        "quantity",
+        "unit_price",
+        "discount_percent",
+        "tax_rate",
+        "net_amount",
+        "tax_amount",
+    ]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Quotation)
@@ -139,12 +154,30 @@ class QuotationAdmin(admin.ModelAdmin):
     ]
     inlines = [QuotationLineInline]
 
+    def has_add_permission(self, request) -> bool:
+        return False  # numbers, totals and emails come from the back-office services
+
 
 class OrderLineInline(admin.TabularInline):
+    """Lines are shown, never edited here: totals are computed only by the services."""
+
     model = OrderLine
     extra = 0
-    autocomplete_fields = ["product"]
-    readonly_fields = ["net_amount", "tax_amount"]
+    can_delete = False
+    fields = readonly_fields = [
+        "position",
+        "product",
+        "description",
+        "quantity",
+        "unit_price",
+        "discount_percent",
+        "tax_rate",
+        "net_amount",
+        "tax_amount",
+    ]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Order)
@@ -173,3 +206,6 @@ class OrderAdmin(admin.ModelAdmin):
         "cancelled_at",
     ]
     inlines = [OrderLineInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # numbers, totals and emails come from the back-office services

@@ -55,3 +55,10 @@ def test_the_update_log_is_read_only(admin_client):
     update = RateUpdate.objects.create(provider="ecb", status="failed", error="HTTP 503")
     page = admin_client.get(reverse("admin:sales_rateupdate_change", args=[update.pk]))
     assert page.status_code == 200 and "HTTP 503" in page.content.decode()
+
+
+@pytest.mark.parametrize("model", ["quotation", "order"])
+def test_quotations_and_orders_are_not_added_or_re_totalled_in_the_admin(admin_client, model):
+    """Numbers, totals and emails come from the services, so the admin shows, never adds."""
+    assert admin_client.get(reverse(f"admin:sales_{model}_add")).status_code == 403
+    assert admin_client.get(reverse(f"admin:sales_{model}_changelist")).status_code == 200
