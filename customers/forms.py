@@ -222,7 +222,7 @@ class ReminderForm(forms.Form):
 
 class CreditForm(forms.Form):
     amount = forms.DecimalField(
-        label=_("Amount"), max_digits=14, decimal_places=2, min_value=Decimal("0.01")
+        label=_("Amount"), max_digits=15, decimal_places=3, min_value=Decimal("0.001")
     )
     currency = forms.ChoiceField(label=_("Currency"), choices=())
     reason = forms.CharField(label=_("Reason"), max_length=200)

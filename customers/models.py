@@ -360,11 +360,12 @@ class Credit(models.Model):
     """An amount owed back to a customer, usable on later proforma invoices."""
 
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="credits")
+    # Three places, for the currencies with three decimals (KWD, BHD, OMR, JOD).
     amount = models.DecimalField(
         _("amount"),
-        max_digits=14,
-        decimal_places=2,
-        validators=[MinValueValidator(Decimal("0.01"))],
+        max_digits=15,
+        decimal_places=3,
+        validators=[MinValueValidator(Decimal("0.001"))],
     )
     currency = models.CharField(_("currency"), max_length=3, validators=[validate_currency])
     reason = models.CharField(_("reason"), max_length=200)

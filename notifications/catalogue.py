@@ -183,6 +183,17 @@ _TYPES = (
         button=_ORDER_DETAILS,
     ),
     EmailType(
+        key="pi_signed_rejected",
+        name=_("Signed proforma invoice rejected"),
+        sender=PORTAL,
+        subject=_("Signed proforma invoice {pi} needs a new upload"),
+        intro=_(
+            "We could not accept the signed proforma invoice you uploaded. The reason is below; "
+            "please upload a corrected signed copy in the portal."
+        ),
+        button=_ORDER_DETAILS,
+    ),
+    EmailType(
         key="memo_sent",
         name=_("Proforma invoice memo sent"),
         sender=SALES,

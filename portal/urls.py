@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from . import views
@@ -34,6 +34,7 @@ urlpatterns = [
     ),
     *quotation_urlpatterns,
     *order_urlpatterns,
+    path("", include("portal.urls_invoices")),
     _area(
         "invoices",
         Area.INVOICES,

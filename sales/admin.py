@@ -209,3 +209,7 @@ class OrderAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False  # numbers, totals and emails come from the back-office services
+
+
+# Proforma invoices and signed documents (issue 7).
+from . import admin_invoicing  # noqa: E402, F401

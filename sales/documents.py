@@ -11,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from customers.models import Customer, validate_currency
 
 ZERO = Decimal("0")
+# Three places hold every currency in use (KWD, BHD, OMR, JOD have 3); each amount is still
+# rounded to its own currency's decimals by sales.totals before it is stored.
+MONEY_PLACES = 3
 PERCENT = [MinValueValidator(ZERO), MaxValueValidator(Decimal("100"))]
 
 
@@ -20,7 +23,10 @@ class Product(models.Model):
     description = models.TextField(_("description"), blank=True)
     unit = models.CharField(_("unit"), max_length=20, default="pcs")
     unit_price = models.DecimalField(
-        _("unit price"), max_digits=14, decimal_places=2, validators=[MinValueValidator(ZERO)]
+        _("unit price"),
+        max_digits=15,
+        decimal_places=MONEY_PLACES,
+        validators=[MinValueValidator(ZERO)],
     )
     currency = models.CharField(_("currency"), max_length=3, validators=[validate_currency])
     tax_rate = models.DecimalField(
@@ -60,7 +66,10 @@ class Line(models.Model):
         validators=[MinValueValidator(Decimal("0.001"))],
     )
     unit_price = models.DecimalField(
-        _("unit price"), max_digits=14, decimal_places=2, validators=[MinValueValidator(ZERO)]
+        _("unit price"),
+        max_digits=15,
+        decimal_places=MONEY_PLACES,
+        validators=[MinValueValidator(ZERO)],
     )
     discount_percent = models.DecimalField(
         _("discount %"), max_digits=5, decimal_places=2, default=ZERO, validators=PERCENT
@@ -69,8 +78,8 @@ class Line(models.Model):
         _("tax %"), max_digits=5, decimal_places=2, default=ZERO, validators=PERCENT
     )
     # Computed by sales.totals when the document is saved; never typed in.
-    net_amount = models.DecimalField(max_digits=16, decimal_places=2, default=ZERO)
-    tax_amount = models.DecimalField(max_digits=16, decimal_places=2, default=ZERO)
+    net_amount = models.DecimalField(max_digits=17, decimal_places=MONEY_PLACES, default=ZERO)
+    tax_amount = models.DecimalField(max_digits=17, decimal_places=MONEY_PLACES, default=ZERO)
 
     class Meta:
         abstract = True
@@ -84,12 +93,18 @@ class Totals(models.Model):
     """A document's totals, computed in one place (sales.totals) and stored."""
 
     currency = models.CharField(_("currency"), max_length=3, validators=[validate_currency])
-    subtotal = models.DecimalField(_("subtotal"), max_digits=16, decimal_places=2, default=ZERO)
-    discount_total = models.DecimalField(
-        _("discount"), max_digits=16, decimal_places=2, default=ZERO
+    subtotal = models.DecimalField(
+        _("subtotal"), max_digits=17, decimal_places=MONEY_PLACES, default=ZERO
     )
-    tax_total = models.DecimalField(_("tax"), max_digits=16, decimal_places=2, default=ZERO)
-    total = models.DecimalField(_("total"), max_digits=16, decimal_places=2, default=ZERO)
+    discount_total = models.DecimalField(
+        _("discount"), max_digits=17, decimal_places=MONEY_PLACES, default=ZERO
+    )
+    tax_total = models.DecimalField(
+        _("tax"), max_digits=17, decimal_places=MONEY_PLACES, default=ZERO
+    )
+    total = models.DecimalField(
+        _("total"), max_digits=17, decimal_places=MONEY_PLACES, default=ZERO
+    )
 
     class Meta:
         abstract = True
@@ -236,7 +251,9 @@ class Order(Totals):
     exchange_rate = models.DecimalField(max_digits=20, decimal_places=10, null=True, blank=True)
     rate_source = models.CharField(max_length=16, blank=True)
     rate_date = models.DateField(null=True, blank=True)
-    total_base = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    total_base = models.DecimalField(
+        max_digits=17, decimal_places=MONEY_PLACES, null=True, blank=True
+    )
 
     billing_first_name = models.CharField(_("first name"), max_length=100, blank=True)
     billing_last_name = models.CharField(_("last name"), max_length=100, blank=True)

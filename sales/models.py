@@ -220,3 +220,10 @@ from .documents import (  # noqa: E402, F401
     Quotation,
     QuotationLine,
 )
+
+# Proforma invoices and signed documents (issue 7) live in their own module too.
+from .invoicing import (  # noqa: E402, F401
+    ProformaInvoice,
+    ProformaInvoiceLine,
+    SignedDocument,
+)

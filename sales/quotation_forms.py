@@ -116,7 +116,7 @@ class QuotationLineForm(forms.Form):
         error_messages={"min_value": _("Enter a quantity above zero.")},
     )
     unit_price = forms.DecimalField(
-        label=_("Unit price"), max_digits=14, decimal_places=2, min_value=ZERO
+        label=_("Unit price"), max_digits=15, decimal_places=3, min_value=ZERO
     )
     discount_percent = forms.DecimalField(
         label=_("Discount %"),

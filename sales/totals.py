@@ -65,3 +65,8 @@ def compute_totals(lines: Iterable[LineLike], currency: str) -> DocumentTotals:
         total=subtotal - discount + tax,
         lines=results,
     )
+
+
+def money_text(amount: Decimal, currency: str) -> str:
+    """An amount with exactly its currency's decimals, e.g. "92.10 USD" or "3.887 KWD"."""
+    return f"{quantize(Decimal(amount), currency)} {currency}"

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from lumytic.core.views import SectionView
@@ -22,6 +22,7 @@ def _section(slug: str, name: str, title, icon: str, message):
 urlpatterns = [
     *quotation_urlpatterns,
     *order_urlpatterns,
+    path("", include("sales.urls_invoices")),
     _section(
         "proforma-invoices",
         "pi-list",

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from babel.numbers import get_currency_precision
 from django.db import transaction
 from django.db.models import Count, Sum
 from django.utils.translation import gettext as _
@@ -64,6 +65,12 @@ def add_credit(*, customer: Customer, by, amount: Decimal, currency: str, reason
     """Record an amount owed back to the customer, usable on later proforma invoices."""
     if amount <= 0:
         raise CustomerError(_("A credit must be more than zero."))
+    places = get_currency_precision(currency)
+    if amount != amount.quantize(Decimal(1).scaleb(-places)):
+        raise CustomerError(
+            _("%(currency)s amounts have at most %(places)d decimals.")
+            % {"currency": currency, "places": places}
+        )
     credit = Credit(customer=customer, amount=amount, currency=currency, reason=reason.strip())
     credit.created_by = by
     credit.full_clean()

@@ -1,6 +1,7 @@
 """Upload checks shared by every app: the content decides the type, never the file name."""
 
 import os
+import unicodedata
 import uuid
 from collections.abc import Iterable
 
@@ -16,6 +17,7 @@ KINDS = {
     "jpeg": ("image/jpeg", ".jpg"),
 }
 MARKUP_MARKERS = (b"<html", b"<script", b"<svg", b"<!doctype", b"<iframe", b"<body")
+SCAN_CHUNK = 65_536
 
 
 def sniff_kind(head: bytes) -> str | None:
@@ -49,8 +51,6 @@ class ContentTypeValidator:
             )
         upload.seek(0)
         head = upload.read(8192)
-        upload.seek(max(0, size - 8192))
-        tail = upload.read(8192)
         upload.seek(0)
         kind = sniff_kind(head)
         allowed = ", ".join(k.upper() for k in self.kinds)
@@ -59,8 +59,8 @@ class ContentTypeValidator:
                 _("This file is not an accepted type. Upload %(allowed)s.") % {"allowed": allowed},
                 code="bad_type",
             )
-        # Images are never served inline, but markup hidden in them is still refused.
-        if kind != "pdf" and any(m in (head + tail).lower() for m in MARKUP_MARKERS):
+        # Images are never served inline, but markup hidden anywhere in them is still refused.
+        if kind != "pdf" and _contains_markup(upload):
             raise ValidationError(_("This image contains markup and was refused."), code="markup")
 
     def __eq__(self, other) -> bool:
@@ -69,6 +69,35 @@ class ContentTypeValidator:
             and self.kinds == other.kinds
             and self.max_bytes == other.max_bytes
         )
+
+
+def _contains_markup(upload) -> bool:
+    """Scan the whole file in chunks (overlapping, so no marker is split) for HTML or SVG."""
+    overlap = max(len(marker) for marker in MARKUP_MARKERS) - 1
+    upload.seek(0)
+    previous = b""
+    try:
+        while chunk := upload.read(SCAN_CHUNK):
+            window = (previous + chunk).lower()
+            if any(marker in window for marker in MARKUP_MARKERS):
+                return True
+            previous = window[-overlap:]
+        return False
+    finally:
+        upload.seek(0)
+
+
+def display_name(filename: str, max_length: int = 120) -> str:
+    """The user's file name, safe to show: no folders, no control characters, bounded length.
+
+    Only ever displayed; files are stored under a generated name (GeneratedName).
+    """
+    name = str(filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(c for c in name if unicodedata.category(c)[0] != "C").strip().lstrip(".")
+    if len(name) > max_length:
+        stem, ext = os.path.splitext(name)
+        name = stem[: max_length - len(ext[:10])] + ext[:10]
+    return name or "file"
 
 
 @deconstructible

@@ -21,7 +21,7 @@ from lumytic.core.services import allocate_number
 from notifications.services import Recipient, notify
 
 from ..documents import Order, OrderLine, Product, Quotation
-from ..totals import compute_totals
+from ..totals import compute_totals, money_text
 from .currency import ExchangeError, base_currency, convert
 
 LINE_FIELDS = ("product", "description", "quantity", "unit_price", "discount_percent", "tax_rate")
@@ -232,7 +232,7 @@ def submit_order(*, order: Order, by) -> Order:
         details=[
             (_("Order"), order.number),
             (_("Agent company"), order.customer.name),
-            (_("Total"), f"{order.total} {order.currency}"),
+            (_("Total"), money_text(order.total, order.currency)),
         ],
         links=_links(order),
     )
@@ -312,7 +312,10 @@ def update_order(
             "order_updated",
             recipients=[*customer_recipients(order), *_owner_recipients(order)],
             context={"order": order.number},
-            details=[(_("Order"), order.number), (_("Total"), f"{order.total} {order.currency}")],
+            details=[
+                (_("Order"), order.number),
+                (_("Total"), money_text(order.total, order.currency)),
+            ],
             links=_links(order),
         )
     return order
@@ -395,7 +398,7 @@ def confirm_order(
             (_("Order"), order.number),
             (_("Billing"), billing_text or "—"),
             (_("Shipping"), shipping_text or "—"),
-            (_("Total"), f"{order.total} {order.currency}"),
+            (_("Total"), money_text(order.total, order.currency)),
         ],
         links=_links(order),
     )

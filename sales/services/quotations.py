@@ -22,7 +22,7 @@ from lumytic.core.services import allocate_number
 from notifications.services import Attachment, Recipient, notify
 
 from ..documents import Order, Product, Quotation, QuotationLine
-from ..totals import compute_totals
+from ..totals import compute_totals, money_text
 from .orders import LINE_FIELDS, OrderError, catalogue_line, create_order_from_quotation
 
 VALID_FOR_DAYS = 30
@@ -277,7 +277,7 @@ def update_quotation(
         "contact": str(quotation.contact or "—"),
         "currency": quotation.currency,
         "valid_until": quotation.valid_until.isoformat(),
-        "total": f"{quotation.total} {quotation.currency}",
+        "total": money_text(quotation.total, quotation.currency),
         "lines": _line_snapshot(quotation),
     }
     quotation.contact = contact
@@ -290,7 +290,7 @@ def update_quotation(
         "contact": str(contact or "—"),
         "currency": currency,
         "valid_until": valid_until.isoformat(),
-        "total": f"{quotation.total} {quotation.currency}",
+        "total": money_text(quotation.total, quotation.currency),
         "lines": _line_snapshot(quotation),
     }
     record_activity(
@@ -335,7 +335,7 @@ def send_quotation(*, quotation: Quotation, by) -> Quotation:
         details=[
             (_("Quotation"), quotation.number),
             (_("Valid until"), quotation.valid_until),  # a date: shown in the reader's language
-            (_("Total"), f"{quotation.total} {quotation.currency}"),
+            (_("Total"), money_text(quotation.total, quotation.currency)),
         ],
         links=links(quotation),
         attachments=[

@@ -337,3 +337,14 @@ def test_the_activity_tab_pages_through_the_timeline_with_old_and_new_values(cli
     assert first.count('class="activity-entry') == 25
     second = client.get(url + "?page=2").content.decode()
     assert second.count('class="activity-entry') == 6
+
+
+def test_a_credit_with_more_decimals_than_its_currency_is_refused(staff):
+    customer = CustomerFactory()
+    with pytest.raises(CustomerError, match="JPY amounts have at most 0 decimals"):
+        add_credit(customer=customer, by=staff, amount=Decimal("10.5"), currency="JPY", reason="x")
+    credit = add_credit(
+        customer=customer, by=staff, amount=Decimal("1.250"), currency="KWD", reason="x"
+    )
+    credit.refresh_from_db()
+    assert credit.amount == Decimal("1.250")

@@ -19,6 +19,7 @@ DESIGN_KEYS = {
     "pi_sent": SALES,
     "pi_signed": PORTAL,
     "pi_signed_approved": SALES,
+    "pi_signed_rejected": PORTAL,
     "memo_sent": SALES,
     "memo_signed": PORTAL,
     "payment_uploaded": PORTAL,
@@ -33,7 +34,8 @@ DESIGN_KEYS = {
 
 
 def test_catalogue_holds_every_designed_email_and_the_smtp_test():
-    assert len(DESIGN_KEYS) == 26  # the 25 of DESIGN.md §5 and the rates-failure alert
+    # the 25 of DESIGN.md §5, the rates-failure alert and the signed-PI rejection (issue 7)
+    assert len(DESIGN_KEYS) == 27
     assert set(CATALOGUE) == set(DESIGN_KEYS) | {"smtp_test"}
 
 

@@ -13,6 +13,8 @@ from customers.models import Contact, Customer
 from portal.models import Area
 from portal.services.access import set_portal_access
 from portal.services.invitations import invitation_token, invite_to_portal
+from sales.models import Order, ProformaInvoice, SignedDocument
+from sales.services.invoicing import issue_pi
 from sales.services.orders import create_order
 from sales.services.quotations import create_quotation
 from tests.factories import ContactFactory, CustomerFactory, PortalContactFactory, StaffFactory
@@ -54,6 +56,9 @@ ISOLATION = {
     "order-submit": lambda foreign: {"pk": foreign["order"].pk},
     "order-confirm": lambda foreign: {"pk": foreign["order"].pk},
     "order-cancel": lambda foreign: {"pk": foreign["order"].pk},
+    "pi-pdf": lambda foreign: {"pk": _foreign_pi(foreign).pk},
+    "pi-upload": lambda foreign: {"pk": _foreign_pi(foreign).pk},
+    "signed-document-file": lambda foreign: {"pk": _foreign_signed_document(foreign).pk},
 }
 
 
@@ -101,6 +106,24 @@ def foreign():
         "order": order,
         "quotation": _sent_quotation(customer),
     }
+
+
+def _foreign_pi(foreign):
+    """The foreign order's PI, as sent to its customer (made on first use; drafts are hidden)."""
+    if "pi" not in foreign:
+        Order.objects.filter(pk=foreign["order"].pk).update(status=Order.Status.CONFIRMED)
+        pi = issue_pi(order=foreign["order"], by=None)
+        ProformaInvoice.objects.filter(pk=pi.pk).update(status=ProformaInvoice.Status.SENT)
+        Order.objects.filter(pk=foreign["order"].pk).update(status=Order.Status.PI_SENT)
+        foreign["pi"] = pi
+    return foreign["pi"]
+
+
+def _foreign_signed_document(foreign):
+    """A signed copy the other customer uploaded (the row alone; no file is read before 404)."""
+    return SignedDocument.objects.create(
+        pi=_foreign_pi(foreign), version=1, file="sales/signed/foreign.pdf", size=1, sha256="0" * 64
+    )
 
 
 def _sent_quotation(customer):

@@ -290,3 +290,16 @@ def test_random_actions_follow_the_table_and_never_change_a_confirmed_order(
             snapshot = (current.total, list(current.lines.values_list("quantity", flat=True)))
             frozen = frozen or snapshot
             assert snapshot == frozen
+
+
+def test_three_decimal_currencies_keep_their_fils(buyer):
+    """KWD has three decimals: totals are rounded to them and stored without losing any."""
+    order = create_order(
+        customer=buyer.contact.customer,
+        by=buyer,
+        lines=[line(quantity="3", price="1.234", tax="5")],
+        currency="KWD",
+    )
+    order.refresh_from_db()
+    assert order.subtotal == Decimal("3.702") and order.tax_total == Decimal("0.185")
+    assert order.total == Decimal("3.887")

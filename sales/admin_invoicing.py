@@ -1,0 +1,60 @@
+"""Admin for proforma invoices and signed documents: read-only, since only services change them."""
+
+from django.contrib import admin
+
+from .invoicing import ProformaInvoice, ProformaInvoiceLine, SignedDocument
+
+
+class ReadOnlyMixin:
+    """Everything is shown, nothing is edited: a PI never changes and steps are services."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ProformaInvoiceLineInline(ReadOnlyMixin, admin.TabularInline):
+    model = ProformaInvoiceLine
+    extra = 0
+    fields = [
+        "position",
+        "sku",
+        "description",
+        "quantity",
+        "unit_price",
+        "discount_percent",
+        "tax_rate",
+        "net_amount",
+        "tax_amount",
+    ]
+
+
+class SignedDocumentInline(ReadOnlyMixin, admin.TabularInline):
+    model = SignedDocument
+    extra = 0
+    fields = ["version", "original_name", "size", "sha256", "uploaded_by", "uploaded_at", "status"]
+    readonly_fields = fields
+
+
+@admin.register(ProformaInvoice)
+class ProformaInvoiceAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["number", "order", "customer_name", "status", "issue_date", "due_date", "total"]
+    list_filter = ["status", "currency"]
+    search_fields = ["number", "order__number", "customer_name"]
+    date_hierarchy = "issue_date"
+    list_select_related = ["order"]
+    inlines = [ProformaInvoiceLineInline, SignedDocumentInline]
+
+
+@admin.register(SignedDocument)
+class SignedDocumentAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["pi", "version", "status", "uploaded_by", "uploaded_at", "size"]
+    list_filter = ["status"]
+    search_fields = ["pi__number", "sha256", "original_name"]
+    list_select_related = ["pi", "uploaded_by"]
+    exclude = ["file"]  # downloaded through the permission-checked office view

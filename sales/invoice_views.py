@@ -1,0 +1,168 @@
+"""Back-office steps of proforma invoices and signed PIs, shown in the order page's documents.
+
+Each POST view calls one service, turns its `OrderError` into a message and goes back to the
+order; files are served only here (and in the portal), as attachments that are never sniffed.
+"""
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+
+from .documents import Order
+from .invoicing import ProformaInvoice, SignedDocument
+from .order_views import OrderDetailView
+from .pdf_invoice import PdfTooLarge, render_pi_pdf
+from .quotation_views import pdf_response
+from .services.invoicing import approve_signed_pi, issue_pi, reject_signed_pi, send_pi
+from .services.orders import OrderError
+
+FILE_TYPES = {"pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg"}
+MAX_REASON = 2000
+
+
+def signed_document_response(document: SignedDocument) -> FileResponse:
+    """The stored file as a download: an attachment, never sniffed, never cached by proxies."""
+    try:
+        handle = document.file.open("rb")
+    except (FileNotFoundError, OSError) as error:
+        raise Http404("The file is missing from the storage.") from error
+    ext = document.file.name.rsplit(".", 1)[-1].lower() if "." in document.file.name else ""
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=document.download_name,
+        content_type=FILE_TYPES.get(ext, "application/octet-stream"),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def pi_pdf_response(pi: ProformaInvoice) -> HttpResponse:
+    response = pdf_response(render_pi_pdf(pi), f"{pi.number}.pdf")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+class InvoiceStepView(OrderDetailView):
+    """A POST step on an order's PI; a refused step is a message on the order page."""
+
+    http_method_names = ["post"]
+    pi_context: dict = {}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**{**self.pi_context, **kwargs})
+
+    def pi(self) -> ProformaInvoice:
+        return get_object_or_404(
+            ProformaInvoice.objects.select_related("order"), pk=self.kwargs["pk"]
+        )
+
+    def document(self) -> SignedDocument:
+        return get_object_or_404(
+            SignedDocument.objects.select_related(
+                "pi__order__customer", "pi__order__owner", "pi__order__placed_by"
+            ),
+            pk=self.kwargs["pk"],
+        )
+
+
+class PiIssueView(InvoiceStepView):
+    def post(self, request, *args, **kwargs):
+        order = self.get_order()
+        try:
+            pi = issue_pi(order=order, by=request.user)
+        except OrderError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _("Proforma invoice %(pi)s is issued. Check the PDF, then send it.") % {"pi": pi},
+            )
+        return redirect(order)
+
+
+class PiSendView(InvoiceStepView):
+    def post(self, request, *args, **kwargs):
+        pi = self.pi()
+        try:
+            send_pi(pi=pi, by=request.user)
+        except (OrderError, PdfTooLarge) as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request, _("Proforma invoice %(pi)s is sent to the customer.") % {"pi": pi}
+            )
+        return redirect(pi.order)
+
+
+class PiPdfView(InvoiceStepView):
+    http_method_names = ["get"]
+
+    def get(self, request, *args, **kwargs):
+        pi = self.pi()
+        try:
+            return pi_pdf_response(pi)
+        except PdfTooLarge as error:
+            messages.error(request, str(error))
+            return redirect(pi.order)
+
+
+class SignedDocumentFileView(InvoiceStepView):
+    http_method_names = ["get"]
+
+    def get(self, request, *args, **kwargs):
+        return signed_document_response(self.document())
+
+
+class SignedDocumentApproveView(InvoiceStepView):
+    def post(self, request, *args, **kwargs):
+        document = self.document()
+        try:
+            approve_signed_pi(document=document, by=request.user)
+        except OrderError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _("The signed copy (version %(version)s) is approved; the customer is told.")
+                % {"version": document.version},
+            )
+        return redirect(document.pi.order)
+
+
+class SignedDocumentRejectView(InvoiceStepView):
+    def post(self, request, *args, **kwargs):
+        document = self.document()
+        order: Order = document.pi.order
+        reason = request.POST.get("reason", "").strip()
+        if not reason or len(reason) > MAX_REASON:
+            error = (
+                _("Give the customer a reason for rejecting the signed copy.")
+                if not reason
+                else _("Keep the reason under %(max)s characters.") % {"max": MAX_REASON}
+            )
+            messages.error(request, error)
+            self.pi_context = {
+                "reject_error": error,
+                "reject_document_id": document.pk,
+                "reject_reason": reason[:MAX_REASON],
+            }
+            return self.render_page(order, status=400)
+        try:
+            reject_signed_pi(document=document, by=request.user, reason=reason)
+        except OrderError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _(
+                    "The signed copy (version %(version)s) is rejected; the customer is asked to "
+                    "upload it again."
+                )
+                % {"version": document.version},
+            )
+        return redirect(order)

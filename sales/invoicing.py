@@ -1,0 +1,192 @@
+"""Proforma invoices and the signed copies customers upload (DESIGN.md §3). Imported by
+sales/models.py.
+
+A PI copies everything it prints — lines, totals, seller, bank and billing details — when it is
+issued, so it never changes after it is sent, whatever later happens to the order or the
+company profile.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from lumytic.core.uploads import ContentTypeValidator, GeneratedName
+
+from .documents import Line, Order, Totals
+
+PI_DUE_DAYS = 14
+SIGNED_MAX_BYTES = 10_485_760
+SIGNED_DOCUMENT_VALIDATOR = ContentTypeValidator(
+    kinds=("pdf", "png", "jpeg"), max_bytes=SIGNED_MAX_BYTES
+)
+
+
+def default_due_date(issue_date):
+    return issue_date + timedelta(days=PI_DUE_DAYS)
+
+
+class ProformaInvoiceQuerySet(models.QuerySet):
+    def sent(self) -> "ProformaInvoiceQuerySet":
+        """What the customer may see: drafts stay with the sales team."""
+        return self.filter(status=ProformaInvoice.Status.SENT)
+
+    def with_documents(self) -> "ProformaInvoiceQuerySet":
+        """With the signed versions and who uploaded and decided them, in two more queries."""
+        documents = SignedDocument.objects.select_related("uploaded_by", "decided_by")
+        return self.prefetch_related(models.Prefetch("signed_documents", queryset=documents))
+
+
+class ProformaInvoice(Totals):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SENT = "sent", _("Sent")
+
+    ALLOWED_TRANSITIONS = {Status.DRAFT: {Status.SENT}}
+
+    number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
+    order = models.ForeignKey(
+        Order, verbose_name=_("order"), on_delete=models.PROTECT, related_name="proforma_invoices"
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status, default=Status.DRAFT, db_index=True
+    )
+    issue_date = models.DateField(_("issue date"))
+    due_date = models.DateField(_("due date"))
+
+    # The buyer, as confirmed on the order.
+    customer_name = models.CharField(_("customer"), max_length=200)
+    customer_number = models.CharField(_("customer number"), max_length=20, blank=True)
+    customer_tax_id = models.CharField(_("customer tax ID"), max_length=64, blank=True)
+    bill_to = models.TextField(_("bill to"), blank=True)
+    ship_to = models.TextField(_("ship to"), blank=True)
+    customer_reference = models.CharField(_("customer reference"), max_length=100, blank=True)
+
+    # The seller and its bank, from the company profile at issue time.
+    seller_name = models.CharField(_("seller"), max_length=200)
+    seller_address = models.TextField(_("seller address"), blank=True)
+    seller_email = models.CharField(_("seller email"), max_length=254, blank=True)
+    seller_phone = models.CharField(_("seller phone"), max_length=40, blank=True)
+    seller_cr_number = models.CharField(_("seller CR number"), max_length=64, blank=True)
+    seller_tax_id = models.CharField(_("seller tax ID"), max_length=64, blank=True)
+    bank_name = models.CharField(_("bank name"), max_length=200, blank=True)
+    bank_account_name = models.CharField(_("account holder"), max_length=200, blank=True)
+    bank_iban = models.CharField(_("IBAN / account number"), max_length=64, blank=True)
+    bank_swift = models.CharField(_("SWIFT / BIC"), max_length=11, blank=True)
+    bank_address = models.TextField(_("bank address"), blank=True)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProformaInvoiceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("proforma invoice")
+        verbose_name_plural = _("proforma invoices")
+        indexes = [models.Index(fields=["status", "-created_at"])]
+        constraints = [
+            # One PI per order; later changes are memos against it.
+            models.UniqueConstraint(fields=["order"], name="sales_pi_one_per_order"),
+            models.CheckConstraint(
+                condition=models.Q(due_date__gte=models.F("issue_date")),
+                name="sales_pi_due_after_issue",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def get_absolute_url(self) -> str:
+        return reverse("sales:order-detail", args=[self.order_id]) + "#proforma-invoice"
+
+    def can_become(self, status: str) -> bool:
+        return status in self.ALLOWED_TRANSITIONS.get(self.status, set())
+
+
+class ProformaInvoiceLine(Line):
+    pi = models.ForeignKey(ProformaInvoice, on_delete=models.CASCADE, related_name="lines")
+    sku = models.CharField(_("SKU"), max_length=64, blank=True)
+
+    class Meta(Line.Meta):
+        verbose_name = _("proforma invoice line")
+        verbose_name_plural = _("proforma invoice lines")
+
+
+class SignedDocument(models.Model):
+    """One uploaded version of a signed PI; every version is kept, newest first."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting review")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    ALLOWED_TRANSITIONS = {Status.PENDING: {Status.APPROVED, Status.REJECTED}}
+
+    pi = models.ForeignKey(
+        ProformaInvoice,
+        verbose_name=_("proforma invoice"),
+        on_delete=models.PROTECT,
+        related_name="signed_documents",
+    )
+    version = models.PositiveIntegerField(_("version"))
+    file = models.FileField(
+        _("file"),
+        upload_to=GeneratedName("sales/signed"),
+        validators=[SIGNED_DOCUMENT_VALIDATOR],
+        max_length=200,
+    )
+    original_name = models.CharField(_("file name"), max_length=200, blank=True)
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status, default=Status.PENDING, db_index=True
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-version", "-pk"]
+        verbose_name = _("signed document")
+        verbose_name_plural = _("signed documents")
+        constraints = [
+            models.UniqueConstraint(fields=["pi", "version"], name="sales_signeddoc_version"),
+            models.CheckConstraint(
+                condition=~models.Q(status="rejected") | ~models.Q(reason=""),
+                name="sales_signeddoc_rejected_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pi} · v{self.version}"
+
+    def can_become(self, status: str) -> bool:
+        return status in self.ALLOWED_TRANSITIONS.get(self.status, set())
+
+    @property
+    def download_name(self) -> str:
+        """The attachment name: the PI number and version, with the stored file's extension."""
+        ext = "." + self.file.name.rsplit(".", 1)[-1] if "." in self.file.name else ""
+        return f"{self.pi.number}-signed-v{self.version}{ext}"

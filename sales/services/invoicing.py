@@ -1,0 +1,290 @@
+"""Proforma invoices and signed PIs: the only place their status, or the order's, changes here.
+
+Each step locks the order first (then the PI or document), checks the transition tables,
+writes the order's timeline entry and queues its emails, all in one transaction.
+"""
+
+import hashlib
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from customers.services import record_activity
+from lumytic.core.models import CompanyProfile
+from lumytic.core.services import allocate_number
+from lumytic.core.uploads import display_name
+from notifications.services import Attachment, notify
+
+from ..documents import Order
+from ..invoicing import (
+    SIGNED_DOCUMENT_VALIDATOR,
+    ProformaInvoice,
+    ProformaInvoiceLine,
+    SignedDocument,
+    default_due_date,
+)
+from ..pdf_invoice import MAX_PI_LINES, render_pi_pdf
+from ..totals import money_text
+from .orders import (
+    ADDRESS_PARTS,
+    InvalidTransition,
+    OrderError,
+    _address_text,
+    _links,
+    _locked,
+    _move,
+    _owner_recipients,
+    customer_recipients,
+)
+
+LINE_COPY = (
+    "position",
+    "product_id",
+    "description",
+    "quantity",
+    "unit_price",
+    "discount_percent",
+    "tax_rate",
+    "net_amount",
+    "tax_amount",
+)
+
+
+class InvoiceError(OrderError):
+    """A PI or signed-document step the rules refuse; the message is for the user."""
+
+
+def _details(order: Order, pi: ProformaInvoice, *extra) -> list[tuple[str, str]]:
+    return [(_("Order"), order.number), (_("Proforma invoice"), pi.number), *extra]
+
+
+def _locked_pi(pi: ProformaInvoice) -> tuple[Order, ProformaInvoice]:
+    """Lock the order, then its PI (always in that order, so two steps never deadlock)."""
+    order = _locked(pi.order)
+    return order, ProformaInvoice.objects.select_for_update().get(pk=pi.pk)
+
+
+def _locked_document(document: SignedDocument) -> tuple[Order, ProformaInvoice, SignedDocument]:
+    order, pi = _locked_pi(document.pi)
+    return order, pi, SignedDocument.objects.select_for_update().get(pk=document.pk)
+
+
+@transaction.atomic
+def issue_pi(*, order: Order, by, due_date: date | None = None) -> ProformaInvoice:
+    """Issue the proforma invoice of a confirmed order, freezing its lines, totals and parties."""
+    order = _locked(order)
+    if order.status != Order.Status.CONFIRMED:
+        raise InvalidTransition(order, Order.Status.PI_SENT)
+    if ProformaInvoice.objects.filter(order=order).exists():
+        raise InvoiceError(_("Order %(order)s already has a proforma invoice.") % {"order": order})
+    lines = list(order.lines.select_related("product"))
+    if len(lines) > MAX_PI_LINES:
+        raise InvoiceError(
+            _("A proforma invoice holds at most %(max)s lines.") % {"max": MAX_PI_LINES}
+        )
+    issued = timezone.localdate()
+    due = due_date or default_due_date(issued)
+    if due < issued:
+        raise InvoiceError(_("The due date can't be before the issue date."))
+    profile = CompanyProfile.load()
+    customer = order.customer
+    bill_to = {part: getattr(order, f"billing_{part}") for part in ADDRESS_PARTS}
+    ship_to = {part: getattr(order, f"shipping_{part}") for part in ADDRESS_PARTS}
+    pi = ProformaInvoice.objects.create(
+        number=allocate_number(kind="PI"),
+        order=order,
+        issue_date=issued,
+        due_date=due,
+        currency=order.currency,
+        subtotal=order.subtotal,
+        discount_total=order.discount_total,
+        tax_total=order.tax_total,
+        total=order.total,
+        customer_name=customer.name,
+        customer_number=customer.number or "",
+        customer_tax_id=customer.tax_id or "",
+        bill_to=_address_text(bill_to).replace(", ", "\n"),
+        ship_to=_address_text(ship_to).replace(", ", "\n") if ship_to != bill_to else "",
+        customer_reference=order.customer_reference,
+        seller_name=profile.legal_name,
+        seller_address=profile.address,
+        seller_email=profile.email,
+        seller_phone=profile.phone,
+        seller_cr_number=profile.cr_number,
+        seller_tax_id=profile.tax_id,
+        bank_name=profile.bank_name,
+        bank_account_name=profile.bank_account_name,
+        bank_iban=profile.bank_iban,
+        bank_swift=profile.bank_swift,
+        bank_address=profile.bank_address,
+        created_by=by if getattr(by, "pk", None) else None,
+    )
+    ProformaInvoiceLine.objects.bulk_create(
+        ProformaInvoiceLine(
+            pi=pi,
+            sku=line.product.sku if line.product else "",
+            **{name: getattr(line, name) for name in LINE_COPY},
+        )
+        for line in lines
+    )
+    record_activity(
+        actor=by,
+        verb="proforma invoice issued",
+        target=order,
+        customer=customer,
+        details={"pi": pi.number, "total": money_text(pi.total, pi.currency)},
+    )
+    return pi
+
+
+@transaction.atomic
+def send_pi(*, pi: ProformaInvoice, by) -> ProformaInvoice:
+    """Send a draft PI to the customer (`pi_sent`, PDF attached); the order becomes pi_sent."""
+    order, pi = _locked_pi(pi)
+    if not pi.can_become(ProformaInvoice.Status.SENT):
+        raise InvoiceError(
+            _("Proforma invoice %(pi)s is already sent; it can't change.") % {"pi": pi}
+        )
+    _move(
+        order, Order.Status.PI_SENT, by=by, verb="proforma invoice sent", details={"pi": pi.number}
+    )
+    pi.status = ProformaInvoice.Status.SENT
+    pi.sent_at = timezone.now()
+    pi.save(update_fields=["status", "sent_at", "updated_at"])
+    content = render_pi_pdf(pi)
+    notify(
+        "pi_sent",
+        recipients=customer_recipients(order),
+        context={"pi": pi.number, "order": order.number},
+        details=_details(
+            order,
+            pi,
+            (_("Total"), money_text(pi.total, pi.currency)),
+            (_("Due date"), pi.due_date.isoformat()),
+        ),
+        links=_links(order),
+        attachments=[Attachment(f"{pi.number}.pdf", content, "application/pdf")],
+    )
+    return pi
+
+
+def _read_upload(file) -> tuple[int, str]:
+    """The size and SHA-256 of the uploaded bytes, read in chunks."""
+    digest, size = hashlib.sha256(), 0
+    file.seek(0)
+    for chunk in file.chunks():
+        digest.update(chunk)
+        size += len(chunk)
+    file.seek(0)
+    return size, digest.hexdigest()
+
+
+@transaction.atomic
+def upload_signed_pi(*, pi: ProformaInvoice, by, file: File) -> SignedDocument:
+    """Keep a new version of the signed PI (`pi_signed` to the owner); the order becomes pi_signed.
+
+    The file is judged by its content (PDF, PNG, JPEG) and stored under a generated name.
+    """
+    order, pi = _locked_pi(pi)
+    if pi.status != ProformaInvoice.Status.SENT or not order.can_become(Order.Status.PI_SIGNED):
+        raise InvoiceError(
+            _("Order %(order)s is %(status)s; a signed proforma invoice can't be uploaded now.")
+            % {"order": order, "status": order.get_status_display().lower()}
+        )
+    try:
+        SIGNED_DOCUMENT_VALIDATOR(file)
+    except ValidationError as error:
+        raise InvoiceError(" ".join(error.messages)) from error
+    size, sha256 = _read_upload(file)
+    latest = pi.signed_documents.aggregate(latest=Max("version"))["latest"] or 0
+    original = display_name(getattr(file, "name", ""))
+    document = SignedDocument(
+        pi=pi,
+        version=latest + 1,
+        original_name=original,
+        size=size,
+        sha256=sha256,
+        uploaded_by=by if getattr(by, "pk", None) else None,
+    )
+    document.file.save(original, file, save=False)
+    document.save()
+    _move(
+        order,
+        Order.Status.PI_SIGNED,
+        by=by,
+        verb="signed proforma invoice uploaded",
+        details={"pi": pi.number, "version": document.version},
+    )
+    notify(
+        "pi_signed",
+        recipients=_owner_recipients(order),
+        context={"pi": pi.number, "order": order.number},
+        details=_details(order, pi, (_("Version"), str(document.version))),
+        links=_links(order),
+    )
+    return document
+
+
+def _decide(document: SignedDocument, status: str, *, by, reason: str = "") -> None:
+    if not document.can_become(status):
+        raise InvoiceError(
+            _("Version %(version)s is %(status)s; only a version awaiting review can be decided.")
+            % {"version": document.version, "status": document.get_status_display().lower()}
+        )
+    document.status = status
+    document.reason = reason
+    document.decided_by = by if getattr(by, "pk", None) else None
+    document.decided_at = timezone.now()
+    document.save(update_fields=["status", "reason", "decided_by", "decided_at"])
+
+
+@transaction.atomic
+def approve_signed_pi(*, document: SignedDocument, by) -> SignedDocument:
+    """Accept the customer's signed PI (`pi_signed_approved`); the order becomes pi_approved."""
+    order, pi, document = _locked_document(document)
+    _decide(document, SignedDocument.Status.APPROVED, by=by)
+    _move(
+        order,
+        Order.Status.PI_APPROVED,
+        by=by,
+        verb="signed proforma invoice approved",
+        details={"pi": pi.number, "version": document.version},
+    )
+    notify(
+        "pi_signed_approved",
+        recipients=customer_recipients(order),
+        context={"pi": pi.number, "order": order.number},
+        details=_details(order, pi),
+        links=_links(order),
+    )
+    return document
+
+
+@transaction.atomic
+def reject_signed_pi(*, document: SignedDocument, by, reason: str) -> SignedDocument:
+    """Refuse a signed PI with a reason (`pi_signed_rejected`); the order goes back to pi_sent."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvoiceError(_("Give the customer a reason for rejecting the signed copy."))
+    order, pi, document = _locked_document(document)
+    _decide(document, SignedDocument.Status.REJECTED, by=by, reason=reason)
+    _move(
+        order,
+        Order.Status.PI_SENT,
+        by=by,
+        verb="signed proforma invoice rejected",
+        details={"pi": pi.number, "version": document.version, "reason": reason},
+    )
+    notify(
+        "pi_signed_rejected",
+        recipients=customer_recipients(order),
+        context={"pi": pi.number, "order": order.number},
+        details=_details(order, pi, (_("Reason"), reason)),
+        links=_links(order),
+    )
+    return document
