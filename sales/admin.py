@@ -110,10 +110,9 @@ class ProductAdmin(admin.ModelAdmin):
     list_editable = ["is_active"]
 
 
-class QuotationLineInline(admin.TabularInline):
+class ReadOnlyLinesInline(admin.TabularInline):
     """Lines are shown, never edited here: totals are computed only by the services."""
 
-    model = QuotationLine
     extra = 0
     can_delete = False
     fields = readonly_fields = [
@@ -130,6 +129,10 @@ class QuotationLineInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
+
+
+class QuotationLineInline(ReadOnlyLinesInline):
+    model = QuotationLine
 
 
 @admin.register(Quotation)
@@ -158,26 +161,8 @@ class QuotationAdmin(admin.ModelAdmin):
         return False  # numbers, totals and emails come from the back-office services
 
 
-class OrderLineInline(admin.TabularInline):
-    """Lines are shown, never edited here: totals are computed only by the services."""
-
+class OrderLineInline(ReadOnlyLinesInline):
     model = OrderLine
-    extra = 0
-    can_delete = False
-    fields = readonly_fields = [
-        "position",
-        "product",
-        "description",
-        "quantity",
-        "unit_price",
-        "discount_percent",
-        "tax_rate",
-        "net_amount",
-        "tax_amount",
-    ]
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Order)

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import ListView, TemplateView
 
 from lumytic.core.access import StaffRequiredMixin, staff_required
+from lumytic.core.lists import LenientPagesMixin, SortableListMixin
 
 from .documents import Product
 from .quotation_forms import ProductFilterForm, ProductForm
@@ -29,18 +30,11 @@ def search_products(queryset, text: str):
     return queryset
 
 
-class LenientPagesMixin:
-    """A page number out of range or not a number shows the nearest page instead of a 404."""
-
-    def paginate_queryset(self, queryset, page_size):
-        paginator = self.get_paginator(queryset, page_size)
-        page = paginator.get_page(self.request.GET.get("page"))
-        return paginator, page, page.object_list, page.has_other_pages()
-
-
-class ProductListView(StaffRequiredMixin, LenientPagesMixin, ListView):
+class ProductListView(StaffRequiredMixin, LenientPagesMixin, SortableListMixin, ListView):
     template_name = "sales/product_list.html"
     paginate_by = 25
+    sorts = PRODUCT_SORTS
+    default_sort = "name"
 
     def get_queryset(self):
         self.filter_form = ProductFilterForm(self.request.GET or None)
@@ -51,23 +45,13 @@ class ProductListView(StaffRequiredMixin, LenientPagesMixin, ListView):
             queryset = queryset.filter(is_active=True)
         elif data.get("active") == "no":
             queryset = queryset.filter(is_active=False)
-        sort = self.request.GET.get("sort", "name")
-        self.sort_key, self.descending = sort.lstrip("-"), sort.startswith("-")
-        if self.sort_key not in PRODUCT_SORTS:
-            self.sort_key, self.descending = "name", False
-        order = PRODUCT_SORTS[self.sort_key]
-        return queryset.order_by(*(f"-{f}" if self.descending else f for f in order))
+        return self.sorted(queryset)
 
     def get_context_data(self, **kwargs):
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        query.pop("sort", None)
         return super().get_context_data(
             nav="product-list",
             filter_form=self.filter_form,
-            sort_key=self.sort_key,
-            descending=self.descending,
-            base_query=query.urlencode(),
+            **self.sort_context(),
             sort_columns=[
                 ("sku", _("SKU")),
                 ("name", _("Name")),

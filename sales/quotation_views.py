@@ -12,11 +12,12 @@ from django.views.generic import ListView, TemplateView
 from customers.models import ActivityEntry, Customer
 from customers.page_views import CustomerTabView
 from lumytic.core.access import StaffRequiredMixin, staff_required
+from lumytic.core.lists import LenientPagesMixin, SortableListMixin
 
 from .documents import Product, Quotation
 from .models import plain
 from .pdf import render_quotation_pdf
-from .product_views import LenientPagesMixin, search_products
+from .product_views import search_products
 from .quotation_forms import DeclineForm, QuotationForm, QuotationLineFormSet
 from .services.quotations import (
     QuotationError,
@@ -58,9 +59,11 @@ def timeline(quotation: Quotation) -> list[ActivityEntry]:
 # --- List ----------------------------------------------------------------------------------------
 
 
-class QuotationListView(StaffRequiredMixin, LenientPagesMixin, ListView):
+class QuotationListView(StaffRequiredMixin, LenientPagesMixin, SortableListMixin, ListView):
     template_name = "sales/quotation_list.html"
     paginate_by = 25
+    sorts = QUOTATION_SORTS
+    default_sort = "-created"
 
     def get_queryset(self):
         queryset = Quotation.objects.select_related("customer")
@@ -76,25 +79,15 @@ class QuotationListView(StaffRequiredMixin, LenientPagesMixin, ListView):
             queryset = queryset.filter(status=self.status)
         else:
             self.status = ""
-        sort = self.request.GET.get("sort", "-created")
-        self.sort_key, self.descending = sort.lstrip("-"), sort.startswith("-")
-        if self.sort_key not in QUOTATION_SORTS:
-            self.sort_key, self.descending = "created", True
-        order = QUOTATION_SORTS[self.sort_key]
-        return queryset.order_by(*(f"-{f}" if self.descending else f for f in order))
+        return self.sorted(queryset)
 
     def get_context_data(self, **kwargs):
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        query.pop("sort", None)
         return super().get_context_data(
             nav="quotation-list",
             q=self.q,
             status=self.status,
             statuses=Quotation.Status.choices,
-            sort_key=self.sort_key,
-            descending=self.descending,
-            base_query=query.urlencode(),
+            **self.sort_context(),
             sort_columns=[
                 ("number", _("Number")),
                 ("customer", _("Customer")),

@@ -68,17 +68,25 @@ def _links(order: Order) -> dict[str, str]:
     return links
 
 
+def contact_recipients(contact) -> list[Recipient]:
+    """A customer contact as an email recipient: through their portal login when they have one."""
+    if contact is None:
+        return []
+    user = contact.user if contact.user_id else None
+    if user is not None and user.is_active and user.email:
+        return [Recipient.from_user(user)]
+    if not contact.email:
+        return []
+    return [Recipient(email=contact.email, name=str(contact), side="portal")]
+
+
 def customer_recipients(order: Order) -> list[Recipient]:
     """The customer's side of an order email: who placed it, else the primary contact."""
     user = order.placed_by
     if user is not None and user.is_active:
         return [Recipient.from_user(user)]
-    contact = order.customer.contacts.filter(is_primary=True).select_related("user").first()
-    if contact is None or not contact.email:
-        return []
-    if contact.user_id and contact.user.is_active:
-        return [Recipient.from_user(contact.user)]
-    return [Recipient(email=contact.email, name=str(contact), side="portal")]
+    primary = order.customer.contacts.filter(is_primary=True).select_related("user").first()
+    return contact_recipients(primary)
 
 
 def _owner_recipients(order: Order) -> list[Recipient]:

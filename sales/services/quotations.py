@@ -23,7 +23,13 @@ from notifications.services import Attachment, Recipient, notify
 
 from ..documents import Order, Product, Quotation, QuotationLine
 from ..totals import compute_totals, money_text
-from .orders import LINE_FIELDS, OrderError, catalogue_line, create_order_from_quotation
+from .orders import (
+    LINE_FIELDS,
+    OrderError,
+    catalogue_line,
+    contact_recipients,
+    create_order_from_quotation,
+)
 
 VALID_FOR_DAYS = 30
 # Stored amounts are numeric(16, 2): anything at or above this cannot be saved.
@@ -99,14 +105,7 @@ def quotation_recipients(quotation: Quotation) -> list[Recipient]:
     contact = quotation.contact
     if contact is None:
         contact = quotation.customer.contacts.filter(is_primary=True).first()
-    if contact is None:
-        return []
-    user = contact.user if contact.user_id else None
-    if user is not None and user.is_active and user.email:
-        return [Recipient.from_user(user)]
-    if not contact.email:
-        return []
-    return [Recipient(email=contact.email, name=str(contact), side="portal")]
+    return contact_recipients(contact)
 
 
 def _decimal(value: Any, label: str) -> Decimal:

@@ -1,0 +1,37 @@
+"""Small pieces shared by the back-office list pages."""
+
+
+class LenientPagesMixin:
+    """A page number out of range or not a number shows the nearest page instead of a 404."""
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get("page"))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+
+class SortableListMixin:
+    """`?sort=key` or `?sort=-key` over the keys of `sorts` (key -> order_by fields)."""
+
+    sorts: dict[str, tuple[str, ...]] = {}
+    default_sort = ""  # e.g. "-created"
+
+    def sorted(self, queryset):
+        raw = self.request.GET.get("sort", self.default_sort)
+        key, descending = raw.lstrip("-"), raw.startswith("-")
+        if key not in self.sorts:
+            key, descending = self.default_sort.lstrip("-"), self.default_sort.startswith("-")
+        self.sort_key, self.descending = key, descending
+        fields = self.sorts[key]
+        return queryset.order_by(*(f"-{f}" if descending else f for f in fields))
+
+    def sort_context(self) -> dict:
+        """The sort state and the query string the column links build on."""
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        query.pop("sort", None)
+        return {
+            "sort_key": self.sort_key,
+            "descending": self.descending,
+            "base_query": query.urlencode(),
+        }
