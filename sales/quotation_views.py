@@ -29,7 +29,7 @@ from .services.quotations import (
     send_quotation,
     update_quotation,
 )
-from .totals import compute_totals
+from .totals import compute_totals, quantize
 
 QUOTATION_SORTS = {
     "created": ("created_at", "pk"),
@@ -143,7 +143,7 @@ class QuotationEditorView(StaffRequiredMixin, TemplateView):
                     "product_label": str(line.product) if line.product else "",
                     "description": line.description,
                     "quantity": plain(line.quantity),
-                    "unit_price": line.unit_price,
+                    "unit_price": quantize(line.unit_price, self.quotation.currency),
                     "discount_percent": plain(line.discount_percent),
                     "tax_rate": plain(line.tax_rate),
                 }

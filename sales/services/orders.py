@@ -21,7 +21,7 @@ from lumytic.core.services import allocate_number
 from notifications.services import Recipient, notify
 
 from ..documents import Order, OrderLine, Product, Quotation
-from ..totals import compute_totals, money_text
+from ..totals import compute_totals, money_text, quantize
 from .currency import ExchangeError, base_currency, convert
 
 LINE_FIELDS = ("product", "description", "quantity", "unit_price", "discount_percent", "tax_rate")
@@ -169,6 +169,7 @@ def catalogue_line(
             ).amount
         except ExchangeError as error:
             raise OrderError(str(error)) from error
+    price = quantize(price, currency)  # stored with three places; shown with the currency's
     discount = (
         customer.discount_value
         if customer.discount_type == Customer.DiscountType.PERCENT
