@@ -135,3 +135,27 @@ def _place(customer, reference, stage, wanted, products, buyer, actor, contact, 
     elif stage == "cancelled":
         cancel_order(order=order, by=actor, reason="Ordered by mistake (demo).")
     return order
+
+
+def load_demo_invoices() -> int:
+    """Issue and send the proforma invoice of Acme's confirmed demo order, so the demo shows an
+    order waiting for its signed PI (other confirmed orders still wait for theirs to be issued);
+    returns how many PIs were sent."""
+    from .invoicing import ProformaInvoice
+    from .services.invoicing import issue_pi, send_pi
+
+    staff = get_user_model().objects.filter(role="staff", is_active=True).order_by("pk").first()
+    order = (
+        Order.objects.filter(
+            status=Order.Status.CONFIRMED,
+            customer__name="Acme Trading FZE",
+            customer_reference__startswith="DEMO-",
+        )
+        .order_by("pk")
+        .first()
+    )
+    if order is None or ProformaInvoice.objects.filter(order=order).exists():
+        return 0
+    with transaction.atomic():
+        send_pi(pi=issue_pi(order=order, by=staff), by=staff)
+    return 1

@@ -32,3 +32,20 @@ def test_demo_can_run_twice_without_duplicating_anything():
     call_command("demo")
     assert Customer.objects.count() == 200
     assert get_user_model().objects.filter(email="omar@acme.test").count() == 1
+
+
+def test_demo_has_documents_at_every_stage_built_so_far():
+    from portal.access import areas_of
+    from sales.models import Order, Quotation
+
+    call_command("demo")
+    assert set(Order.objects.values_list("status", flat=True)) >= {
+        "draft",
+        "submitted",
+        "confirmed",
+        "pi_sent",
+        "cancelled",
+    }
+    assert set(Quotation.objects.values_list("status", flat=True)) == set(Quotation.Status.values)
+    omar = get_user_model().objects.get(email="omar@acme.test")
+    assert "contacts" in areas_of(omar)  # the company's first login manages its contacts
