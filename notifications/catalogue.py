@@ -229,6 +229,17 @@ _TYPES = (
         button=_ORDER_DETAILS,
     ),
     EmailType(
+        key="payment_rejected",
+        name=_("Payment rejected"),
+        sender=PORTAL,
+        subject=_("Payment for proforma invoice {pi} was not accepted"),
+        intro=_(
+            "We could not accept the payment proof you uploaded. The reason is below; please "
+            "upload a corrected proof in the portal."
+        ),
+        button=_ORDER_DETAILS,
+    ),
+    EmailType(
         key="cancellation_new",
         name=_("Cancellation requested"),
         sender=PORTAL,

@@ -35,6 +35,7 @@ urlpatterns = [
     *quotation_urlpatterns,
     *order_urlpatterns,
     path("", include("portal.urls_invoices")),
+    path("", include("portal.urls_payments")),
     _area(
         "invoices",
         Area.INVOICES,

@@ -53,3 +53,7 @@ class SalesConfig(AppConfig):
             tabs.register_tab(
                 key=key, label=label, url_name=f"sales:customer-{key}", icon=icon, order=order
             )
+
+        from .summary import sales_summary
+
+        tabs.register_summary(sales_summary)

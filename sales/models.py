@@ -227,3 +227,6 @@ from .invoicing import (  # noqa: E402, F401
     ProformaInvoiceLine,
     SignedDocument,
 )
+
+# Payments and credits applied to proforma invoices (issue 7) live in their own module too.
+from .payments import CreditApplication, Payment  # noqa: E402, F401

@@ -23,6 +23,7 @@ urlpatterns = [
     *quotation_urlpatterns,
     *order_urlpatterns,
     path("", include("sales.urls_invoices")),
+    path("", include("sales.urls_payments")),
     _section(
         "proforma-invoices",
         "pi-list",

@@ -24,6 +24,7 @@ DESIGN_KEYS = {
     "memo_signed": PORTAL,
     "payment_uploaded": PORTAL,
     "payment_confirmed": SALES,
+    "payment_rejected": PORTAL,
     "cancellation_new": PORTAL,
     "cancellation_confirmed": SALES,
     "cancellation_signed": PORTAL,
@@ -34,8 +35,8 @@ DESIGN_KEYS = {
 
 
 def test_catalogue_holds_every_designed_email_and_the_smtp_test():
-    # the 25 of DESIGN.md §5, the rates-failure alert and the signed-PI rejection (issue 7)
-    assert len(DESIGN_KEYS) == 27
+    # the 25 of DESIGN.md §5, the rates-failure alert and the signed-PI and payment rejections
+    assert len(DESIGN_KEYS) == 28
     assert set(CATALOGUE) == set(DESIGN_KEYS) | {"smtp_test"}
 
 

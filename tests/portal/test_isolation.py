@@ -13,7 +13,7 @@ from customers.models import Contact, Customer
 from portal.models import Area
 from portal.services.access import set_portal_access
 from portal.services.invitations import invitation_token, invite_to_portal
-from sales.models import Order, ProformaInvoice, SignedDocument
+from sales.models import Order, Payment, ProformaInvoice, SignedDocument
 from sales.services.invoicing import issue_pi
 from sales.services.orders import create_order
 from sales.services.quotations import create_quotation
@@ -59,6 +59,8 @@ ISOLATION = {
     "pi-pdf": lambda foreign: {"pk": _foreign_pi(foreign).pk},
     "pi-upload": lambda foreign: {"pk": _foreign_pi(foreign).pk},
     "signed-document-file": lambda foreign: {"pk": _foreign_signed_document(foreign).pk},
+    "payment-upload": lambda foreign: {"pk": _foreign_pi(foreign).pk},
+    "payment-file": lambda foreign: {"pk": _foreign_payment(foreign).pk},
 }
 
 
@@ -123,6 +125,20 @@ def _foreign_signed_document(foreign):
     """A signed copy the other customer uploaded (the row alone; no file is read before 404)."""
     return SignedDocument.objects.create(
         pi=_foreign_pi(foreign), version=1, file="sales/signed/foreign.pdf", size=1, sha256="0" * 64
+    )
+
+
+def _foreign_payment(foreign):
+    """A SWIFT proof the other customer uploaded (the row alone; no file is read before 404)."""
+    return Payment.objects.create(
+        pi=_foreign_pi(foreign),
+        amount=1,
+        currency="USD",
+        paid_on="2026-01-05",
+        bank_reference="FOREIGN",
+        file="payments/proofs/foreign.pdf",
+        size=1,
+        sha256="0" * 64,
     )
 
 

@@ -1,0 +1,161 @@
+"""Payments against proforma invoices: SWIFT proofs and applied credits (DESIGN.md §3).
+Imported by sales/models.py.
+
+Money in is one of two things, kept apart because they hold different facts:
+- a `Payment` is the customer's bank transfer, with its proof file, reviewed by staff;
+- a `CreditApplication` moves part of a customer's `Credit` onto a PI. It needs no proof and no
+  review, and the credit's remaining amount is its amount less its applications.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from lumytic.core.uploads import ContentTypeValidator, GeneratedName
+
+from .documents import MONEY_PLACES
+from .invoicing import ProformaInvoice
+
+PROOF_MAX_BYTES = 10_485_760
+PROOF_VALIDATOR = ContentTypeValidator(kinds=("pdf", "png", "jpeg"), max_bytes=PROOF_MAX_BYTES)
+MONEY_DIGITS = 17
+SMALLEST = Decimal("0.001")
+
+
+def money_field(verbose_name) -> models.DecimalField:
+    return models.DecimalField(
+        verbose_name,
+        max_digits=MONEY_DIGITS,
+        decimal_places=MONEY_PLACES,
+        validators=[MinValueValidator(SMALLEST)],
+    )
+
+
+class PaymentQuerySet(models.QuerySet):
+    def confirmed(self) -> "PaymentQuerySet":
+        return self.filter(status=Payment.Status.CONFIRMED)
+
+    def pending(self) -> "PaymentQuerySet":
+        return self.filter(status=Payment.Status.PENDING)
+
+
+class Payment(models.Model):
+    """One SWIFT proof the customer uploaded for a PI; partial payments add up."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting review")
+        CONFIRMED = "confirmed", _("Confirmed")
+        REJECTED = "rejected", _("Rejected")
+
+    ALLOWED_TRANSITIONS = {Status.PENDING: {Status.CONFIRMED, Status.REJECTED}}
+
+    pi = models.ForeignKey(
+        ProformaInvoice,
+        verbose_name=_("proforma invoice"),
+        on_delete=models.PROTECT,
+        related_name="payments",
+    )
+    amount = money_field(_("amount"))
+    currency = models.CharField(_("currency"), max_length=3)
+    paid_on = models.DateField(_("payment date"))
+    bank_reference = models.CharField(_("bank reference"), max_length=100)
+    file = models.FileField(
+        _("proof"),
+        upload_to=GeneratedName("payments/proofs"),
+        validators=[PROOF_VALIDATOR],
+        max_length=200,
+    )
+    original_name = models.CharField(_("file name"), max_length=200, blank=True)
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status, default=Status.PENDING, db_index=True
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    objects = PaymentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0), name="sales_payment_amount_positive"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="rejected") | ~models.Q(reason=""),
+                name="sales_payment_rejected_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pi} · {self.amount} {self.currency}"
+
+    def can_become(self, status: str) -> bool:
+        return status in self.ALLOWED_TRANSITIONS.get(self.status, set())
+
+    @property
+    def download_name(self) -> str:
+        """The attachment name: the PI number and payment id, with the stored file's extension."""
+        ext = "." + self.file.name.rsplit(".", 1)[-1] if "." in self.file.name else ""
+        return f"{self.pi.number}-payment-{self.pk}{ext}"
+
+
+class CreditApplication(models.Model):
+    """Part of a customer's credit used to pay a PI, in the PI's (and the credit's) currency."""
+
+    pi = models.ForeignKey(
+        ProformaInvoice,
+        verbose_name=_("proforma invoice"),
+        on_delete=models.PROTECT,
+        related_name="credit_applications",
+    )
+    credit = models.ForeignKey(
+        "customers.Credit",
+        verbose_name=_("credit"),
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    amount = money_field(_("amount"))
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("applied by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    applied_at = models.DateTimeField(_("applied"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["applied_at", "pk"]
+        verbose_name = _("credit application")
+        verbose_name_plural = _("credit applications")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0), name="sales_creditapp_amount_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pi} · {self.amount}"

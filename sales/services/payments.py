@@ -1,0 +1,298 @@
+"""Payments and applied credits: the only place a payment's status, or the order's, changes here.
+
+Each step locks the order first, then the PI, then the payment or credit (the order used by
+every PI step, so two steps never deadlock), checks the transition tables, writes the order's
+timeline entry and queues its emails, all in one transaction.
+
+The order follows its PI's money: paid once confirmed payments and applied credits cover the PI
+total; payment_uploaded while a proof awaits review; otherwise back to awaiting payment.
+"""
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from customers.models import Credit
+from customers.services import record_activity
+from lumytic.core.uploads import display_name
+from notifications.services import notify
+
+from ..documents import Order
+from ..invoicing import ProformaInvoice
+from ..payments import MONEY_DIGITS, PROOF_VALIDATOR, CreditApplication, Payment
+from ..totals import money_text, quantize
+from .invoicing import InvoiceError, _details, _locked_pi, _read_upload
+from .orders import _links, _move, _owner_recipients, customer_recipients
+
+ZERO = Decimal("0")
+# The order states in which the customer may pay (a further partial payment included).
+PAYABLE = {Order.Status.PI_APPROVED, Order.Status.MEMO_SIGNED, Order.Status.PAYMENT_UPLOADED}
+MAX_REFERENCE = 100
+MAX_REASON = 2000
+
+
+class PaymentError(InvoiceError):
+    """A payment or credit step the rules refuse; the message is for the user."""
+
+
+def pi_balance(pi: ProformaInvoice) -> tuple[Decimal, Decimal, Decimal]:
+    """(confirmed payments, applied credits, outstanding) of a PI; outstanding is never < 0."""
+    paid = Payment.objects.confirmed().filter(pi=pi).aggregate(s=Sum("amount"))["s"] or ZERO
+    credited = CreditApplication.objects.filter(pi=pi).aggregate(s=Sum("amount"))["s"] or ZERO
+    outstanding = max(pi.total - paid - credited, ZERO)
+    return (
+        quantize(paid, pi.currency),
+        quantize(credited, pi.currency),
+        quantize(outstanding, pi.currency),
+    )
+
+
+def credit_remaining(credit: Credit) -> Decimal:
+    applied = credit.applications.aggregate(s=Sum("amount"))["s"] or ZERO
+    return credit.amount - applied
+
+
+def _links_to_pi(order: Order) -> dict[str, str]:
+    """The order pages on both sides, opened at the PI section ("PI Details")."""
+    return {side: url + "#proforma-invoice" for side, url in _links(order).items()}
+
+
+def _clean_amount(amount, currency: str) -> Decimal:
+    try:
+        amount = Decimal(str(amount).strip())
+    except (InvalidOperation, ValueError) as error:
+        raise PaymentError(_("Enter the amount as a number.")) from error
+    if not amount.is_finite() or amount <= 0:
+        raise PaymentError(_("The amount must be more than zero."))
+    if quantize(amount, currency) != amount:
+        raise PaymentError(
+            _("%(currency)s amounts have at most %(places)s decimals.")
+            % {"currency": currency, "places": -quantize(Decimal(1), currency).as_tuple().exponent}
+        )
+    if amount >= Decimal(10) ** (MONEY_DIGITS - 3):
+        raise PaymentError(_("The amount is too large."))
+    return amount
+
+
+def _awaiting_payment_status(order: Order) -> str:
+    """Where an order waits for money. Memos aren't built yet; a signed memo will make this
+    memo_signed once they are."""
+    return Order.Status.PI_APPROVED
+
+
+def _settle(order: Order, pi: ProformaInvoice, *, by, verb: str, details: dict) -> str:
+    """Record the step and move the order to where its PI's money now puts it."""
+    if order.status == Order.Status.PAID:
+        record_activity(actor=by, verb=verb, target=order, customer=order.customer, details=details)
+        return order.status
+    _paid, _credited, outstanding = pi_balance(pi)
+    if outstanding <= 0:
+        target = Order.Status.PAID
+    elif pi.payments.pending().exists():
+        target = Order.Status.PAYMENT_UPLOADED
+    else:
+        target = _awaiting_payment_status(order)
+    if target == order.status:
+        record_activity(actor=by, verb=verb, target=order, customer=order.customer, details=details)
+    elif target == Order.Status.PAID:
+        # Money received passes through payment_uploaded, as the workflow table draws it.
+        if order.status != Order.Status.PAYMENT_UPLOADED:
+            _move(order, Order.Status.PAYMENT_UPLOADED, by=by, verb=verb, details=details)
+        else:
+            record_activity(
+                actor=by, verb=verb, target=order, customer=order.customer, details=details
+            )
+        _move(order, Order.Status.PAID, by=by, verb="order paid", details={"pi": pi.number})
+    else:
+        _move(order, target, by=by, verb=verb, details=details)
+    return target
+
+
+def _payment_details(payment: Payment) -> list[tuple[str, str]]:
+    return [
+        (_("Amount"), money_text(payment.amount, payment.currency)),
+        (_("Payment date"), payment.paid_on.isoformat()),
+        (_("Bank reference"), payment.bank_reference),
+    ]
+
+
+@transaction.atomic
+def upload_payment(
+    *, pi: ProformaInvoice, by, amount, paid_on: date, bank_reference: str, file: File
+) -> Payment:
+    """Keep the customer's SWIFT proof for review (`payment_uploaded` to the order owner)."""
+    order, pi = _locked_pi(pi)
+    if pi.status != ProformaInvoice.Status.SENT or order.status not in PAYABLE:
+        raise PaymentError(
+            _("Order %(order)s is %(status)s; a payment can't be uploaded now.")
+            % {"order": order, "status": order.get_status_display().lower()}
+        )
+    amount = _clean_amount(amount, pi.currency)
+    if paid_on is None or paid_on > timezone.localdate():
+        raise PaymentError(_("The payment date can't be in the future."))
+    bank_reference = (bank_reference or "").strip()
+    if not bank_reference or len(bank_reference) > MAX_REFERENCE:
+        raise PaymentError(
+            _("Enter the bank reference of the transfer (at most %(max)s characters).")
+            % {"max": MAX_REFERENCE}
+        )
+    _paid, _credited, outstanding = pi_balance(pi)
+    if amount > outstanding:
+        raise PaymentError(
+            _("The amount is more than the %(outstanding)s still due on %(pi)s.")
+            % {"outstanding": money_text(outstanding, pi.currency), "pi": pi}
+        )
+    try:
+        PROOF_VALIDATOR(file)
+    except ValidationError as error:
+        raise PaymentError(" ".join(error.messages)) from error
+    size, sha256 = _read_upload(file)
+    original = display_name(getattr(file, "name", ""))
+    payment = Payment(
+        pi=pi,
+        amount=amount,
+        currency=pi.currency,
+        paid_on=paid_on,
+        bank_reference=bank_reference,
+        original_name=original,
+        size=size,
+        sha256=sha256,
+        uploaded_by=by if getattr(by, "pk", None) else None,
+    )
+    payment.file.save(original, file, save=False)
+    payment.save()
+    _settle(
+        order,
+        pi,
+        by=by,
+        verb="payment uploaded",
+        details={"pi": pi.number, "amount": money_text(amount, pi.currency)},
+    )
+    notify(
+        "payment_uploaded",
+        recipients=_owner_recipients(order),
+        context={"pi": pi.number, "order": order.number},
+        details=_details(order, pi, *_payment_details(payment)),
+        links=_links_to_pi(order),
+    )
+    return payment
+
+
+def _locked_payment(payment: Payment) -> tuple[Order, ProformaInvoice, Payment]:
+    order, pi = _locked_pi(payment.pi)
+    return order, pi, Payment.objects.select_for_update().get(pk=payment.pk)
+
+
+def _decide(payment: Payment, status: str, *, by, reason: str = "") -> None:
+    if not payment.can_become(status):
+        raise PaymentError(
+            _("This payment is %(status)s; only a payment awaiting review can be decided.")
+            % {"status": payment.get_status_display().lower()}
+        )
+    payment.status = status
+    payment.reason = reason
+    payment.decided_by = by if getattr(by, "pk", None) else None
+    payment.decided_at = timezone.now()
+    payment.save(update_fields=["status", "reason", "decided_by", "decided_at"])
+
+
+@transaction.atomic
+def confirm_payment(*, payment: Payment, by) -> Payment:
+    """Count a payment (`payment_confirmed` to the customer); paid once the PI is covered."""
+    order, pi, payment = _locked_payment(payment)
+    _decide(payment, Payment.Status.CONFIRMED, by=by)
+    _settle(
+        order,
+        pi,
+        by=by,
+        verb="payment confirmed",
+        details={"pi": pi.number, "amount": money_text(payment.amount, payment.currency)},
+    )
+    notify(
+        "payment_confirmed",
+        recipients=customer_recipients(order),
+        context={"pi": pi.number, "order": order.number},
+        details=_details(order, pi, *_payment_details(payment)),
+        links=_links(order),
+    )
+    return payment
+
+
+@transaction.atomic
+def reject_payment(*, payment: Payment, by, reason: str) -> Payment:
+    """Refuse a payment with a reason (`payment_rejected` to the customer); it never counts."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise PaymentError(_("Give the customer a reason for rejecting the payment."))
+    if len(reason) > MAX_REASON:
+        raise PaymentError(_("Keep the reason under %(max)s characters.") % {"max": MAX_REASON})
+    order, pi, payment = _locked_payment(payment)
+    _decide(payment, Payment.Status.REJECTED, by=by, reason=reason)
+    _settle(
+        order,
+        pi,
+        by=by,
+        verb="payment rejected",
+        details={
+            "pi": pi.number,
+            "amount": money_text(payment.amount, payment.currency),
+            "reason": reason,
+        },
+    )
+    notify(
+        "payment_rejected",
+        recipients=customer_recipients(order),
+        context={"pi": pi.number, "order": order.number},
+        details=_details(order, pi, *_payment_details(payment), (_("Reason"), reason)),
+        links=_links(order),
+    )
+    return payment
+
+
+@transaction.atomic
+def apply_credit(*, pi: ProformaInvoice, by, credit: Credit, amount) -> CreditApplication:
+    """Use part of the customer's credit on a PI, within what is left of both."""
+    order, pi = _locked_pi(pi)
+    credit = Credit.objects.select_for_update().get(pk=credit.pk)
+    if pi.status != ProformaInvoice.Status.SENT or order.status not in PAYABLE:
+        raise PaymentError(
+            _("Order %(order)s is %(status)s; a credit can't be applied now.")
+            % {"order": order, "status": order.get_status_display().lower()}
+        )
+    if credit.customer_id != order.customer_id:
+        raise PaymentError(_("This credit belongs to another customer."))
+    if credit.currency != pi.currency:
+        raise PaymentError(
+            _("Only a credit in %(currency)s can be applied to %(pi)s.")
+            % {"currency": pi.currency, "pi": pi}
+        )
+    amount = _clean_amount(amount, pi.currency)
+    remaining = credit_remaining(credit)
+    if amount > remaining:
+        raise PaymentError(
+            _("Only %(remaining)s of this credit is left.")
+            % {"remaining": money_text(remaining, credit.currency)}
+        )
+    _paid, _credited, outstanding = pi_balance(pi)
+    if amount > outstanding:
+        raise PaymentError(
+            _("The amount is more than the %(outstanding)s still due on %(pi)s.")
+            % {"outstanding": money_text(outstanding, pi.currency), "pi": pi}
+        )
+    application = CreditApplication.objects.create(
+        pi=pi, credit=credit, amount=amount, applied_by=by if getattr(by, "pk", None) else None
+    )
+    _settle(
+        order,
+        pi,
+        by=by,
+        verb="credit applied",
+        details={"pi": pi.number, "amount": money_text(amount, pi.currency)},
+    )
+    return application

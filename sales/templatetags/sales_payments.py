@@ -1,0 +1,56 @@
+"""`{% pi_payments pi as money %}`: a PI's payments, applied credits and amounts for its section.
+
+A fixed number of queries per PI (an order has one PI): payments, applied credits and, for the
+back-office, the customer's credits still available in the PI's currency.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django import template
+from django.db.models import DecimalField, F, Sum, Value
+from django.db.models.functions import Coalesce
+
+from customers.models import Credit
+from sales.payments import CreditApplication, Payment
+from sales.totals import quantize
+
+register = template.Library()
+
+
+@dataclass
+class PiMoney:
+    payments: list
+    applications: list
+    paid: Decimal
+    credited: Decimal
+    outstanding: Decimal
+    pending: int
+    credits: list = field(default_factory=list)
+
+
+@register.simple_tag
+def pi_payments(pi, with_credits: bool = False) -> PiMoney:
+    payments = list(Payment.objects.filter(pi=pi).select_related("uploaded_by", "decided_by", "pi"))
+    applications = list(
+        CreditApplication.objects.filter(pi=pi).select_related("credit", "applied_by")
+    )
+    paid = sum((p.amount for p in payments if p.status == Payment.Status.CONFIRMED), Decimal(0))
+    credited = sum((a.amount for a in applications), Decimal(0))
+    money = PiMoney(
+        payments=payments,
+        applications=applications,
+        paid=quantize(paid, pi.currency),
+        credited=quantize(credited, pi.currency),
+        outstanding=quantize(max(pi.total - paid - credited, Decimal(0)), pi.currency),
+        pending=sum(1 for p in payments if p.status == Payment.Status.PENDING),
+    )
+    if with_credits:
+        zero = Value(Decimal(0), output_field=DecimalField(max_digits=17, decimal_places=3))
+        money.credits = list(
+            Credit.objects.filter(customer_id=pi.order.customer_id, currency=pi.currency)
+            .annotate(remaining=F("amount") - Coalesce(Sum("applications__amount"), zero))
+            .filter(remaining__gt=0)
+            .order_by("created_at", "pk")
+        )
+    return money
