@@ -507,3 +507,20 @@ def test_demo_orders_cover_every_stage_so_far_and_load_once(advisor):
     assert cart.customer == acme and cart.placed_by.email == "omar@acme.test"
     assert ActivityEntry.objects.filter(verb="order updated").exists()
     assert Product.objects.count() == 8
+
+
+def test_customer_orders_tab_runs_the_same_queries_for_5_and_50_orders(client, staff, customer):
+    url = reverse("sales:customer-orders", args=[customer.pk])
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    for _ in range(5):
+        place(customer)
+    count()  # warm the per-process caches (content types) that any first page fills
+    few = count()
+    for _ in range(45):
+        place(customer)
+    assert count() == few
