@@ -213,6 +213,17 @@ _TYPES = (
         button=_PI_DETAILS,
     ),
     EmailType(
+        key="memo_signed_rejected",
+        name=_("Signed memo rejected"),
+        sender=PORTAL,
+        subject=_("Signed memo {memo} for proforma invoice {pi} needs a new upload"),
+        intro=_(
+            "We could not accept the signed memo you uploaded. The reason is below; please "
+            "upload a corrected signed copy in the portal."
+        ),
+        button=_ORDER_DETAILS,
+    ),
+    EmailType(
         key="payment_uploaded",
         name=_("Payment proof uploaded"),
         sender=PORTAL,

@@ -1,7 +1,7 @@
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from . import views
+from . import statement_views, views
 from .models import Area
 from .urls_orders import urlpatterns as order_urlpatterns
 from .urls_quotations import urlpatterns as quotation_urlpatterns
@@ -35,19 +35,10 @@ urlpatterns = [
     *quotation_urlpatterns,
     *order_urlpatterns,
     path("", include("portal.urls_invoices")),
+    path("", include("portal.urls_memos")),
     path("", include("portal.urls_payments")),
-    _area(
-        "invoices",
-        Area.INVOICES,
-        "receipt",
-        _("No proforma invoices yet. They are issued once an order is confirmed."),
-    ),
-    _area(
-        "statements",
-        Area.STATEMENTS,
-        "journal-text",
-        _("No statement yet. Your account statement appears once you have invoices."),
-    ),
+    path("invoices/", statement_views.InvoiceListView.as_view(), name="invoices"),
+    path("statements/", statement_views.StatementView.as_view(), name="statements"),
     _area(
         "cancellations",
         Area.CANCELLATIONS,

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.generic import View
 
+from customers import tabs
 from customers.models import Contact
 from customers.services import (
     CustomerError,
@@ -42,6 +43,9 @@ class PortalHomeView(PortalView):
             # Submitted but not yet confirmed: the customer's move (one COUNT query).
             orders = visible_orders(self.scoped(Order.objects.all()), self.request.user)
             context["orders_to_confirm"] = orders.filter(status=Order.Status.SUBMITTED).count()
+        if has_area(self.request.user, Area.STATEMENTS):
+            # The customer page's Summary balance: the same providers, so the same numbers.
+            context["balance"] = tabs.combine_balance(tabs.summary_parts(self.customer))
         return context
 
 

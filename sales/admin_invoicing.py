@@ -1,8 +1,9 @@
-"""Admin for proforma invoices and signed documents: read-only, since only services change them."""
+"""Admin for proforma invoices, memos and signed documents: read-only, since only services
+change them."""
 
 from django.contrib import admin
 
-from .invoicing import ProformaInvoice, ProformaInvoiceLine, SignedDocument
+from .invoicing import Memo, ProformaInvoice, ProformaInvoiceLine, SignedDocument
 
 
 class ReadOnlyMixin:
@@ -37,7 +38,16 @@ class ProformaInvoiceLineInline(ReadOnlyMixin, admin.TabularInline):
 class SignedDocumentInline(ReadOnlyMixin, admin.TabularInline):
     model = SignedDocument
     extra = 0
-    fields = ["version", "original_name", "size", "sha256", "uploaded_by", "uploaded_at", "status"]
+    fields = [
+        "memo",
+        "version",
+        "original_name",
+        "size",
+        "sha256",
+        "uploaded_by",
+        "uploaded_at",
+        "status",
+    ]
     readonly_fields = fields
 
 
@@ -53,8 +63,16 @@ class ProformaInvoiceAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 @admin.register(SignedDocument)
 class SignedDocumentAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ["pi", "version", "status", "uploaded_by", "uploaded_at", "size"]
+    list_display = ["pi", "memo", "version", "status", "uploaded_by", "uploaded_at", "size"]
     list_filter = ["status"]
-    search_fields = ["pi__number", "sha256", "original_name"]
-    list_select_related = ["pi", "uploaded_by"]
+    search_fields = ["pi__number", "memo__number", "sha256", "original_name"]
+    list_select_related = ["pi", "memo", "uploaded_by"]
     exclude = ["file"]  # downloaded through the permission-checked office view
+
+
+@admin.register(Memo)
+class MemoAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["number", "pi", "status", "created_by", "created_at", "sent_at"]
+    list_filter = ["status"]
+    search_fields = ["number", "pi__number", "pi__order__number"]
+    list_select_related = ["pi", "created_by"]

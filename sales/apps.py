@@ -57,3 +57,9 @@ class SalesConfig(AppConfig):
         from .summary import sales_summary
 
         tabs.register_summary(sales_summary)
+        tabs.register_action(
+            key="statement",
+            label=_("Statement"),
+            url_name="sales:customer-statement",
+            icon="journal-text",
+        )

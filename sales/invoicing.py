@@ -1,5 +1,5 @@
-"""Proforma invoices and the signed copies customers upload (DESIGN.md §3). Imported by
-sales/models.py.
+"""Proforma invoices, their memos and the signed copies customers upload (DESIGN.md §3).
+Imported by sales/models.py.
 
 A PI copies everything it prints — lines, totals, seller, bank and billing details — when it is
 issued, so it never changes after it is sent, whatever later happens to the order or the
@@ -34,9 +34,16 @@ class ProformaInvoiceQuerySet(models.QuerySet):
         return self.filter(status=ProformaInvoice.Status.SENT)
 
     def with_documents(self) -> "ProformaInvoiceQuerySet":
-        """With the signed versions and who uploaded and decided them, in two more queries."""
+        """With the signed PI versions, the memos and their signed versions (and who uploaded
+        and decided each), in four more queries."""
         documents = SignedDocument.objects.select_related("uploaded_by", "decided_by")
-        return self.prefetch_related(models.Prefetch("signed_documents", queryset=documents))
+        memos = Memo.objects.select_related("created_by").prefetch_related(
+            models.Prefetch("signed_documents", queryset=documents)
+        )
+        return self.prefetch_related(
+            models.Prefetch("signed_documents", queryset=documents.filter(memo__isnull=True)),
+            models.Prefetch("memos", queryset=memos),
+        )
 
 
 class ProformaInvoice(Totals):
@@ -119,8 +126,76 @@ class ProformaInvoiceLine(Line):
         verbose_name_plural = _("proforma invoice lines")
 
 
+MEMO_MAX_CHARS = 5000
+
+
+class MemoQuerySet(models.QuerySet):
+    def sent(self) -> "MemoQuerySet":
+        """What the customer may see: drafts stay with the sales team."""
+        return self.filter(status=Memo.Status.SENT)
+
+
+class Memo(models.Model):
+    """A memo against a sent PI: payment instructions or amendments, which the customer signs.
+
+    The PI never changes after it is sent; a memo is how it is amended.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SENT = "sent", _("Sent")
+
+    ALLOWED_TRANSITIONS = {Status.DRAFT: {Status.SENT}}
+
+    number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
+    pi = models.ForeignKey(
+        ProformaInvoice,
+        verbose_name=_("proforma invoice"),
+        on_delete=models.PROTECT,
+        related_name="memos",
+    )
+    text = models.TextField(_("memo text"), max_length=MEMO_MAX_CHARS)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status, default=Status.DRAFT, db_index=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MemoQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("PI memo")
+        verbose_name_plural = _("PI memos")
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(text=""), name="sales_memo_has_text"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def get_absolute_url(self) -> str:
+        return reverse("sales:order-detail", args=[self.pi.order_id]) + "#proforma-invoice"
+
+    def can_become(self, status: str) -> bool:
+        return status in self.ALLOWED_TRANSITIONS.get(self.status, set())
+
+    @property
+    def awaiting_signature(self) -> bool:
+        """Sent, and no signed version is waiting for review or approved (uses the prefetch)."""
+        decided = {SignedDocument.Status.PENDING, SignedDocument.Status.APPROVED}
+        return self.status == self.Status.SENT and not any(
+            document.status in decided for document in self.signed_documents.all()
+        )
+
+
 class SignedDocument(models.Model):
-    """One uploaded version of a signed PI; every version is kept, newest first."""
+    """One uploaded version of a signed PI, or of a signed memo (then `memo` is set and `pi` is
+    the memo's PI); every version is kept, newest first."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Awaiting review")
@@ -134,6 +209,14 @@ class SignedDocument(models.Model):
         verbose_name=_("proforma invoice"),
         on_delete=models.PROTECT,
         related_name="signed_documents",
+    )
+    memo = models.ForeignKey(
+        Memo,
+        verbose_name=_("memo"),
+        on_delete=models.PROTECT,
+        related_name="signed_documents",
+        null=True,
+        blank=True,
     )
     version = models.PositiveIntegerField(_("version"))
     file = models.FileField(
@@ -172,7 +255,17 @@ class SignedDocument(models.Model):
         verbose_name = _("signed document")
         verbose_name_plural = _("signed documents")
         constraints = [
-            models.UniqueConstraint(fields=["pi", "version"], name="sales_signeddoc_version"),
+            # Versions count per signed PI and, separately, per signed memo.
+            models.UniqueConstraint(
+                fields=["pi", "version"],
+                condition=models.Q(memo__isnull=True),
+                name="sales_signeddoc_version",
+            ),
+            models.UniqueConstraint(
+                fields=["memo", "version"],
+                condition=models.Q(memo__isnull=False),
+                name="sales_signeddoc_memo_version",
+            ),
             models.CheckConstraint(
                 condition=~models.Q(status="rejected") | ~models.Q(reason=""),
                 name="sales_signeddoc_rejected_has_reason",
@@ -180,13 +273,14 @@ class SignedDocument(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.pi} · v{self.version}"
+        return f"{self.memo or self.pi} · v{self.version}"
 
     def can_become(self, status: str) -> bool:
         return status in self.ALLOWED_TRANSITIONS.get(self.status, set())
 
     @property
     def download_name(self) -> str:
-        """The attachment name: the PI number and version, with the stored file's extension."""
+        """The attachment name: the PI (or memo) number and version, with the file's extension."""
         ext = "." + self.file.name.rsplit(".", 1)[-1] if "." in self.file.name else ""
-        return f"{self.pi.number}-signed-v{self.version}{ext}"
+        number = self.memo.number if self.memo_id else self.pi.number
+        return f"{number}-signed-v{self.version}{ext}"

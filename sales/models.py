@@ -223,6 +223,7 @@ from .documents import (  # noqa: E402, F401
 
 # Proforma invoices and signed documents (issue 7) live in their own module too.
 from .invoicing import (  # noqa: E402, F401
+    Memo,
     ProformaInvoice,
     ProformaInvoiceLine,
     SignedDocument,

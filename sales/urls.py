@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lumytic.core.views import SectionView
 
-from . import views
+from . import list_views, statement_views, views
 from .apps import CUSTOMER_TABS
 from .urls_orders import urlpatterns as order_urlpatterns
 from .urls_quotations import urlpatterns as quotation_urlpatterns
@@ -23,20 +23,14 @@ urlpatterns = [
     *quotation_urlpatterns,
     *order_urlpatterns,
     path("", include("sales.urls_invoices")),
+    path("", include("sales.urls_memos")),
     path("", include("sales.urls_payments")),
-    _section(
-        "proforma-invoices",
-        "pi-list",
-        _("Proforma invoices"),
-        "receipt",
-        _("No proforma invoices yet. They are issued from confirmed orders."),
-    ),
-    _section(
-        "payments",
-        "payment-list",
-        _("Payments"),
-        "bank",
-        _("No payments yet. SWIFT proofs uploaded by customers will wait here for review."),
+    path("proforma-invoices/", list_views.PiListView.as_view(), name="pi-list"),
+    path("payments/", list_views.PaymentListView.as_view(), name="payment-list"),
+    path(
+        "customers/<int:pk>/statement/",
+        statement_views.CustomerStatementView.as_view(),
+        name="customer-statement",
     ),
     _section(
         "cancellations",

@@ -71,7 +71,11 @@ def _locked_pi(pi: ProformaInvoice) -> tuple[Order, ProformaInvoice]:
 
 def _locked_document(document: SignedDocument) -> tuple[Order, ProformaInvoice, SignedDocument]:
     order, pi = _locked_pi(document.pi)
-    return order, pi, SignedDocument.objects.select_for_update().get(pk=document.pk)
+    document = SignedDocument.objects.select_for_update().get(pk=document.pk)
+    if document.memo_id:
+        # A signed memo is decided by its own steps (sales/services/memos.py).
+        raise InvoiceError(_("This is a signed memo, not a signed proforma invoice."))
+    return order, pi, document
 
 
 @transaction.atomic
@@ -201,7 +205,10 @@ def upload_signed_pi(*, pi: ProformaInvoice, by, file: File) -> SignedDocument:
     except ValidationError as error:
         raise InvoiceError(" ".join(error.messages)) from error
     size, sha256 = _read_upload(file)
-    latest = pi.signed_documents.aggregate(latest=Max("version"))["latest"] or 0
+    latest = (
+        pi.signed_documents.filter(memo__isnull=True).aggregate(latest=Max("version"))["latest"]
+        or 0
+    )
     original = display_name(getattr(file, "name", ""))
     document = SignedDocument(
         pi=pi,

@@ -24,7 +24,7 @@ from lumytic.core.uploads import display_name
 from notifications.services import notify
 
 from ..documents import Order
-from ..invoicing import ProformaInvoice
+from ..invoicing import Memo, ProformaInvoice, SignedDocument
 from ..payments import MONEY_DIGITS, PROOF_VALIDATOR, CreditApplication, Payment
 from ..totals import money_text, quantize
 from .invoicing import InvoiceError, _details, _locked_pi, _read_upload
@@ -80,9 +80,14 @@ def _clean_amount(amount, currency: str) -> Decimal:
     return amount
 
 
-def _awaiting_payment_status(order: Order) -> str:
-    """Where an order waits for money. Memos aren't built yet; a signed memo will make this
-    memo_signed once they are."""
+def _awaiting_payment_status(pi: ProformaInvoice) -> str:
+    """Where an order waits for money: memo_signed once the PI's latest memo is signed (and not
+    rejected), otherwise pi_approved."""
+    memo = Memo.objects.sent().filter(pi=pi).order_by("-created_at", "-pk").first()
+    if memo is not None:
+        latest = memo.signed_documents.order_by("-version").values_list("status", flat=True)
+        if latest.first() in (SignedDocument.Status.APPROVED, SignedDocument.Status.PENDING):
+            return Order.Status.MEMO_SIGNED
     return Order.Status.PI_APPROVED
 
 
@@ -97,7 +102,7 @@ def _settle(order: Order, pi: ProformaInvoice, *, by, verb: str, details: dict) 
     elif pi.payments.pending().exists():
         target = Order.Status.PAYMENT_UPLOADED
     else:
-        target = _awaiting_payment_status(order)
+        target = _awaiting_payment_status(pi)
     if target == order.status:
         record_activity(actor=by, verb=verb, target=order, customer=order.customer, details=details)
     elif target == Order.Status.PAID:

@@ -22,6 +22,7 @@ DESIGN_KEYS = {
     "pi_signed_rejected": PORTAL,
     "memo_sent": SALES,
     "memo_signed": PORTAL,
+    "memo_signed_rejected": PORTAL,
     "payment_uploaded": PORTAL,
     "payment_confirmed": SALES,
     "payment_rejected": PORTAL,
@@ -35,8 +36,9 @@ DESIGN_KEYS = {
 
 
 def test_catalogue_holds_every_designed_email_and_the_smtp_test():
-    # the 25 of DESIGN.md §5, the rates-failure alert and the signed-PI and payment rejections
-    assert len(DESIGN_KEYS) == 28
+    # the 25 of DESIGN.md §5, the rates-failure alert and the signed-PI, signed-memo and
+    # payment rejections
+    assert len(DESIGN_KEYS) == 29
     assert set(CATALOGUE) == set(DESIGN_KEYS) | {"smtp_test"}
 
 

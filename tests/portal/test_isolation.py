@@ -13,7 +13,7 @@ from customers.models import Contact, Customer
 from portal.models import Area
 from portal.services.access import set_portal_access
 from portal.services.invitations import invitation_token, invite_to_portal
-from sales.models import Order, Payment, ProformaInvoice, SignedDocument
+from sales.models import Memo, Order, Payment, ProformaInvoice, SignedDocument
 from sales.services.invoicing import issue_pi
 from sales.services.orders import create_order
 from sales.services.quotations import create_quotation
@@ -61,6 +61,8 @@ ISOLATION = {
     "signed-document-file": lambda foreign: {"pk": _foreign_signed_document(foreign).pk},
     "payment-upload": lambda foreign: {"pk": _foreign_pi(foreign).pk},
     "payment-file": lambda foreign: {"pk": _foreign_payment(foreign).pk},
+    "memo-pdf": lambda foreign: {"pk": _foreign_memo(foreign).pk},
+    "memo-upload": lambda foreign: {"pk": _foreign_memo(foreign).pk},
 }
 
 
@@ -125,6 +127,13 @@ def _foreign_signed_document(foreign):
     """A signed copy the other customer uploaded (the row alone; no file is read before 404)."""
     return SignedDocument.objects.create(
         pi=_foreign_pi(foreign), version=1, file="sales/signed/foreign.pdf", size=1, sha256="0" * 64
+    )
+
+
+def _foreign_memo(foreign):
+    """A memo sent to the other customer (the row alone)."""
+    return Memo.objects.create(
+        number="MEMO-2026-99999", pi=_foreign_pi(foreign), text="Foreign memo", status="sent"
     )
 
 

@@ -1,0 +1,73 @@
+"""The customer's proforma invoices list (area "invoices") and statement of account (area
+"statements").
+
+Scoping decision: a statement is the company's account with us, not a view of some orders, so
+it always covers every sent PI, confirmed payment and credit of the user's own customer. "Only
+show my own orders" limits the orders and PIs a user browses (the invoices list below honours
+it); it does not hide the company statement. Who may see the company's balance is decided by
+the "statements" area alone.
+"""
+
+from decimal import Decimal
+
+from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.views.generic import ListView
+
+from sales.models import Order, Payment, ProformaInvoice
+from sales.payments import CreditApplication
+from sales.statement_views import StatementMixin
+
+from .access import PortalRequiredMixin, PortalView
+from .models import Area
+from .order_views import visible_orders
+
+MONEY = DecimalField(max_digits=17, decimal_places=3)
+ZERO = Value(Decimal(0), output_field=MONEY)
+
+
+def _sum_per_pi(queryset, amount: str) -> Subquery:
+    rows = queryset.filter(pi=OuterRef("pk")).order_by().values("pi").annotate(s=Sum(amount))
+    return Coalesce(Subquery(rows.values("s"), output_field=MONEY), ZERO)
+
+
+class InvoiceListView(PortalRequiredMixin, ListView):
+    """The sent PIs of the orders this user may see, with what is paid and still due."""
+
+    template_name = "portal/invoice_list.html"
+    area = Area.INVOICES
+    nav = Area.INVOICES
+    paginate_by = 25
+
+    def get_queryset(self):
+        orders = visible_orders(self.scoped(Order.objects.all()), self.request.user)
+        return (
+            ProformaInvoice.objects.sent()
+            .filter(order__in=orders)
+            .select_related("order")
+            .annotate(
+                paid=_sum_per_pi(Payment.objects.confirmed(), "amount"),
+                credited=_sum_per_pi(CreditApplication.objects.all(), "amount"),
+                pending=_sum_per_pi(Payment.objects.pending(), "amount"),
+            )
+            .order_by("-issue_date", "-pk")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        for pi in context["object_list"]:
+            pi.settled = pi.paid + pi.credited
+            pi.outstanding = max(pi.total - pi.settled, Decimal(0))
+        return context
+
+
+class StatementView(StatementMixin, PortalView):
+    """The company's statement of account: on screen, `?download=pdf` or `?download=csv`."""
+
+    template_name = "portal/statement.html"
+    area = Area.STATEMENTS
+    nav = Area.STATEMENTS
+
+    def get(self, request, *args, **kwargs):
+        self.statement_customer = self.customer
+        return super().get(request, *args, **kwargs)

@@ -1,0 +1,154 @@
+"""Back-office lists of proforma invoices and payments: filters, "awaiting action", search,
+sorting and pagination, in a constant number of queries whatever the number of rows."""
+
+from decimal import Decimal
+
+from django.db.models import DecimalField, Exists, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import ListView
+
+from lumytic.core.access import StaffRequiredMixin
+from lumytic.core.lists import LenientPagesMixin, SortableListMixin
+
+from .invoicing import ProformaInvoice, SignedDocument
+from .payments import Payment
+
+MAX_SEARCH = 100
+MAX_WORDS = 5
+MONEY = DecimalField(max_digits=17, decimal_places=3)
+
+
+def awaiting_review_pis():
+    """PIs whose latest signed copy waits for staff review (a pending version exists)."""
+    pending = SignedDocument.objects.filter(pi=OuterRef("pk"), status=SignedDocument.Status.PENDING)
+    return Exists(pending)
+
+
+class FilteredListMixin(StaffRequiredMixin, LenientPagesMixin, SortableListMixin):
+    paginate_by = 25
+    search_fields: tuple[str, ...] = ()
+    statuses: list = []
+    nav = ""
+
+    def search(self, queryset):
+        self.q = self.request.GET.get("q", "").strip()[:MAX_SEARCH]
+        for word in self.q.split()[:MAX_WORDS]:
+            condition = Q()
+            for field in self.search_fields:
+                condition |= Q(**{f"{field}__icontains": word})
+            queryset = queryset.filter(condition)
+        self.status = self.request.GET.get("status", "")
+        if self.status not in {value for value, _label in self.statuses}:
+            self.status = ""
+        elif self.status:
+            queryset = queryset.filter(status=self.status)
+        self.awaiting = self.request.GET.get("awaiting") == "1"
+        return queryset
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            nav=self.nav,
+            q=self.q,
+            status=self.status,
+            statuses=self.statuses,
+            awaiting=self.awaiting,
+            filtering=bool(self.q or self.status or self.awaiting),
+            **self.sort_context(),
+            **kwargs,
+        )
+
+
+class PiListView(FilteredListMixin, ListView):
+    template_name = "sales/pi_list.html"
+    nav = "pi-list"
+    statuses = ProformaInvoice.Status.choices
+    search_fields = ("number", "order__number", "order__customer__name", "order__customer__number")
+    sorts = {
+        "created": ("created_at", "pk"),
+        "number": ("number",),
+        "customer": ("order__customer__name", "pk"),
+        "issue_date": ("issue_date", "pk"),
+        "due_date": ("due_date", "pk"),
+        "total": ("total", "pk"),
+        "status": ("status", "pk"),
+    }
+    default_sort = "-created"
+
+    def get_queryset(self):
+        paid = (
+            Payment.objects.confirmed()
+            .filter(pi=OuterRef("pk"))
+            .order_by()
+            .values("pi")
+            .annotate(s=Sum("amount"))
+            .values("s")
+        )
+        queryset = ProformaInvoice.objects.select_related("order__customer").annotate(
+            awaiting_review=awaiting_review_pis(),
+            paid=Coalesce(
+                Subquery(paid, output_field=MONEY), Value(Decimal(0), output_field=MONEY)
+            ),
+        )
+        queryset = self.search(queryset)
+        if self.awaiting:
+            queryset = queryset.filter(awaiting_review=True)
+        return self.sorted(queryset)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            awaiting_label=_("Signed copy awaits review"),
+            sort_columns=[
+                ("number", _("Number")),
+                ("customer", _("Customer")),
+                ("issue_date", _("Issued")),
+                ("due_date", _("Due")),
+                ("total", _("Total")),
+                ("status", _("Status")),
+            ],
+            **kwargs,
+        )
+
+
+class PaymentListView(FilteredListMixin, ListView):
+    template_name = "sales/payment_list.html"
+    nav = "payment-list"
+    statuses = Payment.Status.choices
+    search_fields = (
+        "pi__number",
+        "pi__order__number",
+        "pi__order__customer__name",
+        "pi__order__customer__number",
+        "bank_reference",
+    )
+    sorts = {
+        "uploaded": ("uploaded_at", "pk"),
+        "pi": ("pi__number", "pk"),
+        "customer": ("pi__order__customer__name", "pk"),
+        "paid_on": ("paid_on", "pk"),
+        "amount": ("amount", "pk"),
+        "status": ("status", "pk"),
+    }
+    default_sort = "-uploaded"
+
+    def get_queryset(self):
+        queryset = self.search(
+            Payment.objects.select_related("pi__order__customer", "uploaded_by", "decided_by")
+        )
+        if self.awaiting:
+            queryset = queryset.filter(status=Payment.Status.PENDING)
+        return self.sorted(queryset)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            awaiting_label=_("Awaiting review"),
+            sort_columns=[
+                ("pi", _("Proforma invoice")),
+                ("customer", _("Customer")),
+                ("paid_on", _("Paid on")),
+                ("uploaded", _("Uploaded")),
+                ("amount", _("Amount")),
+                ("status", _("Status")),
+            ],
+            **kwargs,
+        )

@@ -1,0 +1,129 @@
+"""Back-office steps of PI memos and signed memos, shown in the order page's PI section.
+
+Each POST view calls one service, turns its `OrderError` into a message and goes back to the
+order; a refused form field (memo text, rejection reason) is a 400 next to the field.
+"""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+
+from .invoice_views import MAX_REASON, InvoiceStepView
+from .invoicing import MEMO_MAX_CHARS, Memo, SignedDocument
+from .pdf_memo import render_memo_pdf
+from .quotation_views import pdf_response
+from .services.memos import approve_signed_memo, reject_signed_memo, send_memo, write_memo
+from .services.orders import OrderError
+
+
+def memo_pdf_response(memo: Memo):
+    response = pdf_response(render_memo_pdf(memo), f"{memo.number}.pdf")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+class MemoStepView(InvoiceStepView):
+    def memo(self) -> Memo:
+        return get_object_or_404(Memo.objects.select_related("pi__order"), pk=self.kwargs["pk"])
+
+    def signed_memo(self) -> SignedDocument:
+        return get_object_or_404(
+            SignedDocument.objects.filter(memo__isnull=False).select_related(
+                "memo", "pi__order__customer", "pi__order__owner", "pi__order__placed_by"
+            ),
+            pk=self.kwargs["pk"],
+        )
+
+
+class MemoWriteView(MemoStepView):
+    def post(self, request, *args, **kwargs):
+        pi = self.pi()
+        text = request.POST.get("text", "").strip()
+        if not text or len(text) > MEMO_MAX_CHARS:
+            error = (
+                _("Write the memo text.")
+                if not text
+                else _("Keep the memo under %(max)s characters.") % {"max": MEMO_MAX_CHARS}
+            )
+            messages.error(request, error)
+            self.pi_context = {"memo_error": error, "memo_text": text[:MEMO_MAX_CHARS]}
+            return self.render_page(pi.order, status=400)
+        try:
+            memo = write_memo(pi=pi, by=request.user, text=text)
+        except OrderError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _("Memo %(memo)s is written. Check the PDF, then send it.") % {"memo": memo},
+            )
+        return redirect(pi.order)
+
+
+class MemoSendView(MemoStepView):
+    def post(self, request, *args, **kwargs):
+        memo = self.memo()
+        try:
+            send_memo(memo=memo, by=request.user)
+        except OrderError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Memo %(memo)s is sent to the customer.") % {"memo": memo})
+        return redirect(memo.pi.order)
+
+
+class MemoPdfView(MemoStepView):
+    http_method_names = ["get"]
+
+    def get(self, request, *args, **kwargs):
+        return memo_pdf_response(self.memo())
+
+
+class SignedMemoApproveView(MemoStepView):
+    def post(self, request, *args, **kwargs):
+        document = self.signed_memo()
+        try:
+            approve_signed_memo(document=document, by=request.user)
+        except OrderError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _("The signed memo (version %(version)s) is approved.")
+                % {"version": document.version},
+            )
+        return redirect(document.pi.order)
+
+
+class SignedMemoRejectView(MemoStepView):
+    def post(self, request, *args, **kwargs):
+        document = self.signed_memo()
+        order = document.pi.order
+        reason = request.POST.get("reason", "").strip()
+        if not reason or len(reason) > MAX_REASON:
+            error = (
+                _("Give the customer a reason for rejecting the signed memo.")
+                if not reason
+                else _("Keep the reason under %(max)s characters.") % {"max": MAX_REASON}
+            )
+            messages.error(request, error)
+            self.pi_context = {
+                "reject_error": error,
+                "reject_document_id": document.pk,
+                "reject_reason": reason[:MAX_REASON],
+            }
+            return self.render_page(order, status=400)
+        try:
+            reject_signed_memo(document=document, by=request.user, reason=reason)
+        except OrderError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _(
+                    "The signed memo (version %(version)s) is rejected; the customer is asked to "
+                    "upload it again."
+                )
+                % {"version": document.version},
+            )
+        return redirect(order)
