@@ -193,7 +193,36 @@ class Memo(models.Model):
         )
 
 
-class SignedDocument(models.Model):
+class ReviewedUpload(models.Model):
+    """An uploaded file staff review: who sent it, its fingerprint, and the decision."""
+
+    original_name = models.CharField(_("file name"), max_length=200, blank=True)
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    reason = models.TextField(_("reason"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class SignedDocument(ReviewedUpload):
     """One uploaded version of a signed PI, or of a signed memo (then `memo` is set and `pi` is
     the memo's PI); every version is kept, newest first."""
 
@@ -225,30 +254,9 @@ class SignedDocument(models.Model):
         validators=[SIGNED_DOCUMENT_VALIDATOR],
         max_length=200,
     )
-    original_name = models.CharField(_("file name"), max_length=200, blank=True)
-    size = models.PositiveBigIntegerField(_("size"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-    )
-    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     status = models.CharField(
         _("status"), max_length=16, choices=Status, default=Status.PENDING, db_index=True
     )
-    reason = models.TextField(_("reason"), blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
 
     class Meta:
         ordering = ["-version", "-pk"]

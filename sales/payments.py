@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from lumytic.core.uploads import ContentTypeValidator, GeneratedName
 
 from .documents import MONEY_PLACES
-from .invoicing import ProformaInvoice
+from .invoicing import ProformaInvoice, ReviewedUpload
 
 PROOF_MAX_BYTES = 10_485_760
 PROOF_VALIDATOR = ContentTypeValidator(kinds=("pdf", "png", "jpeg"), max_bytes=PROOF_MAX_BYTES)
@@ -42,7 +42,7 @@ class PaymentQuerySet(models.QuerySet):
         return self.filter(status=Payment.Status.PENDING)
 
 
-class Payment(models.Model):
+class Payment(ReviewedUpload):
     """One SWIFT proof the customer uploaded for a PI; partial payments add up."""
 
     class Status(models.TextChoices):
@@ -68,30 +68,9 @@ class Payment(models.Model):
         validators=[PROOF_VALIDATOR],
         max_length=200,
     )
-    original_name = models.CharField(_("file name"), max_length=200, blank=True)
-    size = models.PositiveBigIntegerField(_("size"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-    )
-    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     status = models.CharField(
         _("status"), max_length=16, choices=Status, default=Status.PENDING, db_index=True
     )
-    reason = models.TextField(_("reason"), blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
 
     objects = PaymentQuerySet.as_manager()
 
