@@ -69,6 +69,41 @@ class InvoiceStepView(OrderDetailView):
             pk=self.kwargs["pk"],
         )
 
+    def approve(self, document: SignedDocument, approve, done: str):
+        """Approve a signed version through `approve`; `done` is the success message."""
+        try:
+            approve(document=document, by=self.request.user)
+        except OrderError as error:
+            messages.error(self.request, str(error))
+        else:
+            messages.success(self.request, done % {"version": document.version})
+        return redirect(document.pi.order)
+
+    def reject(self, document: SignedDocument, reject, missing: str, done: str):
+        """Reject a signed version with the posted reason; no reason is a 400 on the order page."""
+        order: Order = document.pi.order
+        reason = self.request.POST.get("reason", "").strip()
+        if not reason or len(reason) > MAX_REASON:
+            error = (
+                missing
+                if not reason
+                else _("Keep the reason under %(max)s characters.") % {"max": MAX_REASON}
+            )
+            messages.error(self.request, error)
+            self.pi_context = {
+                "reject_error": error,
+                "reject_document_id": document.pk,
+                "reject_reason": reason[:MAX_REASON],
+            }
+            return self.render_page(order, status=400)
+        try:
+            reject(document=document, by=self.request.user, reason=reason)
+        except OrderError as error:
+            messages.error(self.request, str(error))
+        else:
+            messages.success(self.request, done % {"version": document.version})
+        return redirect(order)
+
 
 class PiIssueView(InvoiceStepView):
     def post(self, request, *args, **kwargs):
@@ -120,49 +155,21 @@ class SignedDocumentFileView(InvoiceStepView):
 
 class SignedDocumentApproveView(InvoiceStepView):
     def post(self, request, *args, **kwargs):
-        document = self.document()
-        try:
-            approve_signed_pi(document=document, by=request.user)
-        except OrderError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(
-                request,
-                _("The signed copy (version %(version)s) is approved; the customer is told.")
-                % {"version": document.version},
-            )
-        return redirect(document.pi.order)
+        return self.approve(
+            self.document(),
+            approve_signed_pi,
+            _("The signed copy (version %(version)s) is approved; the customer is told."),
+        )
 
 
 class SignedDocumentRejectView(InvoiceStepView):
     def post(self, request, *args, **kwargs):
-        document = self.document()
-        order: Order = document.pi.order
-        reason = request.POST.get("reason", "").strip()
-        if not reason or len(reason) > MAX_REASON:
-            error = (
-                _("Give the customer a reason for rejecting the signed copy.")
-                if not reason
-                else _("Keep the reason under %(max)s characters.") % {"max": MAX_REASON}
-            )
-            messages.error(request, error)
-            self.pi_context = {
-                "reject_error": error,
-                "reject_document_id": document.pk,
-                "reject_reason": reason[:MAX_REASON],
-            }
-            return self.render_page(order, status=400)
-        try:
-            reject_signed_pi(document=document, by=request.user, reason=reason)
-        except OrderError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(
-                request,
-                _(
-                    "The signed copy (version %(version)s) is rejected; the customer is asked to "
-                    "upload it again."
-                )
-                % {"version": document.version},
-            )
-        return redirect(order)
+        return self.reject(
+            self.document(),
+            reject_signed_pi,
+            _("Give the customer a reason for rejecting the signed copy."),
+            _(
+                "The signed copy (version %(version)s) is rejected; the customer is asked to "
+                "upload it again."
+            ),
+        )

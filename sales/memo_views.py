@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 
-from .invoice_views import MAX_REASON, InvoiceStepView
+from .invoice_views import InvoiceStepView
 from .invoicing import MEMO_MAX_CHARS, Memo, SignedDocument
 from .pdf_memo import render_memo_pdf
 from .quotation_views import pdf_response
@@ -81,49 +81,21 @@ class MemoPdfView(MemoStepView):
 
 class SignedMemoApproveView(MemoStepView):
     def post(self, request, *args, **kwargs):
-        document = self.signed_memo()
-        try:
-            approve_signed_memo(document=document, by=request.user)
-        except OrderError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(
-                request,
-                _("The signed memo (version %(version)s) is approved.")
-                % {"version": document.version},
-            )
-        return redirect(document.pi.order)
+        return self.approve(
+            self.signed_memo(),
+            approve_signed_memo,
+            _("The signed memo (version %(version)s) is approved."),
+        )
 
 
 class SignedMemoRejectView(MemoStepView):
     def post(self, request, *args, **kwargs):
-        document = self.signed_memo()
-        order = document.pi.order
-        reason = request.POST.get("reason", "").strip()
-        if not reason or len(reason) > MAX_REASON:
-            error = (
-                _("Give the customer a reason for rejecting the signed memo.")
-                if not reason
-                else _("Keep the reason under %(max)s characters.") % {"max": MAX_REASON}
-            )
-            messages.error(request, error)
-            self.pi_context = {
-                "reject_error": error,
-                "reject_document_id": document.pk,
-                "reject_reason": reason[:MAX_REASON],
-            }
-            return self.render_page(order, status=400)
-        try:
-            reject_signed_memo(document=document, by=request.user, reason=reason)
-        except OrderError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(
-                request,
-                _(
-                    "The signed memo (version %(version)s) is rejected; the customer is asked to "
-                    "upload it again."
-                )
-                % {"version": document.version},
-            )
-        return redirect(order)
+        return self.reject(
+            self.signed_memo(),
+            reject_signed_memo,
+            _("Give the customer a reason for rejecting the signed memo."),
+            _(
+                "The signed memo (version %(version)s) is rejected; the customer is asked to "
+                "upload it again."
+            ),
+        )
