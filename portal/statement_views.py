@@ -10,25 +10,14 @@ the "statements" area alone.
 
 from decimal import Decimal
 
-from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
 from django.views.generic import ListView
 
-from sales.models import Order, Payment, ProformaInvoice
-from sales.payments import CreditApplication
+from sales.models import Order, ProformaInvoice
 from sales.statement_views import StatementMixin
 
 from .access import PortalRequiredMixin, PortalView
 from .models import Area
 from .order_views import visible_orders
-
-MONEY = DecimalField(max_digits=17, decimal_places=3)
-ZERO = Value(Decimal(0), output_field=MONEY)
-
-
-def _sum_per_pi(queryset, amount: str) -> Subquery:
-    rows = queryset.filter(pi=OuterRef("pk")).order_by().values("pi").annotate(s=Sum(amount))
-    return Coalesce(Subquery(rows.values("s"), output_field=MONEY), ZERO)
 
 
 class InvoiceListView(PortalRequiredMixin, ListView):
@@ -45,11 +34,7 @@ class InvoiceListView(PortalRequiredMixin, ListView):
             ProformaInvoice.objects.sent()
             .filter(order__in=orders)
             .select_related("order")
-            .annotate(
-                paid=_sum_per_pi(Payment.objects.confirmed(), "amount"),
-                credited=_sum_per_pi(CreditApplication.objects.all(), "amount"),
-                pending=_sum_per_pi(Payment.objects.pending(), "amount"),
-            )
+            .with_amounts()
             .order_by("-issue_date", "-pk")
         )
 

@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -28,7 +29,25 @@ def default_due_date(issue_date):
     return issue_date + timedelta(days=PI_DUE_DAYS)
 
 
+def _sum_per_pi(queryset) -> models.Expression:
+    money = models.DecimalField(max_digits=17, decimal_places=3)
+    rows = queryset.filter(pi=models.OuterRef("pk")).order_by().values("pi")
+    total = rows.annotate(s=models.Sum("amount")).values("s")
+    return Coalesce(models.Subquery(total, output_field=money), models.Value(0, money))
+
+
 class ProformaInvoiceQuerySet(models.QuerySet):
+    def with_amounts(self) -> "ProformaInvoiceQuerySet":
+        """Annotated with `paid` (confirmed payments), `credited` (applied credits) and
+        `pending` (proofs awaiting review), one subquery each."""
+        from .payments import CreditApplication, Payment  # payments.py builds on this module
+
+        return self.annotate(
+            paid=_sum_per_pi(Payment.objects.confirmed()),
+            credited=_sum_per_pi(CreditApplication.objects.all()),
+            pending=_sum_per_pi(Payment.objects.pending()),
+        )
+
     def sent(self) -> "ProformaInvoiceQuerySet":
         """What the customer may see: drafts stay with the sales team."""
         return self.filter(status=ProformaInvoice.Status.SENT)

@@ -1,10 +1,7 @@
 """Back-office lists of proforma invoices and payments: filters, "awaiting action", search,
 sorting and pagination, in a constant number of queries whatever the number of rows."""
 
-from decimal import Decimal
-
-from django.db.models import DecimalField, Exists, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 
@@ -16,7 +13,6 @@ from .payments import Payment
 
 MAX_SEARCH = 100
 MAX_WORDS = 5
-MONEY = DecimalField(max_digits=17, decimal_places=3)
 
 
 def awaiting_review_pis():
@@ -76,19 +72,10 @@ class PiListView(FilteredListMixin, ListView):
     default_sort = "-created"
 
     def get_queryset(self):
-        paid = (
-            Payment.objects.confirmed()
-            .filter(pi=OuterRef("pk"))
-            .order_by()
-            .values("pi")
-            .annotate(s=Sum("amount"))
-            .values("s")
-        )
-        queryset = ProformaInvoice.objects.select_related("order__customer").annotate(
-            awaiting_review=awaiting_review_pis(),
-            paid=Coalesce(
-                Subquery(paid, output_field=MONEY), Value(Decimal(0), output_field=MONEY)
-            ),
+        queryset = (
+            ProformaInvoice.objects.select_related("order__customer")
+            .with_amounts()
+            .annotate(awaiting_review=awaiting_review_pis())
         )
         queryset = self.search(queryset)
         if self.awaiting:
