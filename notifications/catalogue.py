@@ -270,11 +270,33 @@ _TYPES = (
         button=_CANCELLATION_DETAILS,
     ),
     EmailType(
+        key="cancellation_refused",
+        name=_("Cancellation refused"),
+        sender=SALES,
+        subject=_("Your cancellation request for order {order}"),
+        intro=_(
+            "We could not accept your request to cancel the order below. The reason is below; "
+            "the order carries on as before."
+        ),
+        button=_CANCELLATION_DETAILS,
+    ),
+    EmailType(
         key="cancellation_signed",
         name=_("Signed cancellation order received"),
         sender=PORTAL,
         subject=_("Signed cancellation order {cancellation}"),
         intro=_("The customer has uploaded the signed cancellation order."),
+        button=_CANCELLATION_DETAILS,
+    ),
+    EmailType(
+        key="cancellation_signed_rejected",
+        name=_("Signed cancellation order rejected"),
+        sender=PORTAL,
+        subject=_("Signed cancellation order {cancellation} needs a new upload"),
+        intro=_(
+            "We could not accept the signed cancellation order you uploaded. The reason is "
+            "below; please upload a corrected signed copy in the portal."
+        ),
         button=_CANCELLATION_DETAILS,
     ),
     EmailType(

@@ -16,9 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from sales.models import Order, OrderLine
+from sales.models import Cancellation, Order, OrderLine
 from sales.order_forms import product_search
 from sales.order_views import order_addresses
+from sales.services.cancellations import CANCELLABLE
 from sales.services.orders import (
     LINE_FIELDS,
     OrderError,
@@ -129,6 +130,7 @@ class OrderDetailView(OrderAreaMixin, TemplateView):
             (_("Confirmed"), order.confirmed_at),
             (_("Cancelled"), order.cancelled_at),
         ]
+        cancellations = list(order.cancellations.all())
         context = self.get_context_data(
             order=order,
             lines=_lines_of(order),
@@ -136,6 +138,9 @@ class OrderDetailView(OrderAreaMixin, TemplateView):
             history=[(label, when) for label, when in history if when],
             may_change=self.request.user.has_perm("portal.place_orders"),
             cancel_form=extra.pop("cancel_form", None) or CancelForm(),
+            cancellations=cancellations,
+            may_request_cancellation=order.status in CANCELLABLE
+            and all(c.status == Cancellation.Status.REFUSED for c in cancellations),
             **extra,
         )
         return self.render_to_response(context, status=status)

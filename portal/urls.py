@@ -1,18 +1,11 @@
 from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
 
 from . import statement_views, views
-from .models import Area
 from .urls_orders import urlpatterns as order_urlpatterns
 from .urls_quotations import urlpatterns as quotation_urlpatterns
 from .urls_signup import urlpatterns as signup_urlpatterns
 
 app_name = "portal"
-
-
-def _area(slug: str, area: str, icon: str, message):
-    view = views.AreaView.as_view(area=area, nav=area, icon=icon, message=message)
-    return path(f"{slug}/", view, name=f"{slug}")
 
 
 urlpatterns = [
@@ -39,11 +32,6 @@ urlpatterns = [
     path("", include("portal.urls_payments")),
     path("invoices/", statement_views.InvoiceListView.as_view(), name="invoices"),
     path("statements/", statement_views.StatementView.as_view(), name="statements"),
-    _area(
-        "cancellations",
-        Area.CANCELLATIONS,
-        "x-octagon",
-        _("No cancellations. Requests to cancel a confirmed order will be listed here."),
-    ),
+    path("", include("portal.urls_cancellations")),
     *signup_urlpatterns,
 ]

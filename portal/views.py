@@ -49,19 +49,6 @@ class PortalHomeView(PortalView):
         return context
 
 
-class AreaView(PortalView):
-    """An area's page. Until its documents exist (later issues) it shows an empty state."""
-
-    template_name = "portal/area_empty.html"
-    message = ""
-    icon = ""
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            title=Area(self.area).label, message=self.message, icon=self.icon, **kwargs
-        )
-
-
 class ProfileView(PortalView):
     """The user's own details, and the company's contact details."""
 

@@ -1,8 +1,9 @@
-"""Admin for proforma invoices, memos and signed documents: read-only, since only services
-change them."""
+"""Admin for proforma invoices, memos, cancellation orders and signed documents: read-only,
+since only services change them."""
 
 from django.contrib import admin
 
+from .cancellations import Cancellation, SignedCancellation
 from .invoicing import Memo, ProformaInvoice, ProformaInvoiceLine, SignedDocument
 
 
@@ -76,3 +77,20 @@ class MemoAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_filter = ["status"]
     search_fields = ["number", "pi__number", "pi__order__number"]
     list_select_related = ["pi", "created_by"]
+
+
+class SignedCancellationInline(ReadOnlyMixin, admin.TabularInline):
+    model = SignedCancellation
+    extra = 0
+    fields = ["version", "original_name", "size", "sha256", "uploaded_by", "uploaded_at", "status"]
+    readonly_fields = fields
+
+
+@admin.register(Cancellation)
+class CancellationAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["__str__", "order", "customer", "status", "owner", "created_at", "completed_at"]
+    list_filter = ["status"]
+    search_fields = ["number", "order__number", "customer__name", "customer__number"]
+    date_hierarchy = "created_at"
+    list_select_related = ["order", "customer", "owner"]
+    inlines = [SignedCancellationInline]

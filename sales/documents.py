@@ -204,6 +204,7 @@ class Order(Totals):
             Status.MEMO_SIGNED,
             Status.CANCELLED,
         },
+        Status.PAID: {Status.CANCELLED},
     }
     # The customer may change or cancel the order itself only before confirmation.
     OPEN = {Status.DRAFT, Status.SUBMITTED}

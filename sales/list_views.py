@@ -42,6 +42,9 @@ class FilteredListMixin(StaffRequiredMixin, LenientPagesMixin, SortableListMixin
         self.awaiting = self.request.GET.get("awaiting") == "1"
         return queryset
 
+    def filtering(self) -> bool:
+        return bool(self.q or self.status or self.awaiting)
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             nav=self.nav,
@@ -49,7 +52,7 @@ class FilteredListMixin(StaffRequiredMixin, LenientPagesMixin, SortableListMixin
             status=self.status,
             statuses=self.statuses,
             awaiting=self.awaiting,
-            filtering=bool(self.q or self.status or self.awaiting),
+            filtering=self.filtering(),
             **self.sort_context(),
             **kwargs,
         )

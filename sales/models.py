@@ -213,6 +213,8 @@ class CustomerRate(models.Model):
 
 
 # Products, quotations and orders live in their own module; Django finds models here.
+# Cancellation orders and their signed copies (issue 8) live in their own module too.
+from .cancellations import Cancellation, SignedCancellation  # noqa: E402, F401
 from .documents import (  # noqa: E402, F401
     Order,
     OrderLine,

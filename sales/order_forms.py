@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from customers.models import Customer
 
+from .cancellations import REASON_MAX_CHARS
 from .documents import Order, Product
 from .services.currency import active_currencies
 
@@ -199,6 +200,24 @@ class StaffCancelForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("Give a reason for cancelling.")},
     )
+
+
+class ReasonForm(forms.Form):
+    """A required reason (cancellation requests and refusals); `missing` says what is asked."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=REASON_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Give a reason.")},
+    )
+
+    def __init__(self, *args, missing: str = "", label: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if missing:
+            self.fields["reason"].error_messages["required"] = missing
+        if label:
+            self.fields["reason"].label = label
 
 
 class CustomerSearchForm(forms.Form):

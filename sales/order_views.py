@@ -22,6 +22,7 @@ from customers.models import ActivityEntry, Customer
 from customers.page_views import CustomerTabView
 from lumytic.core.access import StaffRequiredMixin
 
+from .cancellations import Cancellation
 from .documents import Order, OrderLine
 from .models import plain
 from .order_forms import (
@@ -30,9 +31,11 @@ from .order_forms import (
     NewOrderForm,
     OrderFilter,
     OwnerForm,
+    ReasonForm,
     StaffCancelForm,
     product_search,
 )
+from .services.cancellations import CANCELLABLE
 from .services.orders import OrderError, assign_owner, cancel_order, catalogue_line, create_order
 from .totals import compute_totals
 
@@ -179,6 +182,7 @@ class OrderDetailView(StaffRequiredMixin, TemplateView):
 
     def render_page(self, order: Order, status: int = 200, **forms) -> HttpResponse:
         lines = list(OrderLine.objects.filter(order=order).select_related("product"))
+        cancellations = list(order.cancellations.select_related("owner"))
         context = self.get_context_data(
             nav="order-list",
             order=order,
@@ -187,6 +191,11 @@ class OrderDetailView(StaffRequiredMixin, TemplateView):
             owner_form=forms.get("owner_form")
             or OwnerForm(initial={"owner": order.owner_id}, auto_id="owner_%s"),
             cancel_form=forms.get("cancel_form") or StaffCancelForm(auto_id="cancel_%s"),
+            cancellations=cancellations,
+            may_open_cancellation=order.status in CANCELLABLE
+            and not any(c.status != Cancellation.Status.REFUSED for c in cancellations),
+            cancellation_form=forms.get("cancellation_form")
+            or ReasonForm(auto_id="cancellation_%s"),
             rate_source=RATE_SOURCES.get(order.rate_source, order.rate_source),
             rate_text=plain(order.exchange_rate) if order.exchange_rate is not None else "",
             addresses=order_addresses(order),

@@ -7,7 +7,9 @@ applied credit is listed for information only: the credit was counted when it wa
 applying it moves money from "we owe them" to "paid on a PI", which leaves the balance alone.
 
 Dates: a PI counts on its issue date, a payment on the date the customer paid (as confirmed by
-staff), a credit on the day it was recorded. Six queries, whatever the number of rows.
+staff), a credit on the day it was recorded. A completed cancellation order writes off the
+unpaid rest of its PI on the day it was applied (the money received became a credit that day).
+Nine queries, whatever the number of rows.
 """
 
 from dataclasses import dataclass, field
@@ -20,19 +22,20 @@ from django.utils.translation import gettext as _
 
 from customers.models import Credit
 
+from .cancellations import Cancellation
 from .invoicing import ProformaInvoice
 from .payments import CreditApplication, Payment
 from .totals import quantize
 
 ZERO = Decimal("0")
 # Same-day rows: the invoice first, then what pays it.
-KIND_ORDER = {"pi": 0, "payment": 1, "credit": 2, "credit_applied": 3}
+KIND_ORDER = {"pi": 0, "payment": 1, "cancellation": 2, "credit": 3, "credit_applied": 4}
 
 
 @dataclass(frozen=True)
 class StatementRow:
     date: date
-    kind: str  # "pi", "payment", "credit" or "credit_applied" (information only)
+    kind: str  # "pi", "payment", "cancellation", "credit" or "credit_applied" (information only)
 
     @property
     def kind_label(self) -> str:
@@ -68,17 +71,24 @@ def _sources(customer, currency: str):
     credits = Credit.objects.filter(customer=customer, currency=currency).annotate(
         on=TruncDate("created_at")
     )
-    return pis, payments, credits
+    written_off = Cancellation.objects.filter(
+        customer=customer,
+        currency=currency,
+        status=Cancellation.Status.COMPLETED,
+        reversed_amount__gt=0,
+    ).annotate(on=TruncDate("completed_at"))
+    return pis, payments, credits, written_off
 
 
 def statement_for(customer, *, start: date, end: date, currency: str) -> Statement:
     """Opening balance before `start`, every movement from `start` to `end` (inclusive) with
     the running balance, and the closing balance. Positive: the customer owes us."""
-    pis, payments, credits = _sources(customer, currency)
+    pis, payments, credits, written_off = _sources(customer, currency)
     opening = (
         _sum(pis.filter(issue_date__lt=start), "total")
         - _sum(payments.filter(paid_on__lt=start), "amount")
         - _sum(credits.filter(on__lt=start), "amount")
+        - _sum(written_off.filter(on__lt=start), "reversed_amount")
     )
     movements: list[tuple] = []
     for pi in pis.filter(issue_date__range=(start, end)).select_related("order"):
@@ -98,6 +108,22 @@ def statement_for(customer, *, start: date, end: date, currency: str) -> Stateme
                 description,
                 None,
                 payment.amount,
+            )
+        )
+    for cancellation in written_off.filter(on__range=(start, end)).select_related("order"):
+        description = _("Order %(order)s cancelled: the unpaid rest of %(pi)s is written off") % {
+            "order": cancellation.order.number,
+            "pi": cancellation.pi_number,
+        }
+        movements.append(
+            (
+                cancellation.on,
+                "cancellation",
+                cancellation.pk,
+                cancellation.number,
+                description,
+                None,
+                cancellation.reversed_amount,
             )
         )
     for credit in credits.filter(on__range=(start, end)):
@@ -175,6 +201,7 @@ def kind_labels() -> dict[str, str]:
     return {
         "pi": _("Proforma invoice"),
         "payment": _("Payment"),
+        "cancellation": _("Cancellation"),
         "credit": _("Credit issued"),
         "credit_applied": _("Credit applied"),
     }

@@ -5,7 +5,9 @@ purpose: the customers app already subtracts every credit issued (money we owe t
 and applying one moves money from "we owe them" to "paid on a PI", which changes neither side's
 sum. Together: PIs - payments - credits issued
              = (PIs - payments - credits applied) [still due] - (credits - applied) [still owed].
-Three queries, whatever the number of documents.
+A completed cancellation writes off what its PI left unpaid (`reversed_amount`): the money
+received on the order became a credit, so the PI's total less that credit and the write-off
+nets to zero. Four queries, whatever the number of documents.
 """
 
 from decimal import Decimal
@@ -15,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from customers.tabs import DocumentTotal, SummaryPart
 
+from .cancellations import Cancellation
 from .documents import Order
 from .invoicing import ProformaInvoice
 from .payments import Payment
@@ -40,9 +43,15 @@ def sales_summary(customer) -> SummaryPart:
     payments = Payment.objects.confirmed().filter(pi__order__customer=customer)
     payment_count, payment_totals = _by_currency(payments, "amount")
 
+    written_off = Cancellation.objects.filter(
+        customer=customer, status=Cancellation.Status.COMPLETED, reversed_amount__gt=0
+    )
+    _count, written_off_totals = _by_currency(written_off, "reversed_amount")
+
     balance = dict(pi_totals)
-    for currency, amount in payment_totals.items():
-        balance[currency] = balance.get(currency, Decimal("0")) - amount
+    for totals in (payment_totals, written_off_totals):
+        for currency, amount in totals.items():
+            balance[currency] = balance.get(currency, Decimal("0")) - amount
     return SummaryPart(
         totals=[
             DocumentTotal(_("Orders"), order_count, order_totals, tab="orders"),

@@ -1,27 +1,23 @@
 from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
-
-from lumytic.core.views import SectionView
 
 from . import list_views, statement_views, views
 from .apps import CUSTOMER_TABS
+from .urls_cancellations import urlpatterns as cancellation_urlpatterns
 from .urls_orders import urlpatterns as order_urlpatterns
 from .urls_quotations import urlpatterns as quotation_urlpatterns
 from .views import CustomerDocumentsTab
 
 app_name = "sales"
 # Customer-page tabs served by real views in the included URL modules (not the empty state).
-_REAL_TABS = {p.name for p in (*quotation_urlpatterns, *order_urlpatterns)}
-
-
-def _section(slug: str, name: str, title, icon: str, message):
-    view = SectionView.as_view(title=title, icon=icon, message=message, nav=name)
-    return path(f"{slug}/", view, name=name)
+_REAL_TABS = {
+    p.name for p in (*quotation_urlpatterns, *order_urlpatterns, *cancellation_urlpatterns)
+}
 
 
 urlpatterns = [
     *quotation_urlpatterns,
     *order_urlpatterns,
+    *cancellation_urlpatterns,
     path("", include("sales.urls_invoices")),
     path("", include("sales.urls_memos")),
     path("", include("sales.urls_payments")),
@@ -31,13 +27,6 @@ urlpatterns = [
         "customers/<int:pk>/statement/",
         statement_views.CustomerStatementView.as_view(),
         name="customer-statement",
-    ),
-    _section(
-        "cancellations",
-        "cancellation-list",
-        _("Cancellations"),
-        "x-octagon",
-        _("No cancellation orders yet. Customers' cancellation requests will appear here."),
     ),
     path("exchange/", views.ExchangeView.as_view(), name="exchange"),
     path("exchange/update/", views.exchange_update, name="exchange-update"),

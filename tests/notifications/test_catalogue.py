@@ -28,7 +28,9 @@ DESIGN_KEYS = {
     "payment_rejected": PORTAL,
     "cancellation_new": PORTAL,
     "cancellation_confirmed": SALES,
+    "cancellation_refused": SALES,
     "cancellation_signed": PORTAL,
+    "cancellation_signed_rejected": PORTAL,
     "cancellation_completed": SALES,
     "reminder_due": SALES,
     "message_received": PORTAL,
@@ -36,9 +38,9 @@ DESIGN_KEYS = {
 
 
 def test_catalogue_holds_every_designed_email_and_the_smtp_test():
-    # the 25 of DESIGN.md §5, the rates-failure alert and the signed-PI, signed-memo and
-    # payment rejections
-    assert len(DESIGN_KEYS) == 29
+    # the 25 of DESIGN.md §5, the rates-failure alert, the signed-PI, signed-memo, payment and
+    # signed-cancellation rejections, and the refused cancellation request
+    assert len(DESIGN_KEYS) == 31
     assert set(CATALOGUE) == set(DESIGN_KEYS) | {"smtp_test"}
 
 

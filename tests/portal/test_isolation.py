@@ -13,7 +13,15 @@ from customers.models import Contact, Customer
 from portal.models import Area
 from portal.services.access import set_portal_access
 from portal.services.invitations import invitation_token, invite_to_portal
-from sales.models import Memo, Order, Payment, ProformaInvoice, SignedDocument
+from sales.models import (
+    Cancellation,
+    Memo,
+    Order,
+    Payment,
+    ProformaInvoice,
+    SignedCancellation,
+    SignedDocument,
+)
 from sales.services.invoicing import issue_pi
 from sales.services.orders import create_order
 from sales.services.quotations import create_quotation
@@ -63,6 +71,11 @@ ISOLATION = {
     "payment-file": lambda foreign: {"pk": _foreign_payment(foreign).pk},
     "memo-pdf": lambda foreign: {"pk": _foreign_memo(foreign).pk},
     "memo-upload": lambda foreign: {"pk": _foreign_memo(foreign).pk},
+    "order-cancellation-request": lambda foreign: {"pk": foreign["order"].pk},
+    "cancellation-detail": lambda foreign: {"pk": _foreign_cancellation(foreign).pk},
+    "cancellation-pdf": lambda foreign: {"pk": _foreign_cancellation(foreign).pk},
+    "cancellation-upload": lambda foreign: {"pk": _foreign_cancellation(foreign).pk},
+    "signed-cancellation-file": lambda foreign: {"pk": _foreign_signed_cancellation(foreign).pk},
 }
 
 
@@ -146,6 +159,31 @@ def _foreign_payment(foreign):
         paid_on="2026-01-05",
         bank_reference="FOREIGN",
         file="payments/proofs/foreign.pdf",
+        size=1,
+        sha256="0" * 64,
+    )
+
+
+def _foreign_cancellation(foreign):
+    """The other customer's confirmed cancellation order (the row alone)."""
+    if "cancellation" not in foreign:
+        Order.objects.filter(pk=foreign["order"].pk).update(status=Order.Status.CONFIRMED)
+        foreign["cancellation"] = Cancellation.objects.create(
+            order=foreign["order"],
+            customer=foreign["customer"],
+            number="CXL-2026-99999",
+            status=Cancellation.Status.CONFIRMED,
+            reason="Foreign reason",
+        )
+    return foreign["cancellation"]
+
+
+def _foreign_signed_cancellation(foreign):
+    """A signed cancellation the other customer uploaded (the row alone; no file is read)."""
+    return SignedCancellation.objects.create(
+        cancellation=_foreign_cancellation(foreign),
+        version=1,
+        file="sales/signed/foreign.pdf",
         size=1,
         sha256="0" * 64,
     )

@@ -133,7 +133,7 @@ def test_the_sidebar_shows_the_needs_action_counts_in_one_query(client, data):
         q for q in queries if "sales_signeddocument" in q["sql"] or "sales_payment" in q["sql"]
     ]
     assert len(counting) == 1
-    assert needs_action_counts() == {"pis": 1, "payments": 1}
+    assert needs_action_counts() == {"pis": 1, "payments": 1, "cancellations": 0}
 
 
 def test_the_counts_follow_reviews_at_once(client, data, owner):

@@ -1,0 +1,331 @@
+"""Back-office cancellation orders: the list, a cancellation's page and its steps, the order
+page's "open a cancellation", and the customer page's Cancellations tab.
+
+Each POST view calls one service, turns its `OrderError` into a message and goes back to the
+cancellation; a refused reason is a 400 next to its field, and nothing is written.
+"""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views.generic import ListView, TemplateView
+
+from customers.models import Customer
+from customers.page_views import CustomerTabView
+from lumytic.core.access import StaffRequiredMixin
+
+from .cancellations import REASON_MAX_CHARS, Cancellation, SignedCancellation
+from .invoice_views import signed_document_response
+from .list_views import FilteredListMixin
+from .order_forms import ReasonForm
+from .order_views import OrderDetailView, order_timeline
+from .pdf_cancellation import render_cancellation_pdf
+from .quotation_views import pdf_response
+from .services.cancellations import (
+    approve_signed_cancellation,
+    complete_cancellation,
+    confirm_cancellation,
+    order_received,
+    refuse_cancellation,
+    reject_signed_cancellation,
+    request_cancellation,
+)
+from .services.orders import OrderError
+
+
+def cancellation_pdf_response(cancellation: Cancellation) -> HttpResponse:
+    if not cancellation.number:
+        raise Http404("A cancellation request has no PDF until it is confirmed.")
+    response = pdf_response(render_cancellation_pdf(cancellation), f"{cancellation.number}.pdf")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- The list ------------------------------------------------------------------------------------
+
+
+class CancellationListView(FilteredListMixin, ListView):
+    """Every cancellation order: search, status, "awaiting action", owner and customer filters."""
+
+    template_name = "sales/cancellation_list.html"
+    nav = "cancellation-list"
+    statuses = Cancellation.Status.choices
+    search_fields = ("number", "order__number", "customer__name", "customer__number")
+    sorts = {
+        "created": ("created_at", "pk"),
+        "number": ("number", "pk"),
+        "customer": ("customer__name", "pk"),
+        "owner": ("owner__first_name", "owner__last_name", "pk"),
+        "status": ("status", "pk"),
+    }
+    default_sort = "-created"
+
+    def get_queryset(self):
+        queryset = self.search(
+            Cancellation.objects.select_related("order", "customer", "owner", "requested_by")
+        )
+        if self.awaiting:
+            queryset = queryset.awaiting_staff()
+        owner = self.request.GET.get("owner", "")
+        self.owner = "me" if owner == "me" else (int(owner) if owner.isdigit() else None)
+        if self.owner == "me":
+            queryset = queryset.filter(owner=self.request.user)
+        elif self.owner is not None:
+            queryset = queryset.filter(owner_id=self.owner)
+        customer = self.request.GET.get("customer", "")
+        self.customer = (
+            Customer.objects.filter(pk=int(customer)).only("pk", "name").first()
+            if customer.isdigit()
+            else None
+        )
+        if self.customer is not None:
+            queryset = queryset.filter(customer=self.customer)
+        return self.sorted(queryset)
+
+    def filtering(self) -> bool:
+        return super().filtering() or self.owner is not None or self.customer is not None
+
+    def get_context_data(self, **kwargs):
+        owners = get_user_model().objects.filter(role="staff", is_active=True)
+        return super().get_context_data(
+            awaiting_label=_("Awaiting action"),
+            owner=self.owner,
+            owners=owners.order_by("first_name", "last_name", "email"),
+            filtered_customer=self.customer,
+            sort_columns=[
+                ("number", _("Number")),
+                ("customer", _("Customer")),
+                ("created", _("Requested")),
+                ("owner", _("Owner")),
+                ("status", _("Status")),
+            ],
+            **kwargs,
+        )
+
+
+# --- A cancellation's page and its steps ---------------------------------------------------------
+
+
+class CancellationDetailView(StaffRequiredMixin, TemplateView):
+    template_name = "sales/cancellation_detail.html"
+
+    def get_cancellation(self) -> Cancellation:
+        return get_object_or_404(
+            Cancellation.objects.select_related(
+                "order__customer",
+                "order__owner",
+                "owner",
+                "requested_by",
+                "decided_by",
+                "completed_by",
+                "credit",
+            ),
+            pk=self.kwargs["pk"],
+        )
+
+    def get(self, request, *args, **kwargs):
+        return self.render_page(self.get_cancellation())
+
+    def render_page(self, cancellation: Cancellation, status: int = 200, **extra) -> HttpResponse:
+        order = cancellation.order
+        documents = list(cancellation.signed_documents.select_related("uploaded_by", "decided_by"))
+        latest = documents[0] if documents else None
+        currency, paid, applied = order_received(order)
+        context = self.get_context_data(
+            nav="cancellation-list",
+            cancellation=cancellation,
+            order=order,
+            documents=documents,
+            ready_to_apply=(
+                cancellation.status == Cancellation.Status.SIGNED
+                and latest is not None
+                and latest.status == SignedCancellation.Status.APPROVED
+            ),
+            received_currency=currency,
+            received_paid=paid,
+            received_applied=applied,
+            received_total=paid + applied,
+            timeline=order_timeline(order, limit=30),
+            refuse_form=extra.pop("refuse_form", None) or ReasonForm(auto_id="refuse_%s"),
+            **extra,
+        )
+        return self.render_to_response(context, status=status)
+
+
+class CancellationStepView(CancellationDetailView):
+    http_method_names = ["post"]
+
+    def done(self, cancellation: Cancellation, step, message: str, **kwargs):
+        try:
+            step(cancellation=cancellation, by=self.request.user, **kwargs)
+        except OrderError as error:
+            messages.error(self.request, str(error))
+        else:
+            cancellation.refresh_from_db(fields=["number"])
+            messages.success(self.request, message % {"cancellation": cancellation})
+        return redirect(cancellation)
+
+
+class CancellationConfirmView(CancellationStepView):
+    def post(self, request, *args, **kwargs):
+        return self.done(
+            self.get_cancellation(),
+            confirm_cancellation,
+            _("Cancellation order %(cancellation)s is confirmed and sent to the customer to sign."),
+        )
+
+
+class CancellationRefuseView(CancellationStepView):
+    def post(self, request, *args, **kwargs):
+        cancellation = self.get_cancellation()
+        form = ReasonForm(
+            request.POST,
+            auto_id="refuse_%s",
+            missing=_("Give the customer a reason for refusing the cancellation."),
+        )
+        if not form.is_valid():
+            messages.error(request, _("The request was not refused; see the reason field."))
+            return self.render_page(cancellation, status=400, refuse_form=form)
+        return self.done(
+            cancellation,
+            refuse_cancellation,
+            _("The cancellation request is refused; the customer is told why."),
+            reason=form.cleaned_data["reason"],
+        )
+
+
+class CancellationCompleteView(CancellationStepView):
+    def post(self, request, *args, **kwargs):
+        return self.done(
+            self.get_cancellation(),
+            complete_cancellation,
+            _(
+                "Cancellation order %(cancellation)s is applied: the order is cancelled and the "
+                "money received is now customer credit."
+            ),
+        )
+
+
+class CancellationPdfView(CancellationDetailView):
+    http_method_names = ["get"]
+
+    def get(self, request, *args, **kwargs):
+        return cancellation_pdf_response(self.get_cancellation())
+
+
+class SignedCancellationMixin:
+    def signed_copy(self) -> SignedCancellation:
+        return get_object_or_404(
+            SignedCancellation.objects.select_related("cancellation__order"),
+            pk=self.kwargs["pk"],
+        )
+
+
+class SignedCancellationFileView(SignedCancellationMixin, CancellationDetailView):
+    http_method_names = ["get"]
+
+    def get(self, request, *args, **kwargs):
+        return signed_document_response(self.signed_copy())
+
+
+class SignedCancellationApproveView(SignedCancellationMixin, CancellationStepView):
+    def post(self, request, *args, **kwargs):
+        document = self.signed_copy()
+        try:
+            approve_signed_cancellation(document=document, by=request.user)
+        except OrderError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _(
+                    "The signed copy (version %(version)s) is approved; the cancellation can be "
+                    "applied."
+                )
+                % {"version": document.version},
+            )
+        return redirect(document.cancellation)
+
+
+class SignedCancellationRejectView(SignedCancellationMixin, CancellationStepView):
+    def post(self, request, *args, **kwargs):
+        document = self.signed_copy()
+        reason = request.POST.get("reason", "").strip()
+        if not reason or len(reason) > REASON_MAX_CHARS:
+            error = (
+                _("Give the customer a reason for rejecting the signed copy.")
+                if not reason
+                else _("Keep the reason under %(max)s characters.") % {"max": REASON_MAX_CHARS}
+            )
+            messages.error(request, error)
+            return self.render_page(
+                document.cancellation,
+                status=400,
+                reject_error=error,
+                reject_document_id=document.pk,
+                reject_reason=reason[:REASON_MAX_CHARS],
+            )
+        try:
+            reject_signed_cancellation(document=document, by=request.user, reason=reason)
+        except OrderError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _(
+                    "The signed copy (version %(version)s) is rejected; the customer is asked to "
+                    "upload it again."
+                )
+                % {"version": document.version},
+            )
+        return redirect(document.cancellation)
+
+
+# --- From the order page -------------------------------------------------------------------------
+
+
+class OrderCancellationCreateView(OrderDetailView):
+    """Open a cancellation order on the customer's behalf (e.g. asked by phone)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        order = self.get_order()
+        form = ReasonForm(
+            request.POST,
+            auto_id="cancellation_%s",
+            missing=_("Write down why the customer wants to cancel."),
+        )
+        if not form.is_valid():
+            messages.error(request, _("The cancellation order was not opened; see the reason."))
+            return self.render_page(order, status=400, cancellation_form=form)
+        try:
+            cancellation = request_cancellation(
+                order=order, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except OrderError as error:
+            messages.error(request, str(error))
+            return redirect(order)
+        messages.success(
+            request,
+            _("The cancellation request for %(order)s is open. Confirm it to send it for signing.")
+            % {"order": order},
+        )
+        return redirect(cancellation)
+
+
+# --- The customer page's tab ---------------------------------------------------------------------
+
+
+class CustomerCancellationsTab(CustomerTabView):
+    tab = "cancellations"
+    tab_template = "sales/cancellation_customer_tab.html"
+
+    def get_tab_context(self, customer: Customer) -> dict:
+        return self.paginate(
+            Cancellation.objects.filter(customer=customer)
+            .select_related("order", "owner")
+            .order_by("-created_at", "-pk")
+        )

@@ -1,0 +1,458 @@
+"""Cancellation orders: the only place a cancellation's status changes, and the only way an order
+that is confirmed or later becomes cancelled (DESIGN.md §4).
+
+Each step locks the order first, then the cancellation (then the signed copy), checks the
+transition tables, writes the order's timeline entry (which the customer's timeline shares) and
+queues its emails, all in one transaction.
+"""
+
+from contextlib import suppress
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import transaction
+from django.db.models import Max, Sum
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from customers.models import Credit
+from customers.services import record_activity
+from lumytic.core.models import CompanyProfile
+from lumytic.core.services import allocate_number
+from lumytic.core.uploads import display_name
+from notifications.services import Attachment, Recipient, notify
+
+from ..cancellations import REASON_MAX_CHARS, Cancellation, SignedCancellation
+from ..documents import Order
+from ..invoicing import SIGNED_DOCUMENT_VALIDATOR, ProformaInvoice
+from ..payments import CreditApplication, Payment
+from ..pdf_cancellation import render_cancellation_pdf
+from ..totals import money_text, quantize
+from .invoicing import _decide, _read_upload
+from .orders import (
+    ADDRESS_PARTS,
+    OrderError,
+    _address_text,
+    _locked,
+    _move,
+    customer_recipients,
+)
+
+ZERO = Decimal("0")
+# Orders a cancellation order can be asked for: confirmed or later, and not cancelled already.
+CANCELLABLE = set(Order.Status) - Order.OPEN - {Order.Status.CANCELLED}
+
+
+class CancellationError(OrderError):
+    """A cancellation step the rules refuse; the message is for the user."""
+
+
+class InvalidCancellationStep(CancellationError):
+    def __init__(self, cancellation: Cancellation, status: str):
+        super().__init__(
+            _("Cancellation %(cancellation)s is %(current)s; it cannot become %(target)s.")
+            % {
+                "cancellation": cancellation,
+                "current": cancellation.get_status_display().lower(),
+                "target": Cancellation.Status(status).label.lower(),
+            }
+        )
+
+
+# --- Helpers -------------------------------------------------------------------------------------
+
+
+def _clean_reason(reason: str, missing: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise CancellationError(missing)
+    if len(reason) > REASON_MAX_CHARS:
+        raise CancellationError(
+            _("Keep the reason under %(max)s characters.") % {"max": REASON_MAX_CHARS}
+        )
+    return reason
+
+
+def _locked_cancellation(cancellation: Cancellation) -> tuple[Order, Cancellation]:
+    """Lock the order, then the cancellation (the order every order step locks first)."""
+    order = _locked(cancellation.order)
+    locked = (
+        Cancellation.objects.select_for_update(of=("self",))
+        .select_related("owner", "requested_by")
+        .get(pk=cancellation.pk)
+    )
+    return order, locked
+
+
+def _locked_signed(document: SignedCancellation) -> tuple[Order, Cancellation, SignedCancellation]:
+    order, cancellation = _locked_cancellation(document.cancellation)
+    return order, cancellation, SignedCancellation.objects.select_for_update().get(pk=document.pk)
+
+
+def _set_status(cancellation: Cancellation, status: str, *fields: str) -> None:
+    if not cancellation.can_become(status):
+        raise InvalidCancellationStep(cancellation, status)
+    cancellation.status = status
+    cancellation.save(update_fields=["status", "updated_at", *fields])
+
+
+def _record(order: Order, cancellation: Cancellation, *, by, verb: str, **details) -> None:
+    record_activity(
+        actor=by,
+        verb=verb,
+        target=order,
+        customer=order.customer,
+        details={"cancellation": cancellation.number or _("request"), **details},
+    )
+
+
+def _links(cancellation: Cancellation) -> dict[str, str]:
+    links = {"office": reverse("sales:cancellation-detail", args=[cancellation.pk])}
+    # The portal serves the customer's copy of the page (the portal app depends on sales).
+    with suppress(NoReverseMatch):
+        links["portal"] = reverse("portal:cancellation-detail", args=[cancellation.pk])
+    return links
+
+
+def _customer_side(order: Order, cancellation: Cancellation) -> list[Recipient]:
+    """The portal user who asked for the cancellation, else the order's customer side."""
+    user = cancellation.requested_by
+    if user is not None and user.is_active and getattr(user, "is_portal_user", False):
+        return [Recipient.from_user(user)]
+    return customer_recipients(order)
+
+
+def _owner_side(cancellation: Cancellation) -> list[Recipient]:
+    owner = cancellation.owner
+    return [Recipient.from_user(owner)] if owner is not None and owner.is_active else []
+
+
+def _context(order: Order, cancellation: Cancellation) -> dict[str, str]:
+    return {"order": order.number, "cancellation": cancellation.number or ""}
+
+
+def _details(order: Order, cancellation: Cancellation, *extra) -> list[tuple[str, str]]:
+    rows = [(_("Order"), order.number)]
+    if cancellation.number:
+        rows.append((_("Cancellation order"), cancellation.number))
+    return [*rows, *extra]
+
+
+def _sent_pi(order: Order) -> ProformaInvoice | None:
+    return ProformaInvoice.objects.sent().filter(order=order).first()
+
+
+def order_received(order: Order) -> tuple[str, Decimal, Decimal]:
+    """(currency, confirmed payments, credits applied) on the order's sent PI."""
+    pi = _sent_pi(order)
+    if pi is None:
+        return order.currency, ZERO, ZERO
+    paid = Payment.objects.confirmed().filter(pi=pi).aggregate(s=Sum("amount"))["s"] or ZERO
+    applied = CreditApplication.objects.filter(pi=pi).aggregate(s=Sum("amount"))["s"] or ZERO
+    return pi.currency, quantize(paid, pi.currency), quantize(applied, pi.currency)
+
+
+# --- Steps ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def request_cancellation(*, order: Order, by, reason: str) -> Cancellation:
+    """Ask to cancel an order that is confirmed or later (`cancellation_new` to the customer and
+    the order owner). Staff may open one on the customer's behalf."""
+    reason = _clean_reason(reason, _("Tell us why the order should be cancelled."))
+    order = _locked(order)
+    if order.status not in CANCELLABLE:
+        message = (
+            _("Order %(order)s is not confirmed yet; cancel it directly instead.")
+            if order.is_open
+            else _("Order %(order)s is already cancelled.")
+        )
+        raise CancellationError(message % {"order": order})
+    others = Cancellation.objects.filter(order=order)
+    if others.exclude(status=Cancellation.Status.REFUSED).exists():
+        raise CancellationError(
+            _("Order %(order)s already has a cancellation order.") % {"order": order}
+        )
+    cancellation = Cancellation.objects.create(
+        order=order,
+        customer=order.customer,
+        reason=reason,
+        requested_by=by if getattr(by, "pk", None) else None,
+        owner=order.owner or order.customer.advisor,
+    )
+    _record(order, cancellation, by=by, verb="cancellation requested", reason=reason)
+    requester = (by.get_full_name() or by.email) if getattr(by, "pk", None) else ""
+    notify(
+        "cancellation_new",
+        recipients=[*_customer_side(order, cancellation), *_owner_side(cancellation)],
+        context=_context(order, cancellation),
+        details=_details(
+            order,
+            cancellation,
+            (_("Agent"), order.customer.name),
+            (_("Requested by"), requester or "—"),
+            (_("Reason"), reason),
+        ),
+        links=_links(cancellation),
+    )
+    return cancellation
+
+
+@transaction.atomic
+def confirm_cancellation(*, cancellation: Cancellation, by) -> Cancellation:
+    """Accept a request: number it, copy what its PDF prints, and send it to the customer to sign
+    (`cancellation_confirmed`, PDF attached)."""
+    order, cancellation = _locked_cancellation(cancellation)
+    if order.status == Order.Status.CANCELLED:
+        raise CancellationError(_("Order %(order)s is already cancelled.") % {"order": order})
+    if not cancellation.can_become(Cancellation.Status.CONFIRMED):
+        raise InvalidCancellationStep(cancellation, Cancellation.Status.CONFIRMED)
+    profile = CompanyProfile.load()
+    customer = order.customer
+    currency, paid, applied = order_received(order)
+    pi = _sent_pi(order)
+    bill_to = {part: getattr(order, f"billing_{part}") for part in ADDRESS_PARTS}
+    cancellation.number = allocate_number(kind="CXL")
+    cancellation.seller_name = pi.seller_name if pi else profile.legal_name
+    cancellation.seller_address = pi.seller_address if pi else profile.address
+    cancellation.seller_email = pi.seller_email if pi else profile.email
+    cancellation.seller_phone = pi.seller_phone if pi else profile.phone
+    cancellation.seller_cr_number = pi.seller_cr_number if pi else profile.cr_number
+    cancellation.seller_tax_id = pi.seller_tax_id if pi else profile.tax_id
+    cancellation.customer_name = customer.name
+    cancellation.customer_number = customer.number or ""
+    cancellation.bill_to = _address_text(bill_to).replace(", ", "\n")
+    cancellation.currency = currency
+    cancellation.order_total = pi.total if pi else order.total
+    cancellation.pi_number = pi.number if pi else ""
+    cancellation.received = paid + applied
+    cancellation.decided_by = by if getattr(by, "pk", None) else None
+    cancellation.decided_at = timezone.now()
+    _set_status(
+        cancellation,
+        Cancellation.Status.CONFIRMED,
+        "number",
+        "seller_name",
+        "seller_address",
+        "seller_email",
+        "seller_phone",
+        "seller_cr_number",
+        "seller_tax_id",
+        "customer_name",
+        "customer_number",
+        "bill_to",
+        "currency",
+        "order_total",
+        "pi_number",
+        "received",
+        "decided_by",
+        "decided_at",
+    )
+    _record(order, cancellation, by=by, verb="cancellation confirmed")
+    notify(
+        "cancellation_confirmed",
+        recipients=_customer_side(order, cancellation),
+        context=_context(order, cancellation),
+        details=_details(
+            order,
+            cancellation,
+            (_("Received to date"), money_text(cancellation.received, currency)),
+        ),
+        links=_links(cancellation),
+        attachments=[
+            Attachment(
+                f"{cancellation.number}.pdf",
+                render_cancellation_pdf(cancellation),
+                "application/pdf",
+            )
+        ],
+    )
+    return cancellation
+
+
+@transaction.atomic
+def refuse_cancellation(*, cancellation: Cancellation, by, reason: str) -> Cancellation:
+    """Turn a request down with a reason (`cancellation_refused`); the order carries on."""
+    reason = _clean_reason(reason, _("Give the customer a reason for refusing the cancellation."))
+    order, cancellation = _locked_cancellation(cancellation)
+    cancellation.refusal_reason = reason
+    cancellation.decided_by = by if getattr(by, "pk", None) else None
+    cancellation.decided_at = timezone.now()
+    _set_status(
+        cancellation,
+        Cancellation.Status.REFUSED,
+        "refusal_reason",
+        "decided_by",
+        "decided_at",
+    )
+    _record(order, cancellation, by=by, verb="cancellation refused", reason=reason)
+    notify(
+        "cancellation_refused",
+        recipients=_customer_side(order, cancellation),
+        context=_context(order, cancellation),
+        details=_details(order, cancellation, (_("Reason"), reason)),
+        links=_links(cancellation),
+    )
+    return cancellation
+
+
+@transaction.atomic
+def upload_signed_cancellation(*, cancellation: Cancellation, by, file: File) -> SignedCancellation:
+    """Keep a new version of the signed cancellation order (`cancellation_signed` to its owner).
+
+    The file is judged by its content (PDF, PNG, JPEG) and stored under a generated name.
+    """
+    order, cancellation = _locked_cancellation(cancellation)
+    if not cancellation.can_become(Cancellation.Status.SIGNED):
+        raise CancellationError(
+            _("Cancellation %(cancellation)s is %(status)s; a signed copy can't be uploaded now.")
+            % {
+                "cancellation": cancellation,
+                "status": cancellation.get_status_display().lower(),
+            }
+        )
+    try:
+        SIGNED_DOCUMENT_VALIDATOR(file)
+    except ValidationError as error:
+        raise CancellationError(" ".join(error.messages)) from error
+    size, sha256 = _read_upload(file)
+    latest = cancellation.signed_documents.aggregate(latest=Max("version"))["latest"] or 0
+    original = display_name(getattr(file, "name", ""))
+    document = SignedCancellation(
+        cancellation=cancellation,
+        version=latest + 1,
+        original_name=original,
+        size=size,
+        sha256=sha256,
+        uploaded_by=by if getattr(by, "pk", None) else None,
+    )
+    document.file.save(original, file, save=False)
+    document.save()
+    _set_status(cancellation, Cancellation.Status.SIGNED)
+    _record(order, cancellation, by=by, verb="signed cancellation uploaded", version=latest + 1)
+    notify(
+        "cancellation_signed",
+        recipients=_owner_side(cancellation),
+        context=_context(order, cancellation),
+        details=_details(order, cancellation, (_("Version"), str(document.version))),
+        links=_links(cancellation),
+    )
+    return document
+
+
+@transaction.atomic
+def approve_signed_cancellation(*, document: SignedCancellation, by) -> SignedCancellation:
+    """Accept the customer's signed copy; the cancellation can then be applied."""
+    order, cancellation, document = _locked_signed(document)
+    _decide(document, SignedCancellation.Status.APPROVED, by=by)
+    _record(
+        order,
+        cancellation,
+        by=by,
+        verb="signed cancellation approved",
+        version=document.version,
+    )
+    return document
+
+
+@transaction.atomic
+def reject_signed_cancellation(
+    *, document: SignedCancellation, by, reason: str
+) -> SignedCancellation:
+    """Refuse a signed copy with a reason (`cancellation_signed_rejected`); the customer signs
+    and uploads it again."""
+    reason = _clean_reason(reason, _("Give the customer a reason for rejecting the signed copy."))
+    order, cancellation, document = _locked_signed(document)
+    _decide(document, SignedCancellation.Status.REJECTED, by=by, reason=reason)
+    _set_status(cancellation, Cancellation.Status.CONFIRMED)
+    _record(
+        order,
+        cancellation,
+        by=by,
+        verb="signed cancellation rejected",
+        version=document.version,
+        reason=reason,
+    )
+    notify(
+        "cancellation_signed_rejected",
+        recipients=_customer_side(order, cancellation),
+        context=_context(order, cancellation),
+        details=_details(order, cancellation, (_("Reason"), reason)),
+        links=_links(cancellation),
+    )
+    return document
+
+
+@transaction.atomic
+def complete_cancellation(*, cancellation: Cancellation, by) -> Cancellation:
+    """Apply a signed cancellation: the order becomes cancelled, the money received on it
+    (confirmed payments and credits applied) becomes customer credit, and the PI's unpaid rest is
+    written off (`cancellation_completed` to the owner and the customer)."""
+    order, cancellation = _locked_cancellation(cancellation)
+    if not cancellation.can_become(Cancellation.Status.COMPLETED):
+        raise InvalidCancellationStep(cancellation, Cancellation.Status.COMPLETED)
+    latest = cancellation.signed_documents.order_by("-version").first()
+    if latest is None or latest.status != SignedCancellation.Status.APPROVED:
+        raise CancellationError(_("Approve the customer's signed copy before applying it."))
+    pi = _sent_pi(order)
+    if pi is not None and pi.payments.pending().exists():
+        raise CancellationError(
+            _("A payment proof for %(pi)s awaits review; confirm or reject it first.") % {"pi": pi}
+        )
+    currency, paid, applied = order_received(order)
+    returned = paid + applied
+    credit = None
+    if returned > 0:
+        credit = Credit.objects.create(
+            customer=order.customer,
+            amount=returned,
+            currency=currency,
+            reason=_("Cancellation %(cancellation)s of order %(order)s")
+            % {"cancellation": cancellation.number, "order": order.number},
+            created_by=by if getattr(by, "pk", None) else None,
+        )
+    # What was invoiced and never received: statements and balances subtract it from now on.
+    written_off = max(pi.total - returned, ZERO) if pi is not None else ZERO
+    cancellation.credit = credit
+    cancellation.credited_amount = returned
+    cancellation.reversed_amount = quantize(written_off, currency)
+    cancellation.currency = currency
+    cancellation.completed_by = by if getattr(by, "pk", None) else None
+    cancellation.completed_at = timezone.now()
+    _set_status(
+        cancellation,
+        Cancellation.Status.COMPLETED,
+        "credit",
+        "credited_amount",
+        "reversed_amount",
+        "currency",
+        "completed_by",
+        "completed_at",
+    )
+    order.cancelled_at = cancellation.completed_at
+    order.cancel_reason = cancellation.reason
+    order.save(update_fields=["cancelled_at", "cancel_reason", "updated_at"])
+    _move(
+        order,
+        Order.Status.CANCELLED,
+        by=by,
+        verb="order cancelled",
+        details={
+            "cancellation": cancellation.number,
+            "credit": money_text(returned, currency),
+        },
+    )
+    notify(
+        "cancellation_completed",
+        recipients=[*_owner_side(cancellation), *_customer_side(order, cancellation)],
+        context=_context(order, cancellation),
+        details=_details(
+            order,
+            cancellation,
+            (_("Credit to the customer"), money_text(returned, currency)),
+        ),
+        links=_links(cancellation),
+    )
+    return cancellation
