@@ -35,6 +35,15 @@ from .services.cancellations import (
 from .services.orders import OrderError
 
 
+def refuse_form(*args) -> ReasonForm:
+    return ReasonForm(
+        *args,
+        auto_id="refuse_%s",
+        missing=_("Give the customer a reason for refusing the cancellation."),
+        label=_("Reason for refusing (sent to the customer)"),
+    )
+
+
 def cancellation_pdf_response(cancellation: Cancellation) -> HttpResponse:
     if not cancellation.number:
         raise Http404("A cancellation request has no PDF until it is confirmed.")
@@ -148,7 +157,7 @@ class CancellationDetailView(StaffRequiredMixin, TemplateView):
             received_applied=applied,
             received_total=paid + applied,
             timeline=order_timeline(order, limit=30),
-            refuse_form=extra.pop("refuse_form", None) or ReasonForm(auto_id="refuse_%s"),
+            refuse_form=extra.pop("refuse_form", None) or refuse_form(),
             **extra,
         )
         return self.render_to_response(context, status=status)
@@ -180,11 +189,7 @@ class CancellationConfirmView(CancellationStepView):
 class CancellationRefuseView(CancellationStepView):
     def post(self, request, *args, **kwargs):
         cancellation = self.get_cancellation()
-        form = ReasonForm(
-            request.POST,
-            auto_id="refuse_%s",
-            missing=_("Give the customer a reason for refusing the cancellation."),
-        )
+        form = refuse_form(request.POST)
         if not form.is_valid():
             messages.error(request, _("The request was not refused; see the reason field."))
             return self.render_page(cancellation, status=400, refuse_form=form)

@@ -159,3 +159,25 @@ def load_demo_invoices() -> int:
     with transaction.atomic():
         send_pi(pi=issue_pi(order=order, by=staff), by=staff)
     return 1
+
+
+def load_demo_cancellations() -> int:
+    """A cancellation request for Baltic Retail's confirmed demo order, waiting for staff to
+    decide it; returns how many requests were added."""
+    from .cancellations import Cancellation
+    from .services.cancellations import request_cancellation
+
+    order = (
+        Order.objects.filter(status=Order.Status.CONFIRMED, customer_reference="DEMO-BALTIC-1")
+        .select_related("customer__advisor")
+        .first()
+    )
+    if order is None or Cancellation.objects.filter(order=order).exists():
+        return 0
+    contact = order.customer.contacts.filter(is_primary=True).select_related("user").first()
+    by = (contact.user if contact and contact.user_id else None) or order.customer.advisor
+    with transaction.atomic():
+        request_cancellation(
+            order=order, by=by, reason="Our store opening is postponed to next year (demo)."
+        )
+    return 1

@@ -104,7 +104,9 @@ def _record(order: Order, cancellation: Cancellation, *, by, verb: str, **detail
         verb=verb,
         target=order,
         customer=order.customer,
-        details={"cancellation": cancellation.number or _("request"), **details},
+        details={"cancellation": cancellation.number, **details}
+        if cancellation.number
+        else details,
     )
 
 

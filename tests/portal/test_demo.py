@@ -36,7 +36,7 @@ def test_demo_can_run_twice_without_duplicating_anything():
 
 def test_demo_has_documents_at_every_stage_built_so_far():
     from portal.access import areas_of
-    from sales.models import Order, Quotation
+    from sales.models import Cancellation, Order, Quotation
 
     call_command("demo")
     assert set(Order.objects.values_list("status", flat=True)) >= {
@@ -47,5 +47,6 @@ def test_demo_has_documents_at_every_stage_built_so_far():
         "cancelled",
     }
     assert set(Quotation.objects.values_list("status", flat=True)) == set(Quotation.Status.values)
+    assert Cancellation.objects.filter(status="requested").count() == 1
     omar = get_user_model().objects.get(email="omar@acme.test")
     assert "contacts" in areas_of(omar)  # the company's first login manages its contacts

@@ -15,7 +15,7 @@ from portal.models import Area
 from portal.services.access import set_portal_access
 from sales.demo import load_demo_rates
 from sales.demo_documents import load_demo_quotations
-from sales.demo_orders import load_demo_invoices, load_demo_orders
+from sales.demo_orders import load_demo_cancellations, load_demo_invoices, load_demo_orders
 
 DEMO_PASSWORD = "lumytic-demo"
 
@@ -160,6 +160,7 @@ class Command(BaseCommand):
         load_demo_orders()
         load_demo_quotations()
         load_demo_invoices()
+        load_demo_cancellations()
 
         out = self.stdout
         out.write(self.style.SUCCESS("Demo data is ready. Sign in with password: " + DEMO_PASSWORD))
