@@ -9,10 +9,9 @@ queues its emails, all in one transaction.
 from contextlib import suppress
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
-from django.db.models import Max, Sum
+from django.db.models import Sum
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,16 +20,15 @@ from customers.models import Credit
 from customers.services import record_activity
 from lumytic.core.models import CompanyProfile
 from lumytic.core.services import allocate_number
-from lumytic.core.uploads import display_name
 from notifications.services import Attachment, Recipient, notify
 
 from ..cancellations import REASON_MAX_CHARS, Cancellation, SignedCancellation
 from ..documents import Order
-from ..invoicing import SIGNED_DOCUMENT_VALIDATOR, ProformaInvoice
+from ..invoicing import ProformaInvoice
 from ..payments import CreditApplication, Payment
 from ..pdf_cancellation import render_cancellation_pdf
 from ..totals import money_text, quantize
-from .invoicing import _decide, _read_upload
+from .invoicing import _decide, keep_signed_version
 from .orders import (
     ADDRESS_PARTS,
     OrderError,
@@ -315,25 +313,17 @@ def upload_signed_cancellation(*, cancellation: Cancellation, by, file: File) ->
                 "status": cancellation.get_status_display().lower(),
             }
         )
-    try:
-        SIGNED_DOCUMENT_VALIDATOR(file)
-    except ValidationError as error:
-        raise CancellationError(" ".join(error.messages)) from error
-    size, sha256 = _read_upload(file)
-    latest = cancellation.signed_documents.aggregate(latest=Max("version"))["latest"] or 0
-    original = display_name(getattr(file, "name", ""))
-    document = SignedCancellation(
-        cancellation=cancellation,
-        version=latest + 1,
-        original_name=original,
-        size=size,
-        sha256=sha256,
-        uploaded_by=by if getattr(by, "pk", None) else None,
+    document = keep_signed_version(
+        SignedCancellation(cancellation=cancellation),
+        by=by,
+        file=file,
+        versions=cancellation.signed_documents.all(),
+        error=CancellationError,
     )
-    document.file.save(original, file, save=False)
-    document.save()
     _set_status(cancellation, Cancellation.Status.SIGNED)
-    _record(order, cancellation, by=by, verb="signed cancellation uploaded", version=latest + 1)
+    _record(
+        order, cancellation, by=by, verb="signed cancellation uploaded", version=document.version
+    )
     notify(
         "cancellation_signed",
         recipients=_owner_side(cancellation),

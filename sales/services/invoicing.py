@@ -188,6 +188,23 @@ def _read_upload(file) -> tuple[int, str]:
     return size, digest.hexdigest()
 
 
+def keep_signed_version(document, *, by, file: File, versions, error: type[Exception]):
+    """Save `document`, an unsaved signed copy, as the next of `versions`: the file judged by its
+    content (PDF, PNG, JPEG), fingerprinted and stored under a generated name. A refused file
+    raises `error` with a message for the user, and nothing is written."""
+    try:
+        SIGNED_DOCUMENT_VALIDATOR(file)
+    except ValidationError as refused:
+        raise error(" ".join(refused.messages)) from refused
+    document.size, document.sha256 = _read_upload(file)
+    document.version = (versions.aggregate(latest=Max("version"))["latest"] or 0) + 1
+    document.original_name = display_name(getattr(file, "name", ""))
+    document.uploaded_by = by if getattr(by, "pk", None) else None
+    document.file.save(document.original_name, file, save=False)
+    document.save()
+    return document
+
+
 @transaction.atomic
 def upload_signed_pi(*, pi: ProformaInvoice, by, file: File) -> SignedDocument:
     """Keep a new version of the signed PI (`pi_signed` to the owner); the order becomes pi_signed.
@@ -200,26 +217,13 @@ def upload_signed_pi(*, pi: ProformaInvoice, by, file: File) -> SignedDocument:
             _("Order %(order)s is %(status)s; a signed proforma invoice can't be uploaded now.")
             % {"order": order, "status": order.get_status_display().lower()}
         )
-    try:
-        SIGNED_DOCUMENT_VALIDATOR(file)
-    except ValidationError as error:
-        raise InvoiceError(" ".join(error.messages)) from error
-    size, sha256 = _read_upload(file)
-    latest = (
-        pi.signed_documents.filter(memo__isnull=True).aggregate(latest=Max("version"))["latest"]
-        or 0
+    document = keep_signed_version(
+        SignedDocument(pi=pi),
+        by=by,
+        file=file,
+        versions=pi.signed_documents.filter(memo__isnull=True),
+        error=InvoiceError,
     )
-    original = display_name(getattr(file, "name", ""))
-    document = SignedDocument(
-        pi=pi,
-        version=latest + 1,
-        original_name=original,
-        size=size,
-        sha256=sha256,
-        uploaded_by=by if getattr(by, "pk", None) else None,
-    )
-    document.file.save(original, file, save=False)
-    document.save()
     _move(
         order,
         Order.Status.PI_SIGNED,

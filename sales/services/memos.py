@@ -5,28 +5,24 @@ uses, so two steps never deadlock), checks the transition tables, writes the ord
 entry and queues its emails, all in one transaction.
 """
 
-from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.services import record_activity
 from lumytic.core.services import allocate_number
-from lumytic.core.uploads import display_name
 from notifications.services import Attachment, notify
 
 from ..documents import Order
 from ..invoicing import (
     MEMO_MAX_CHARS,
-    SIGNED_DOCUMENT_VALIDATOR,
     Memo,
     ProformaInvoice,
     SignedDocument,
 )
 from ..pdf_memo import render_memo_pdf
-from .invoicing import InvoiceError, _decide, _details, _locked_pi, _read_upload
+from .invoicing import InvoiceError, _decide, _details, _locked_pi, keep_signed_version
 from .orders import _links, _move, _owner_recipients, customer_recipients
 from .payments import _links_to_pi
 
@@ -146,24 +142,13 @@ def upload_signed_memo(*, memo: Memo, by, file: File) -> SignedDocument:
             _("Order %(order)s is %(status)s; a signed memo can't be uploaded now.")
             % {"order": order, "status": order.get_status_display().lower()}
         )
-    try:
-        SIGNED_DOCUMENT_VALIDATOR(file)
-    except ValidationError as error:
-        raise MemoError(" ".join(error.messages)) from error
-    size, sha256 = _read_upload(file)
-    latest = memo.signed_documents.aggregate(latest=Max("version"))["latest"] or 0
-    original = display_name(getattr(file, "name", ""))
-    document = SignedDocument(
-        pi=pi,
-        memo=memo,
-        version=latest + 1,
-        original_name=original,
-        size=size,
-        sha256=sha256,
-        uploaded_by=by if getattr(by, "pk", None) else None,
+    document = keep_signed_version(
+        SignedDocument(pi=pi, memo=memo),
+        by=by,
+        file=file,
+        versions=memo.signed_documents.all(),
+        error=MemoError,
     )
-    document.file.save(original, file, save=False)
-    document.save()
     _move(
         order,
         Order.Status.MEMO_SIGNED,

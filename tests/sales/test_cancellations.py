@@ -707,3 +707,16 @@ def test_portal_users_cannot_open_office_cancellation_pages(client, requested, b
         client.post(reverse("sales:cancellation-confirm", args=[requested.pk])).status_code == 403
     )
     assert Cancellation.objects.get(pk=requested.pk).status == Cancellation.Status.REQUESTED
+
+
+def test_the_admin_shows_cancellations_but_never_changes_them(client, signed):
+    client.force_login(StaffFactory(is_staff=True, is_superuser=True))
+    html = client.get(reverse("admin:sales_cancellation_changelist")).content.decode()
+    assert signed.number in html
+    change = client.get(reverse("admin:sales_cancellation_change", args=[signed.pk]))
+    assert change.status_code == 200 and "signed.pdf" in change.content.decode()
+    assert client.get(reverse("admin:sales_cancellation_add")).status_code == 403
+    response = client.post(
+        reverse("admin:sales_cancellation_delete", args=[signed.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 403 and Cancellation.objects.filter(pk=signed.pk).exists()
