@@ -1,7 +1,8 @@
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from django.contrib import messages
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -35,19 +36,52 @@ from .services import (
 )
 
 
-def _filtered(request: HttpRequest):
+@dataclass
+class _Filtered:
     """The customers matching the list's filters, in the list's order."""
+
+    filterset: listing.CustomerFilter
+    queryset: QuerySet  # ordered as the list shows it
+    matches: QuerySet  # the same customers, unordered (counting)
+    key: str  # the column sorted by (the default when ranked by relevance)
+    descending: bool
+    explicit: bool  # the sort is the user's choice (`?sort=`), not the default
+    estimate: int | None
+    relevance: listing.Relevance | None
+
+
+def _filtered(request: HttpRequest) -> _Filtered:
     filterset = listing.CustomerFilter(request.GET or None, queryset=Customer.objects.all())
-    key, descending = listing.parse_sort(request.GET.get("sort"))
-    queryset = (
-        filterset.qs if filterset.is_bound and filterset.is_valid() else Customer.objects.all()
+    raw_sort = request.GET.get("sort")
+    key, descending = listing.parse_sort(raw_sort)
+    explicit = key == (raw_sort or "").lstrip("-")
+    valid = filterset.is_bound and filterset.is_valid()
+    matches = filterset.qs if valid else Customer.objects.all()
+    estimate = listing.estimate(matches)
+    terms = filterset.terms if valid else None
+    # Ranking reads the matches best first (PostgreSQL, which estimates); a search that matches
+    # most of the table (one letter) is cheaper in name order, where the first page starts the
+    # index.
+    ranked = (
+        terms is not None
+        and not explicit
+        and estimate is not None
+        and estimate <= listing.SORT_SEARCH_MATCHES_UP_TO
     )
-    return filterset, listing.sortable(queryset, key, descending), key, descending
+    relevance = listing.Relevance(terms, filterset.unsearched) if ranked else None
+    if relevance:
+        queryset = relevance.order(matches)
+    else:
+        # A search with few matches sorts them rather than walk the sort index (see listing).
+        few = terms is not None and (estimate or 0) <= listing.SORT_SEARCH_MATCHES_UP_TO
+        queryset = listing.sortable(matches, key, descending, walk_index=not few)
+    return _Filtered(filterset, queryset, matches, key, descending, explicit, estimate, relevance)
 
 
 class CustomerListView(StaffRequiredMixin, ListView):
     """The list pages by seeking from a row (First/Previous/Next/Last), so deep pages stay
-    as fast as the first; the total is exact when small and a planner estimate when large."""
+    as fast as the first; the total is exact when small and a planner estimate when large.
+    A search without a chosen sort shows the best matches first (PostgreSQL)."""
 
     template_name = "customers/customer_list.html"
     paginate_by = 25
@@ -58,30 +92,27 @@ class CustomerListView(StaffRequiredMixin, ListView):
 
     def get_queryset(self):
         self.columns, self.menus_version = listing.list_state(self.request.user)
-        self.filterset, queryset, self.sort_key, self.descending = _filtered(self.request)
-        self.estimate = listing.estimate(queryset)
-        searching = bool(self.filterset.is_bound and self.filterset.form.cleaned_data.get("q"))
-        if searching and (self.estimate or 0) <= listing.SORT_SEARCH_MATCHES_UP_TO:
-            queryset = listing.sortable(queryset, self.sort_key, self.descending, walk_index=False)
-        self.total = listing.count(queryset, self.estimate)
-        return queryset
+        self.listed = _filtered(self.request)
+        self.total = listing.count(self.listed.matches, self.listed.estimate)
+        return self.listed.queryset
 
     def fetch(self, ids) -> list:
         """The customers with these ids, with what the columns show, in the list's order."""
         queryset = Customer.objects.filter(pk__in=ids)
-        ordered = listing.sortable(queryset, self.sort_key, self.descending)
+        listed = self.listed
+        if listed.relevance:
+            ordered = listed.relevance.order(queryset)
+        else:
+            ordered = listing.sortable(queryset, listed.key, listed.descending)
         return list(listing.with_columns(ordered, self.columns, only=True))
 
     def get_context_data(self, **kwargs):
         per_page = self.get_paginate_by(self.object_list)
-        page = listing.seek(
-            self.object_list,
-            key=self.sort_key,
-            descending=self.descending,
-            per_page=per_page,
-            params=self.request.GET,
-            fetch=self.fetch,
+        listed = self.listed
+        order = listed.relevance or listing.ColumnOrder(
+            self.object_list, listed.key, listed.descending
         )
+        page = listing.seek(order, per_page=per_page, params=self.request.GET, fetch=self.fetch)
         columns = [listing.BY_KEY[key] for key in self.columns]
         query = self.request.GET.copy()
         for name in ("page", "after", "before", "last"):
@@ -95,8 +126,8 @@ class CustomerListView(StaffRequiredMixin, ListView):
             **kwargs,
             "view": self,
             "nav": "customers",
-            "filter": self.filterset,
-            "filter_menus": listing.filter_menus(self.filterset, self.menus_version),
+            "filter": listed.filterset,
+            "filter_menus": listing.filter_menus(listed.filterset, self.menus_version),
             "object_list": page.object_list,
             "rows": listing.rows_html(page.object_list, columns),
             "page": page,
@@ -105,8 +136,11 @@ class CustomerListView(StaffRequiredMixin, ListView):
             "all_columns": listing.COLUMNS,
             "visible": set(self.columns),
             "column_checkboxes": listing.column_checkboxes(self.columns),
-            "sort_key": self.sort_key,
-            "descending": self.descending,
+            # Ranked by relevance, no column is the sort column.
+            "sort_key": "" if listed.relevance else listed.key,
+            "descending": listed.descending,
+            "explicit_sort": listed.explicit,
+            "relevance": listed.relevance is not None,
             "base_query": query.urlencode(),
             "paging_query": paging_query,
             "sizes_query": sizes_query.urlencode(),
@@ -122,7 +156,7 @@ class CustomerListView(StaffRequiredMixin, ListView):
 @staff_required
 def customer_export(request: HttpRequest) -> StreamingHttpResponse:
     """Stream the list as CSV: same filters and order; visible columns, or every field."""
-    _filterset, queryset, _key, _descending = _filtered(request)
+    queryset = _filtered(request).queryset
     if request.GET.get("fields") == "all":
         headers = list(csvspec.HEADERS)
         queryset = queryset.select_related("group", "advisor").prefetch_related("tags", "contacts")

@@ -1,0 +1,158 @@
+"""A search without a chosen sort lists the best matches first (PostgreSQL's pg_trgm)."""
+
+import csv
+import io
+import re
+from html import unescape
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from customers import listing
+from customers.models import Customer
+from tests.conftest import require
+from tests.factories import ContactFactory, CustomerFactory
+
+pytestmark = pytest.mark.django_db
+URL = "/office/customers/"
+
+
+@pytest.fixture(autouse=True)
+def _postgresql():
+    require(connection.vendor == "postgresql", "PostgreSQL")
+
+
+def names(response) -> list[str]:
+    return [c.name for c in response.context["object_list"]]
+
+
+def ids(response) -> list[int]:
+    return [c.pk for c in response.context["object_list"]]
+
+
+def _link(response, rel: str) -> str | None:
+    match = re.search(
+        rf'<a class="page-link" href="([^"]+)" rel="{rel}"', response.content.decode()
+    )
+    return URL + unescape(match.group(1)) if match else None
+
+
+@pytest.fixture
+def falcons():
+    """Customers that match "falcon" in different ways, created out of relevance order."""
+    made = {}
+    for name, email in [
+        ("Zebra Falconry", "a@zebra.test"),  # inside a word of the name
+        ("Acme", "sales@falcon.test"),  # the email only
+        ("Nile Falcon", "b@nile.test"),  # a whole word of the name
+        ("Falcon Foods", "c@foods.test"),  # a whole word of the name
+        ("Birch", "d@birch.test"),  # a contact only (below)
+        ("Cedar", "e@cedar.test"),  # no match
+    ]:
+        made[name] = CustomerFactory(name=name, email=email)
+    ContactFactory(customer=made["Birch"], first_name="Falcon")
+    return made
+
+
+def test_search_lists_whole_word_name_matches_first_then_partial_then_other_fields(
+    client, staff, falcons
+):
+    response = client.get(URL, {"q": "falcon"})
+    assert names(response) == ["Nile Falcon", "Falcon Foods", "Zebra Falconry", "Acme", "Birch"]
+    assert response.context["relevance"] and response.context["sort_key"] == ""
+    html = response.content.decode()
+    assert "best matches first" in html
+    assert 'aria-sort="' not in html  # no column is the sort column
+
+
+def test_a_chosen_sort_still_sorts_the_search_by_that_column(client, staff, falcons):
+    response = client.get(URL, {"q": "falcon", "sort": "name"})
+    assert names(response) == ["Acme", "Birch", "Falcon Foods", "Nile Falcon", "Zebra Falconry"]
+    assert not response.context["relevance"]
+    assert names(client.get(URL, {"q": "falcon", "sort": "-name"}))[0] == "Zebra Falconry"
+
+
+def test_the_search_form_carries_only_a_chosen_sort(client, staff, falcons):
+    """Searching from the default list ranks; searching from a sorted list keeps that sort."""
+    assert 'name="sort"' not in client.get(URL).content.decode()
+    assert 'name="sort"' not in client.get(URL, {"q": "falcon"}).content.decode()
+    chosen = client.get(URL, {"sort": "-created"}).content.decode()
+    assert '<input type="hidden" name="sort" value="-created">' in chosen
+
+
+def test_ranking_keeps_the_other_filters(client, staff, falcons):
+    Customer.objects.filter(pk=falcons["Nile Falcon"].pk).update(is_active=False)
+    response = client.get(URL, {"q": "falcon", "active": "yes"})
+    assert names(response) == ["Falcon Foods", "Zebra Falconry", "Acme", "Birch"]
+
+
+def test_next_and_previous_walk_every_ranked_match_once_in_order(client, staff):
+    # Equal ranks (whole-word matches) and every kind of match, so the id tie-breaker is used.
+    for index in range(8):
+        CustomerFactory(name=f"Falcon {index}" if index % 3 else f"Falconry {index}")
+    for index in range(3):
+        CustomerFactory(name=f"Other {index}", email=f"falcon{index}@x.test")
+    everything = ids(client.get(URL, {"q": "falcon", "per_page": 100}))
+    assert len(everything) == 11
+    listing.PAGE_SIZES, saved = (*listing.PAGE_SIZES, 3), listing.PAGE_SIZES
+    try:
+        seen, response = [], client.get(URL, {"q": "falcon", "per_page": 3})
+        while len(seen) <= len(everything):
+            seen += ids(response)
+            following = _link(response, "next")
+            if not following:
+                break
+            response = client.get(following)
+        assert seen == everything
+
+        response = client.get(URL, {"q": "falcon", "per_page": 3, "last": 1})
+        assert ids(response) == everything[-3:]
+        covered, pages = set(), 0
+        while pages <= len(everything):
+            pages += 1
+            page = ids(response)
+            start = everything.index(page[0])
+            assert page == everything[start : start + len(page)]
+            covered.update(range(start, start + len(page)))
+            previous = _link(response, "prev")
+            if not previous:
+                break
+            response = client.get(previous)
+        assert page == everything[:3] and covered == set(range(len(everything)))
+        numbered = client.get(URL, {"q": "falcon", "per_page": 3, "page": 3})
+        assert ids(numbered) == everything[6:9]
+    finally:
+        listing.PAGE_SIZES = saved
+
+
+def test_export_of_a_ranked_search_has_the_same_order(client, staff, falcons):
+    response = client.get(reverse("customers:customer-export"), {"q": "falcon"})
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    exported = [row[1] for row in list(csv.reader(io.StringIO(body)))[1:]]
+    assert exported == names(client.get(URL, {"q": "falcon"}))
+
+
+def test_a_search_matching_most_customers_is_in_name_order(client, staff, monkeypatch):
+    """Ranking would read every match; name order finds the first page at the index start."""
+    monkeypatch.setattr(listing, "SORT_SEARCH_MATCHES_UP_TO", 0)
+    CustomerFactory(name="Falcon B")
+    CustomerFactory(name="Falcon A")
+    response = client.get(URL, {"q": "falcon"})
+    assert names(response) == ["Falcon A", "Falcon B"]
+    assert not response.context["relevance"] and response.context["sort_key"] == "name"
+
+
+def test_name_matches_are_read_best_first_from_the_relevance_index(staff):
+    """The page query's name arm is the GiST index scan ordered by distance, then id."""
+    CustomerFactory.create_batch(5)
+    terms = listing.SearchTerms("falcon")
+    rows = listing.Relevance(terms, Customer.objects.all()).rows(limit=26)
+    with connection.cursor() as cursor:
+        # A handful of rows would be read whole; the plan shape is what matters here.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute(f"EXPLAIN {rows.sql}", rows.params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "customers_customer_name_relevance" in plan
+    assert "Order By: ((upper((name)::text) <->> 'falcon'::text) AND" in plan
