@@ -6,6 +6,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import django_filters
@@ -340,6 +341,9 @@ class SearchTerms:
         return self.name | self.others
 
 
+ACTIVE_CHOICES = [("yes", _("Active")), ("no", _("Inactive"))]
+
+
 class CustomerFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     type = django_filters.ChoiceFilter(label=_("Type"), choices=Customer.Type.choices)
@@ -353,7 +357,7 @@ class CustomerFilter(django_filters.FilterSet):
     active = django_filters.ChoiceFilter(
         label=_("Status"),
         field_name="is_active",
-        choices=[("yes", _("Active")), ("no", _("Inactive"))],
+        choices=ACTIVE_CHOICES,
         method="filter_active",
     )
     tag = django_filters.ModelChoiceFilter(
@@ -625,6 +629,10 @@ class _Menus:
     records: dict[str, list[tuple[str, str]]]
     html: dict  # (language, menu name) -> every <option>, none selected
 
+    @cached_property
+    def ids(self) -> dict[str, frozenset[str]]:
+        return {name: frozenset(pk for pk, _label in rows) for name, rows in self.records.items()}
+
 
 _menus: _Menus | None = None
 
@@ -662,9 +670,12 @@ def _select(rendered: SafeString, selected: str) -> SafeString:
     return mark_safe(rendered.replace(chosen, chosen[:-1] + " selected>", 1))  # noqa: S308
 
 
-def filter_menus(filterset: CustomerFilter, version: str) -> list[dict]:
+_CHOICES = {"type": Customer.Type.choices, "active": ACTIVE_CHOICES}
+MENU_NAMES = ("type", "group", "country", "advisor", "active", "tag")  # the FilterSet's order
+
+
+def filter_menus(params, version: str) -> list[dict]:
     """Each filter's <select>: name, label and its options HTML, the chosen one selected."""
-    data = filterset.data or {}
     menus_state = menu_records(version)
     language = get_language() or ""
     rendered_all = menus_state.html
@@ -673,9 +684,7 @@ def filter_menus(filterset: CustomerFilter, version: str) -> list[dict]:
         any_option = format_html('<option value="">{}</option>', gettext("Any"))
         rendered_all[(language, "")] = any_option
     menus = []
-    for name, field in filterset.form.fields.items():
-        if name == "q":
-            continue
+    for name in MENU_NAMES:
         rendered = rendered_all.get((language, name))
         if rendered is None:
             if name == "country":
@@ -683,17 +692,61 @@ def filter_menus(filterset: CustomerFilter, version: str) -> list[dict]:
             elif name in menus_state.records:
                 choices = menus_state.records[name]
             else:
-                choices = [(str(v), str(label)) for v, label in field.choices if v]
+                choices = [(str(v), str(label)) for v, label in _CHOICES[name]]
             rendered = rendered_all[(language, name)] = _options(choices, "")
         menus.append(
             {
                 "name": name,
                 "id": f"id_{name}",
-                "label": field.label,
-                "options": any_option + _select(rendered, str(data.get(name, "") or "")),
+                "label": CustomerFilter.base_filters[name].label,
+                "options": any_option + _select(rendered, str(params.get(name, "") or "")),
             }
         )
     return menus
+
+
+def quick_filters(params, version: str) -> tuple[QuerySet, SearchTerms | None] | None:
+    """(customers matching every filter but the search, the search) without the django-filter
+    form, when every value is one it accepts as it is: a menu's id or choice, a search without
+    a NUL. Anything else gives None: the form then validates it (and drops the filters when
+    it is invalid). The filters are applied as CustomerFilter applies them, in the same order.
+    """
+    menus = menu_records(version)
+    queryset = Customer.objects.all()
+    for name in MENU_NAMES:
+        value = params.get(name, "")
+        if not value:
+            continue
+        if name in menus.ids:  # group, advisor, tag: a record the menu lists
+            if value not in menus.ids[name]:
+                return None
+            field = "tags" if name == "tag" else name
+            queryset = queryset.filter(**{f"{field}__exact": int(value)})
+        elif name == "country":
+            if value not in _country_codes():
+                return None
+            queryset = queryset.filter(country__exact=value)
+        elif value not in {str(choice) for choice, _label in _CHOICES[name]}:
+            return None
+        elif name == "active":
+            queryset = queryset.filter(is_active=(value == "yes"))
+        else:
+            queryset = queryset.filter(**{f"{name}__exact": value})
+    search = params.get("q", "")
+    if "\x00" in search:
+        return None
+    search = search.strip()
+    return queryset, (SearchTerms(search) if search else None)
+
+
+_codes: frozenset[str] = frozenset()
+
+
+def _country_codes() -> frozenset[str]:
+    global _codes  # the same for every language
+    if not _codes:
+        _codes = frozenset(code for code, _name in country_choices())
+    return _codes
 
 
 # --- Counting ---------------------------------------------------------------------------------

@@ -40,7 +40,6 @@ from .services import (
 class _Filtered:
     """The customers matching the list's filters, in the list's order."""
 
-    filterset: listing.CustomerFilter
     queryset: QuerySet  # ordered as the list shows it
     matches: QuerySet  # the same customers, unordered (counting)
     key: str  # the column sorted by (the default when ranked by relevance)
@@ -50,15 +49,22 @@ class _Filtered:
     relevance: listing.Relevance | None
 
 
-def _filtered(request: HttpRequest) -> _Filtered:
-    filterset = listing.CustomerFilter(request.GET or None, queryset=Customer.objects.all())
-    raw_sort = request.GET.get("sort")
+def _filtered(request: HttpRequest, menus_version: str) -> _Filtered:
+    params = request.GET
+    quick = listing.quick_filters(params, menus_version)
+    if quick is not None:
+        unsearched, terms = quick
+        matches = unsearched.filter(terms.q) if terms else unsearched
+    else:
+        # A value the menus do not list: the form validates it (an invalid one drops them all).
+        filterset = listing.CustomerFilter(params or None, queryset=Customer.objects.all())
+        valid = filterset.is_bound and filterset.is_valid()
+        matches = filterset.qs if valid else Customer.objects.all()
+        unsearched, terms = filterset.unsearched, (filterset.terms if valid else None)
+    raw_sort = params.get("sort")
     key, descending = listing.parse_sort(raw_sort)
     explicit = key == (raw_sort or "").lstrip("-")
-    valid = filterset.is_bound and filterset.is_valid()
-    matches = filterset.qs if valid else Customer.objects.all()
     estimate = listing.estimate(matches)
-    terms = filterset.terms if valid else None
     # Ranking reads the matches best first (PostgreSQL, which estimates); a search that matches
     # most of the table (one letter) is cheaper in name order, where the first page starts the
     # index.
@@ -68,14 +74,14 @@ def _filtered(request: HttpRequest) -> _Filtered:
         and estimate is not None
         and estimate <= listing.SORT_SEARCH_MATCHES_UP_TO
     )
-    relevance = listing.Relevance(terms, filterset.unsearched) if ranked else None
+    relevance = listing.Relevance(terms, unsearched) if ranked else None
     if relevance:
         queryset = relevance.order(matches)
     else:
         # A search with few matches sorts them rather than walk the sort index (see listing).
         few = terms is not None and (estimate or 0) <= listing.SORT_SEARCH_MATCHES_UP_TO
         queryset = listing.sortable(matches, key, descending, walk_index=not few)
-    return _Filtered(filterset, queryset, matches, key, descending, explicit, estimate, relevance)
+    return _Filtered(queryset, matches, key, descending, explicit, estimate, relevance)
 
 
 class CustomerListView(StaffRequiredMixin, ListView):
@@ -92,7 +98,7 @@ class CustomerListView(StaffRequiredMixin, ListView):
 
     def get_queryset(self):
         self.columns, self.menus_version = listing.list_state(self.request.user)
-        self.listed = _filtered(self.request)
+        self.listed = _filtered(self.request, self.menus_version)
         self.total = listing.count(self.listed.matches, self.listed.estimate)
         return self.listed.queryset
 
@@ -126,8 +132,8 @@ class CustomerListView(StaffRequiredMixin, ListView):
             **kwargs,
             "view": self,
             "nav": "customers",
-            "filter": listed.filterset,
-            "filter_menus": listing.filter_menus(listed.filterset, self.menus_version),
+            "search": self.request.GET.get("q", ""),
+            "filter_menus": listing.filter_menus(self.request.GET, self.menus_version),
             "object_list": page.object_list,
             "rows": listing.rows_html(page.object_list, columns),
             "page": page,
@@ -156,13 +162,14 @@ class CustomerListView(StaffRequiredMixin, ListView):
 @staff_required
 def customer_export(request: HttpRequest) -> StreamingHttpResponse:
     """Stream the list as CSV: same filters and order; visible columns, or every field."""
-    queryset = _filtered(request).queryset
+    visible, menus_version = listing.list_state(request.user)
+    queryset = _filtered(request, menus_version).queryset
     if request.GET.get("fields") == "all":
         headers = list(csvspec.HEADERS)
         queryset = queryset.select_related("group", "advisor").prefetch_related("tags", "contacts")
         row_of = _full_row
     else:
-        columns = [listing.BY_KEY[key] for key in listing.visible_columns(request.user)]
+        columns = [listing.BY_KEY[key] for key in visible]
         headers = [str(column.label) for column in columns]
         queryset = listing.with_columns(queryset, [c.key for c in columns])
         row_of = lambda customer: [column.value(customer) for column in columns]  # noqa: E731

@@ -200,3 +200,61 @@ def test_estimate_of_every_customer_comes_from_the_catalogue_as_explain_gives_it
     with CaptureQueriesContext(connection) as context:
         listing.estimate(filtered)
     assert context.captured_queries[0]["sql"].startswith("EXPLAIN")
+
+
+def _form_query(params) -> str:
+    filterset = listing.CustomerFilter(params, queryset=listing.Customer.objects.all())
+    assert filterset.is_valid()
+    return str(filterset.qs.query)
+
+
+def _quick_query(params) -> str | None:
+    found = listing.quick_filters(params, listing.list_state(StaffFactory())[1])
+    if found is None:
+        return None
+    unsearched, terms = found
+    return str((unsearched.filter(terms.q) if terms else unsearched).query)
+
+
+def test_menu_values_filter_without_the_form_exactly_as_the_form_does(staff):
+    group, advisor = CustomerGroupFactory(name="Retail"), StaffFactory()
+    tag = Tag.objects.create(name="vip")
+    every = {
+        "q": "  acme ",
+        "type": "individual",
+        "group": str(group.pk),
+        "country": "EG",
+        "advisor": str(advisor.pk),
+        "active": "no",
+        "tag": str(tag.pk),
+    }
+    for params in [every, {"active": "yes"}, {"q": "acme"}, {**dict.fromkeys(every, "")}]:
+        assert _quick_query(params) == _form_query(params), params
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"group": "999999"},
+        {"group": " 1"},
+        {"advisor": "1.0"},
+        {"tag": "x"},
+        {"type": "bogus"},
+        {"country": "XX"},
+        {"active": "maybe"},
+        {"q": "a\x00b"},
+    ],
+)
+def test_any_other_value_is_left_to_the_form(staff, params):
+    assert _quick_query(params) is None
+
+
+def test_a_filtered_page_looks_up_no_menu_record(client, staff):
+    group = CustomerGroupFactory(name="Retail")
+    CustomerFactory(name="Shop", group=group)
+    assert "Shop" in _page(client, group=group.pk)
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(URL, {"group": group.pk}).status_code == 200
+    assert 'FROM "customers_customergroup"' not in " ".join(
+        query["sql"] for query in context.captured_queries
+    )
