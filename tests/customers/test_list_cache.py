@@ -258,3 +258,31 @@ def test_a_filtered_page_looks_up_no_menu_record(client, staff):
     assert 'FROM "customers_customergroup"' not in " ".join(
         query["sql"] for query in context.captured_queries
     )
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "ar"])
+def test_country_cells_name_every_country_as_the_model_does(language):
+    from django.utils import translation
+    from django_countries import countries
+
+    with translation.override(language):
+        for code, _name in countries:
+            customer = listing.Customer(country=code)
+            assert listing.BY_KEY["country"].value(customer) == customer.country.name, code
+        assert listing.BY_KEY["country"].value(listing.Customer(country="")) == ""
+
+
+def test_rows_link_to_each_customer_under_the_script_prefix(client, staff):
+    from django.urls import set_script_prefix
+
+    customer = CustomerFactory(name="Acme")
+    set_script_prefix("/lumytic/")
+    try:
+        rows = listing.rows_html([customer], [listing.BY_KEY["name"]])
+    finally:
+        set_script_prefix("/")
+    assert f'href="/lumytic{customer.get_absolute_url()}"' in rows[0]
+    assert (
+        f'href="{customer.get_absolute_url()}"'
+        in listing.rows_html([customer], [listing.BY_KEY["name"]])[0]
+    )
