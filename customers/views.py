@@ -110,7 +110,7 @@ class CustomerListView(StaffRequiredMixin, ListView):
             ordered = listed.relevance.order(queryset)
         else:
             ordered = listing.sortable(queryset, listed.key, listed.descending)
-        return list(listing.with_columns(ordered, self.columns, only=True))
+        return listing.load_rows(ordered, self.columns)
 
     def get_context_data(self, **kwargs):
         per_page = self.get_paginate_by(self.object_list)
@@ -167,18 +167,18 @@ def customer_export(request: HttpRequest) -> StreamingHttpResponse:
     if request.GET.get("fields") == "all":
         headers = list(csvspec.HEADERS)
         queryset = queryset.select_related("group", "advisor").prefetch_related("tags", "contacts")
-        row_of = _full_row
+        rows_of, row_of = queryset.iterator(chunk_size=2000), _full_row
     else:
         columns = [listing.BY_KEY[key] for key in visible]
         headers = [str(column.label) for column in columns]
-        queryset = listing.with_columns(queryset, [c.key for c in columns])
-        row_of = lambda customer: [column.value(customer) for column in columns]  # noqa: E731
+        rows_of = listing.iter_rows(queryset, visible, chunk_size=2000)
+        row_of = lambda row: [column.value(row) for column in columns]  # noqa: E731
 
     def rows() -> Iterator[list]:
         yield headers
         # Constant memory: rows come from the database in chunks and leave as they are written.
-        for customer in queryset.iterator(chunk_size=2000):
-            yield [csvspec.neutralise(value) for value in row_of(customer)]
+        for row in rows_of:
+            yield [csvspec.neutralise(value) for value in row_of(row)]
 
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return csv_download(rows(), f"customers-{stamp}.csv")
