@@ -13,22 +13,18 @@ from typing import Any
 import django_filters
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
-    Case,
     Expression,
     F,
     FloatField,
-    Func,
     Min,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Value,
-    When,
 )
 from django.db.models.expressions import RawSQL
 from django.urls import get_script_prefix, get_urlconf, reverse
@@ -340,6 +336,7 @@ class SearchTerms:
         found = list(contacts[: CONTACT_MATCHES_AS_IDS + 1])
         if len(found) > CONTACT_MATCHES_AS_IDS:
             found = contacts
+        self.found = found
         self.name = Q(name__icontains=value)
         self.others = (
             Q(number__iexact=value)
@@ -351,6 +348,33 @@ class SearchTerms:
     @property
     def q(self) -> Q:
         return self.name | self.others
+
+    def sql(self) -> tuple[str, list, str, list]:
+        """`name` and `others` as the SQL Django compiles them for PostgreSQL (the test suite
+        checks they match), with their parameters: a ranked page builds its queries from these
+        without compiling the same conditions again for each part."""
+        table = connection.ops.quote_name(Customer._meta.db_table)
+        like = connection.ops.prep_for_like_query
+        name = f'UPPER({table}."name"::text) LIKE UPPER(%s)'
+        parts = [
+            f'UPPER({table}."number"::text) = UPPER(%s)',
+            f'UPPER({table}."email"::text) LIKE UPPER(%s)',
+            f'{table}."phone"::text LIKE %s',
+        ]
+        params = [
+            self.value,
+            f"%{like(self.value)}%",
+            f"%{like(self.value.replace(' ', ''))}%",
+        ]
+        if isinstance(self.found, list):
+            if self.found:  # Django leaves out an IN of nothing
+                parts.append(f'{table}."id" IN ({", ".join(["%s"] * len(self.found))})')
+                params.extend(self.found)
+        else:
+            contacts, contact_params = self.found.query.sql_with_params()
+            parts.append(f'{table}."id" IN ({contacts})')
+            params.extend(contact_params)
+        return name, [f"%{like(self.value)}%"], f"({' OR '.join(parts)})", params
 
 
 ACTIVE_CHOICES = [("yes", _("Active")), ("no", _("Inactive"))]
@@ -903,11 +927,10 @@ class _RowCompare(Expression):
     conditional = True
     output_field = BooleanField()
 
-    def __init__(self, column: str, value: Any, pk: int, op: str, cast: str = ""):
+    def __init__(self, column: str, value: Any, pk: int, op: str):
         super().__init__()
         self.column, self.key = F(column), F("pk")
         self.value, self.pk, self.op = value, pk, op
-        self.cast = cast  # a type for the value, when the column's own type is not the field's
 
     def get_source_expressions(self):
         return [self.column, self.key]
@@ -922,8 +945,6 @@ class _RowCompare(Expression):
             Value(self.value, output_field=self.column.output_field)
         )
         pk_sql, pk_params = compiler.compile(Value(self.pk, output_field=self.key.output_field))
-        if self.cast:
-            value_sql = f"CAST({value_sql} AS {self.cast})"
         return (
             f"({column_sql}, {key_sql}) {self.op} ({value_sql}, {pk_sql})",
             [*column_params, *key_params, *value_params, *pk_params],
@@ -1012,30 +1033,6 @@ class ColumnOrder:
         return ids[offset : offset + limit]
 
 
-class _WordDistance(Func):
-    """pg_trgm's `search <<-> text`: 1 - word_similarity (0 when the search is a whole word)."""
-
-    arg_joiner = " <<-> "
-    template = "(%(expressions)s)"
-    output_field = FloatField()
-
-
-class _UpperText(Func):
-    template = "UPPER(%(expressions)s::text)"
-
-
-class _Real(Func):
-    template = "CAST(%(expressions)s AS real)"
-    output_field = FloatField()
-
-
-class _IdDistance(Func):
-    """The id as a distance (`id::float8 <-> 0`), the relevance index's second key."""
-
-    template = "(%(expressions)s::float8 <-> 0::float8)"
-    output_field = FloatField()
-
-
 class Relevance:
     """A search's matches, best first (PostgreSQL): name matches by pg_trgm's word distance
     from the search to the name, then the other matches (number, email, phone, a contact);
@@ -1045,20 +1042,29 @@ class Relevance:
     name matches through the GiST index of migration 0006 (nearest first, so "falcon" reads 26
     of its 5,000 matches), the others through their own indexes. Previous and Last sort every
     match, and a page after many others reads the pages before it: rare, so kept simple.
+    The SQL is put together from the search's compiled conditions (SearchTerms.sql).
     """
 
     OTHERS = 1.0  # after every name match (a distance is at most 1)
 
     def __init__(self, terms: SearchTerms, queryset: QuerySet):
         self.terms = terms
-        self.queryset = queryset  # the other filters
-        self.distance = _WordDistance(Value(terms.value), _UpperText(F("name")))
+        self.table = connection.ops.quote_name(Customer._meta.db_table)
+        self.name, self.name_params, self.others, self.others_params = terms.sql()
+        # The name's distance, written as the index of migration 0006 orders by.
+        self.distance = f'(%s <<-> UPPER({self.table}."name"::text))'
+        # The other filters, as a condition on the id (none when there are none).
+        self.filters, self.filter_params = "", []
+        if queryset.query.where:
+            sql, params = queryset.values("pk").query.sql_with_params()
+            self.filters, self.filter_params = f' AND {self.table}."id" IN ({sql})', list(params)
 
-    def rank(self) -> Case:
+    def rank(self) -> RawSQL:
         """Each match's rank, in one expression (the page's rows, the export, an anchor)."""
-        return Case(
-            When(self.terms.name, then=self.distance),
-            default=_Real(Value(self.OTHERS)),
+        # Safe: constant SQL and the search's compiled conditions; values are parameters.
+        return RawSQL(  # noqa: S611
+            f"CASE WHEN {self.name} THEN {self.distance} ELSE CAST(1 AS real) END",
+            [*self.name_params, self.terms.value],
             output_field=FloatField(),
         )
 
@@ -1073,40 +1079,45 @@ class Relevance:
         )
 
     def rows(self, *, anchor=None, forward: bool = True, offset: int = 0, limit: int) -> RawSQL:
-        names = self.queryset.filter(self.terms.name).annotate(rank=self.distance)
-        others = (
-            self.queryset.filter(self.terms.others)
-            .exclude(self.terms.name)
-            .annotate(rank=_Real(Value(self.OTHERS)))
+        table, way = self.table, "" if forward else " DESC"
+        names_where, names_params = (
+            self.name + self.filters,
+            [
+                *self.name_params,
+                *self.filter_params,
+            ],
         )
+        others_where = f"{self.others} AND NOT ({self.name}){self.filters}"
+        others_params = [*self.others_params, *self.name_params, *self.filter_params]
+        others = True
         if anchor is not None:
             value, pk = anchor
             # pg_trgm's distance is a real: compared as a real, an equal rank is equal.
-            compare = _RowCompare("rank", value, pk, ">" if forward else "<", cast="real")
-            names = names.filter(compare)
+            names_where += f' AND ({self.distance}, {table}."id") {">" if forward else "<"} '
+            names_where += "(CAST(%s AS real), %s)"
+            names_params += [self.terms.value, value, pk]
             if value >= self.OTHERS:
-                others = others.filter(pk__gt=pk) if forward else others.filter(pk__lt=pk)
+                others_where += f' AND {table}."id" {">" if forward else "<"} %s'
+                others_params.append(pk)
             elif not forward:
-                others = others.none()  # the anchor is a name match: every other comes after
-        if forward:
-            # Written as the index's two keys, so the scan returns the matches in this order.
-            names = names.order_by("rank", _IdDistance(F("pk")))
-            others = others.order_by("pk")
-        else:
-            names, others = names.order_by("-rank", "-pk"), others.order_by("-pk")
-        arms, params = [], []
-        for arm in (names, others):
-            try:
-                page = arm.values_list("pk", "rank")[: offset + limit]
-                sql, arm_params = page.query.sql_with_params()
-            except EmptyResultSet:
-                continue
-            arms.append(f"({sql})")
-            params.extend(arm_params)
-        if not arms:
-            return Customer.objects.none().values("pk")
-        way = "" if forward else " DESC"
-        # Safe: Django compiled the arms; every value, the search included, is a parameter.
+                others = False  # the anchor is a name match: every other match comes after
+        # Forward, the name matches are ordered by the index's two keys, so its scan returns
+        # them in this order and stops; backward, every match is sorted.
+        tie = f'({table}."id"::float8 <-> 0::float8)' if forward else f'{table}."id"{way}'
+        end = offset + limit
+        # Safe (here and below): constant SQL and the search's compiled conditions; values
+        # are parameters.
+        arms = [
+            f'(SELECT {table}."id" AS pk, {self.distance} AS rank FROM {table} '  # noqa: S608
+            f"WHERE {names_where} ORDER BY 2{way}, {tie} LIMIT %s)"
+        ]
+        params = [self.terms.value, *names_params, end]
+        if others:
+            arms.append(
+                f'(SELECT {table}."id" AS pk, CAST(1 AS real) AS rank FROM {table} '  # noqa: S608
+                f"WHERE {others_where} ORDER BY 1{way} LIMIT %s)"
+            )
+            params += [*others_params, end]
         sql = (
             f"SELECT pk FROM ({' UNION ALL '.join(arms)}) AS ranked "  # noqa: S608
             f"ORDER BY rank{way}, pk{way} LIMIT %s OFFSET %s"

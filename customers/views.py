@@ -1,5 +1,6 @@
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.contrib import messages
 from django.db.models import Count, QuerySet
@@ -38,15 +39,24 @@ from .services import (
 
 @dataclass
 class _Filtered:
-    """The customers matching the list's filters, in the list's order."""
+    """The customers matching the list's filters, and the list's order."""
 
-    queryset: QuerySet  # ordered as the list shows it
-    matches: QuerySet  # the same customers, unordered (counting)
+    matches: QuerySet  # unordered
     key: str  # the column sorted by (the default when ranked by relevance)
     descending: bool
     explicit: bool  # the sort is the user's choice (`?sort=`), not the default
     estimate: int | None
     relevance: listing.Relevance | None
+    searching: bool
+
+    @cached_property
+    def queryset(self) -> QuerySet:
+        """The matches in the list's order (a ranked page finds its rows without it)."""
+        if self.relevance:
+            return self.relevance.order(self.matches)
+        # A search with few matches sorts them rather than walk the sort index (see listing).
+        few = self.searching and (self.estimate or 0) <= listing.SORT_SEARCH_MATCHES_UP_TO
+        return listing.sortable(self.matches, self.key, self.descending, walk_index=not few)
 
 
 def _filtered(request: HttpRequest, menus_version: str) -> _Filtered:
@@ -75,13 +85,7 @@ def _filtered(request: HttpRequest, menus_version: str) -> _Filtered:
         and estimate <= listing.SORT_SEARCH_MATCHES_UP_TO
     )
     relevance = listing.Relevance(terms, unsearched) if ranked else None
-    if relevance:
-        queryset = relevance.order(matches)
-    else:
-        # A search with few matches sorts them rather than walk the sort index (see listing).
-        few = terms is not None and (estimate or 0) <= listing.SORT_SEARCH_MATCHES_UP_TO
-        queryset = listing.sortable(matches, key, descending, walk_index=not few)
-    return _Filtered(queryset, matches, key, descending, explicit, estimate, relevance)
+    return _Filtered(matches, key, descending, explicit, estimate, relevance, terms is not None)
 
 
 class CustomerListView(StaffRequiredMixin, ListView):
@@ -100,7 +104,7 @@ class CustomerListView(StaffRequiredMixin, ListView):
         self.columns, self.menus_version = listing.list_state(self.request.user)
         self.listed = _filtered(self.request, self.menus_version)
         self.total = listing.count(self.listed.matches, self.listed.estimate)
-        return self.listed.queryset
+        return self.listed.matches
 
     def fetch(self, ids) -> list:
         """The customers with these ids, with what the columns show, in the list's order."""
@@ -116,7 +120,7 @@ class CustomerListView(StaffRequiredMixin, ListView):
         per_page = self.get_paginate_by(self.object_list)
         listed = self.listed
         order = listed.relevance or listing.ColumnOrder(
-            self.object_list, listed.key, listed.descending
+            listed.queryset, listed.key, listed.descending
         )
         page = listing.seek(order, per_page=per_page, params=self.request.GET, fetch=self.fetch)
         columns = [listing.BY_KEY[key] for key in self.columns]

@@ -156,3 +156,28 @@ def test_name_matches_are_read_best_first_from_the_relevance_index(staff):
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "customers_customer_name_relevance" in plan
     assert "Order By: ((upper((name)::text) <->> 'falcon'::text) AND" in plan
+
+
+@pytest.mark.parametrize("value", ["falcon", "a_b%c 1", "o'brien\\"])
+def test_the_ranked_pages_search_sql_is_what_django_compiles(staff, value):
+    """SearchTerms.sql() is `name` and `others` as Django writes them, so a ranked page
+    matches exactly what the rest of the list (sorted pages, the export, counts) matches."""
+    ContactFactory(first_name=value)  # one contact match: an id list
+    terms = listing.SearchTerms(value)
+    name, name_params, others, others_params = terms.sql()
+    for q, sql, params in [(terms.name, name, name_params), (terms.others, others, others_params)]:
+        matching = Customer.objects.filter(q).order_by().values("pk")
+        compiled, compiled_params = matching.query.sql_with_params()
+        assert compiled.endswith(f" WHERE {sql}")
+        assert list(compiled_params) == params
+
+
+def test_many_contact_matches_are_found_by_a_subquery_in_ranked_pages(client, staff, monkeypatch):
+    monkeypatch.setattr(listing, "CONTACT_MATCHES_AS_IDS", 1)
+    for name in ["Acme", "Birch", "Cedar"]:
+        ContactFactory(customer=CustomerFactory(name=name), first_name="Omar")
+    CustomerFactory(name="Omar Foods")
+    CustomerFactory(name="Nobody")
+    response = client.get(URL, {"q": "omar"})
+    assert response.context["relevance"]
+    assert names(response) == ["Omar Foods", "Acme", "Birch", "Cedar"]
