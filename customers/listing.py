@@ -192,6 +192,48 @@ def rows_html(rows: Iterable["Row"], columns: list[ListColumn]) -> list[SafeStri
         _page.reset(token)
 
 
+def table_rows(rows: list[SafeString]) -> SafeString:
+    # Safe: each row is escaped HTML from row_html.
+    return mark_safe("".join([f"<tr>{row}</tr>" for row in rows]))  # noqa: S308
+
+
+def header_html(columns: list[ListColumn], sort_key: str, descending: bool, query: str) -> str:
+    """The header cells: each label links to sorting by its column (the other way round for
+    the sort column, which is marked)."""
+    href = f"?{_escape(query)}&amp;sort=" if query else "?sort="
+    way, caret = ("descending", "down") if descending else ("ascending", "up")
+    cells = []
+    for column in columns:
+        label = _escape(str(column.label))
+        if column.key == sort_key:
+            flip = "" if descending else "-"
+            cells.append(
+                f'<th scope="col" aria-sort="{way}"><a class="text-reset text-decoration-none" '
+                f'href="{href}{flip}{column.key}">{label} '
+                f'<i class="bi bi-caret-{caret}-fill small" aria-hidden="true"></i></a></th>'
+            )
+        else:
+            cells.append(
+                '<th scope="col"><a class="text-reset text-decoration-none" '
+                f'href="{href}{column.key}">{label}</a></th>'
+            )
+    # Safe: the labels and the query are escaped here; the rest is constant markup.
+    return mark_safe("".join(cells))  # noqa: S308
+
+
+def page_size_links(sizes: tuple[int, ...], current: int, query: str) -> SafeString:
+    href = f"?{_escape(query)}&amp;per_page=" if query else "?per_page="
+    links = [
+        f'<a class="btn btn-outline-secondary active" href="{href}{size}" aria-current="true">'
+        f"{size}</a>"
+        if size == current
+        else f'<a class="btn btn-outline-secondary" href="{href}{size}">{size}</a>'
+        for size in sizes
+    ]
+    # Safe: the query is escaped here; sizes are numbers.
+    return mark_safe("".join(links))  # noqa: S308
+
+
 # The column chooser's checkboxes, per language and set of visible columns.
 _checkboxes: dict[tuple[str, tuple[str, ...]], SafeString] = {}
 

@@ -132,6 +132,8 @@ class CustomerListView(StaffRequiredMixin, ListView):
         sizes_query = self.request.GET.copy()
         for name in ("page", "after", "before", "last", "per_page"):
             sizes_query.pop(name, None)
+        base_query = query.urlencode()
+        sort_key = "" if listed.relevance else listed.key  # ranked: no column is the sort
         return {
             **kwargs,
             "view": self,
@@ -139,21 +141,23 @@ class CustomerListView(StaffRequiredMixin, ListView):
             "search": self.request.GET.get("q", ""),
             "filter_menus": listing.filter_menus(self.request.GET, self.menus_version),
             "object_list": page.object_list,
-            "rows": listing.rows_html(page.object_list, columns),
+            "rows": listing.table_rows(listing.rows_html(page.object_list, columns)),
+            "header": listing.header_html(columns, sort_key, listed.descending, base_query),
             "page": page,
             "total": self.total,
             "columns": columns,
             "all_columns": listing.COLUMNS,
             "visible": set(self.columns),
             "column_checkboxes": listing.column_checkboxes(self.columns),
-            # Ranked by relevance, no column is the sort column.
-            "sort_key": "" if listed.relevance else listed.key,
+            "sort_key": sort_key,
             "descending": listed.descending,
             "explicit_sort": listed.explicit,
             "relevance": listed.relevance is not None,
-            "base_query": query.urlencode(),
+            "base_query": base_query,
             "paging_query": paging_query,
-            "sizes_query": sizes_query.urlencode(),
+            "page_size_links": listing.page_size_links(
+                listing.PAGE_SIZES, per_page, sizes_query.urlencode()
+            ),
             "page_sizes": listing.PAGE_SIZES,
             "per_page": per_page,
             "current_query": self.request.GET.urlencode(),

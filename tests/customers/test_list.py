@@ -347,3 +347,24 @@ def test_rows_show_what_the_customer_records_hold(staff):
     assert by_pk[full.pk].tags == ["gulf", "vip"]
     html = listing.rows_html([by_pk[no_advisor.pk]], list(listing.COLUMNS))[0]
     assert "<td>—</td>" in html and "text-bg-secondary" in html
+
+
+def test_headers_link_to_sorting_and_mark_the_sort_column(client, staff):
+    CustomerFactory(name="Acme")
+    html = client.get(URL, {"country": "AE", "sort": "-name"}).content.decode()
+    assert (
+        '<th scope="col" aria-sort="descending"><a class="text-reset text-decoration-none" '
+        'href="?country=AE&amp;sort=name">Company <i class="bi bi-caret-down-fill small"'
+    ) in html
+    assert 'href="?country=AE&amp;sort=number">Number</a></th>' in html
+    assert 'href="?country=AE&amp;sort=-name&amp;per_page=50">50</a>' in html
+    default = _html(client.get(URL))
+    assert (
+        'aria-sort="ascending"><a class="text-reset text-decoration-none" href="?sort=-name">'
+        in default
+    )
+    assert 'href="?per_page=25" aria-current="true">25</a>' in default
+
+
+def _html(response) -> str:
+    return response.content.decode()

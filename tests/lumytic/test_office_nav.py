@@ -77,3 +77,15 @@ def test_an_office_page_shows_the_sidebar(client):
     html = client.get(reverse("customers:customer-list")).content.decode()
     assert f'<a href="{reverse("customers:customer-list")}" class="nav-link' in html
     assert 'aria-current="page"><i class="bi bi-building' in html
+
+
+def test_fixed_urls_are_reversed_per_script_prefix():
+    link = Template("{% load fixed_urls %}{% fixed_url 'customers:customer-create' %}")
+    path = reverse("customers:customer-create")
+    assert link.render(Context()) == path
+    set_script_prefix("/lumytic/")
+    try:
+        assert link.render(Context()) == "/lumytic" + path
+    finally:
+        set_script_prefix("/")
+    assert link.render(Context()) == path
