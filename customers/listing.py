@@ -375,16 +375,16 @@ class SearchTerms:
         # Every arm is then a plain column test with its own index (0003, 0004), so PostgreSQL
         # can OR the index matches (BitmapOr); a sub-query arm (EXISTS or IN) would make it
         # test every customer row. Contact matches come first, as ids, unless there are many.
-        found = list(contacts[: CONTACT_MATCHES_AS_IDS + 1])
-        if len(found) > CONTACT_MATCHES_AS_IDS:
-            found = contacts
-        self.found = found
+        found = _contact_ids(value, CONTACT_MATCHES_AS_IDS + 1)
+        if found is None:
+            found = list(contacts[: CONTACT_MATCHES_AS_IDS + 1])
+        self.found = contacts if len(found) > CONTACT_MATCHES_AS_IDS else found
         self.name = Q(name__icontains=value)
         self.others = (
             Q(number__iexact=value)
             | Q(email__icontains=value)
             | Q(phone__contains=value.replace(" ", ""))
-            | Q(pk__in=found)
+            | Q(pk__in=self.found)
         )
 
     @property
@@ -417,6 +417,26 @@ class SearchTerms:
             parts.append(f'{table}."id" IN ({contacts})')
             params.extend(contact_params)
         return name, [f"%{like(self.value)}%"], f"({' OR '.join(parts)})", params
+
+
+# `contacts[:limit]` above as PostgreSQL runs it, written out (no query to build and compile
+# on every search); the test suite checks it against Django's SQL.
+_CONTACT_IDS_SQL = (
+    'SELECT "customers_contact"."customer_id" AS "customer_id" FROM "customers_contact" '
+    'WHERE (UPPER("customers_contact"."first_name"::text) LIKE UPPER(%s) '
+    'OR UPPER("customers_contact"."last_name"::text) LIKE UPPER(%s) '
+    'OR UPPER("customers_contact"."email"::text) LIKE UPPER(%s)) LIMIT %s'
+)
+
+
+def _contact_ids(value: str, limit: int) -> list[int] | None:
+    """Up to `limit` ids of customers with a contact matching the search (None off PostgreSQL)."""
+    if connection.vendor != "postgresql":
+        return None
+    pattern = f"%{connection.ops.prep_for_like_query(value)}%"
+    with connection.cursor() as cursor:
+        cursor.execute(_CONTACT_IDS_SQL, [pattern, pattern, pattern, limit])
+        return [row[0] for row in cursor.fetchall()]
 
 
 ACTIVE_CHOICES = [("yes", _("Active")), ("no", _("Inactive"))]
@@ -941,6 +961,22 @@ def estimate(queryset: QuerySet) -> int | None:
     return int(json.loads(plan)[0]["Plan"]["Plan Rows"])
 
 
+def search_estimate(terms: SearchTerms) -> int:
+    """`estimate()` of the search's matches among every customer, planned from the search's
+    compiled conditions rather than a queryset compiled again (the same SQL)."""
+    name, name_params, others, others_params = terms.sql()
+    table = connection.ops.quote_name(Customer._meta.db_table)
+    either = f"({name} OR {others[1:-1]})"  # one OR, as Django writes `name | others`
+    # Safe: constant SQL and the search's compiled conditions; values are parameters.
+    sql = f'EXPLAIN (FORMAT JSON) SELECT {table}."id" AS "pk" FROM {table} WHERE {either}'  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*name_params, *others_params])
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
 def _rounded(number: int) -> int:
     """Two significant figures, so an estimate does not look exact."""
     digits = len(str(number))
@@ -948,10 +984,13 @@ def _rounded(number: int) -> int:
     return round(number / step) * step
 
 
-def count(queryset: QuerySet, estimate: int | None) -> Total:
-    """An exact count while it is cheap; otherwise the planner's estimate, rounded."""
+def count(queryset: QuerySet | Callable[[], QuerySet], estimate: int | None) -> Total:
+    """An exact count while it is cheap; otherwise the planner's estimate, rounded. (The
+    queryset may be a function that builds it, called only for an exact count.)"""
     if estimate is not None and estimate > EXACT_COUNT_UP_TO:
         return Total(_rounded(estimate), "about")
+    if callable(queryset):
+        queryset = queryset()
     # LIMIT bounds the work when the estimate was too low.
     exact = queryset.order_by().values("pk")[: COUNT_CAP + 1].count()
     if exact > COUNT_CAP:

@@ -3,6 +3,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.contrib import messages
+from django.db import connection
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -41,21 +42,26 @@ from .services import (
 class _Filtered:
     """The customers matching the list's filters, and the list's order."""
 
-    matches: QuerySet  # unordered
+    unsearched: QuerySet  # every filter but the search
+    terms: listing.SearchTerms | None
     key: str  # the column sorted by (the default when ranked by relevance)
     descending: bool
     explicit: bool  # the sort is the user's choice (`?sort=`), not the default
-    estimate: int | None
-    relevance: listing.Relevance | None
-    searching: bool
+    estimate: int | None = None
+    relevance: listing.Relevance | None = None
+
+    @cached_property
+    def matches(self) -> QuerySet:
+        """The matches, unordered (a ranked page finds its rows without it)."""
+        return self.unsearched.filter(self.terms.q) if self.terms else self.unsearched
 
     @cached_property
     def queryset(self) -> QuerySet:
-        """The matches in the list's order (a ranked page finds its rows without it)."""
+        """The matches in the list's order."""
         if self.relevance:
             return self.relevance.order(self.matches)
         # A search with few matches sorts them rather than walk the sort index (see listing).
-        few = self.searching and (self.estimate or 0) <= listing.SORT_SEARCH_MATCHES_UP_TO
+        few = self.terms is not None and (self.estimate or 0) <= listing.SORT_SEARCH_MATCHES_UP_TO
         return listing.sortable(self.matches, self.key, self.descending, walk_index=not few)
 
 
@@ -64,28 +70,33 @@ def _filtered(request: HttpRequest, menus_version: str) -> _Filtered:
     quick = listing.quick_filters(params, menus_version)
     if quick is not None:
         unsearched, terms = quick
-        matches = unsearched.filter(terms.q) if terms else unsearched
     else:
         # A value the menus do not list: the form validates it (an invalid one drops them all).
         filterset = listing.CustomerFilter(params or None, queryset=Customer.objects.all())
-        valid = filterset.is_bound and filterset.is_valid()
-        matches = filterset.qs if valid else Customer.objects.all()
-        unsearched, terms = filterset.unsearched, (filterset.terms if valid else None)
-    raw_sort = params.get("sort")
-    key, descending = listing.parse_sort(raw_sort)
-    explicit = key == (raw_sort or "").lstrip("-")
-    estimate = listing.estimate(matches)
+        if filterset.is_bound and filterset.is_valid():
+            filterset.qs  # noqa: B018  (runs the filters: sets unsearched and terms)
+            unsearched, terms = filterset.unsearched, filterset.terms
+        else:
+            unsearched, terms = Customer.objects.all(), None
+    key, descending = listing.parse_sort(params.get("sort"))
+    listed = _Filtered(
+        unsearched, terms, key, descending, explicit=key == params.get("sort", "").lstrip("-")
+    )
+    if terms and not unsearched.query.where and connection.vendor == "postgresql":
+        listed.estimate = listing.search_estimate(terms)  # the same plan, nothing to compile
+    else:
+        listed.estimate = listing.estimate(listed.matches)
     # Ranking reads the matches best first (PostgreSQL, which estimates); a search that matches
     # most of the table (one letter) is cheaper in name order, where the first page starts the
     # index.
-    ranked = (
+    if (
         terms is not None
-        and not explicit
-        and estimate is not None
-        and estimate <= listing.SORT_SEARCH_MATCHES_UP_TO
-    )
-    relevance = listing.Relevance(terms, unsearched) if ranked else None
-    return _Filtered(matches, key, descending, explicit, estimate, relevance, terms is not None)
+        and not listed.explicit
+        and listed.estimate is not None
+        and listed.estimate <= listing.SORT_SEARCH_MATCHES_UP_TO
+    ):
+        listed.relevance = listing.Relevance(terms, unsearched)
+    return listed
 
 
 class CustomerListView(StaffRequiredMixin, ListView):
@@ -102,9 +113,10 @@ class CustomerListView(StaffRequiredMixin, ListView):
 
     def get_queryset(self):
         self.columns, self.menus_version = listing.list_state(self.request.user)
-        self.listed = _filtered(self.request, self.menus_version)
-        self.total = listing.count(self.listed.matches, self.listed.estimate)
-        return self.listed.matches
+        self.listed = listed = _filtered(self.request, self.menus_version)
+        self.total = listing.count(lambda: listed.matches, listed.estimate)
+        # The page is found by `seek` (get_context_data); the matches are built only if needed.
+        return listed.unsearched
 
     def fetch(self, ids) -> list:
         """The customers with these ids, with what the columns show, in the list's order."""

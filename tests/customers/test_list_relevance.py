@@ -7,6 +7,7 @@ from html import unescape
 
 import pytest
 from django.db import connection
+from django.db.models import Q
 from django.urls import reverse
 
 from customers import listing
@@ -181,3 +182,24 @@ def test_many_contact_matches_are_found_by_a_subquery_in_ranked_pages(client, st
     response = client.get(URL, {"q": "omar"})
     assert response.context["relevance"]
     assert names(response) == ["Omar Foods", "Acme", "Birch", "Cedar"]
+
+
+def test_the_contact_lookup_is_the_sql_django_compiles(staff):
+    value, limit = "o'm_ar%", 501
+    contacts = listing.Contact.objects.filter(
+        Q(first_name__icontains=value) | Q(last_name__icontains=value) | Q(email__icontains=value)
+    ).values_list("customer_id", flat=True)
+    sql, params = contacts.order_by()[:limit].query.sql_with_params()
+    pattern = f"%{connection.ops.prep_for_like_query(value)}%"
+    assert sql.replace("LIMIT 501", "LIMIT %s") == listing._CONTACT_IDS_SQL
+    assert list(params) == [pattern, pattern, pattern]
+    mine = ContactFactory(first_name="Mary O'M_ar%ia")
+    assert listing._contact_ids(value, limit) == [mine.customer_id]
+
+
+def test_a_searchs_estimate_is_the_planners_estimate_of_its_matches(staff):
+    CustomerFactory.create_batch(5)
+    CustomerFactory(name="Falcon Foods", email="x@falcon.test")
+    terms = listing.SearchTerms("falcon")
+    matches = Customer.objects.filter(terms.q)
+    assert listing.search_estimate(terms) == listing.estimate(matches)
