@@ -151,7 +151,9 @@ class CustomerListView(StaffRequiredMixin, ListView):
             "view": self,
             "nav": "customers",
             "search": self.request.GET.get("q", ""),
-            "filter_menus": listing.filter_menus(self.request.GET, self.menus_version),
+            "filter_selects": listing.filter_selects(
+                listing.filter_menus(self.request.GET, self.menus_version)
+            ),
             "object_list": page.object_list,
             "rows": listing.table_rows(listing.rows_html(page.object_list, columns)),
             "header": listing.header_html(columns, sort_key, listed.descending, base_query),
