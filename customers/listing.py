@@ -1103,10 +1103,11 @@ def _int(raw: str | None) -> int | None:
 class ColumnOrder:
     """The list in one column's order (then id), paged from a row by a range on its index."""
 
-    def __init__(self, queryset: QuerySet, key: str, descending: bool):
-        self.ids = queryset.values("pk")  # sorted by `sortable`
+    def __init__(self, queryset: QuerySet, key: str, descending: bool, columns: list[str]):
+        self.queryset = queryset  # sorted by `sortable`
         self.key, self.descending = key, descending
         self.column = BY_KEY[key]
+        self.columns = columns
 
     def anchor(self, pk: int) -> list:
         """The row's sort value in a one-item list; empty when there is no such row."""
@@ -1117,15 +1118,20 @@ class ColumnOrder:
         )
 
     def rows(self, *, anchor=None, forward: bool = True, offset: int = 0, limit: int):
-        """Ids of up to `limit` rows: after the anchor (value, pk), or before it read backwards,
-        or from the end backwards (no anchor, not forward), or from `offset`."""
-        ids = self.ids
+        """Up to `limit` rows in list order: after the anchor (value, pk), or before it, or the
+        last ones (no anchor, not forward), or from `offset`."""
+        queryset = self.queryset
         if anchor is not None:
             beyond = _beyond_desc if self.descending else _beyond
-            ids = ids.filter(beyond(self.column, anchor[0], anchor[1], forward=forward))
-        if not forward:
-            return ids.reverse()[:limit]
-        return ids[offset : offset + limit]
+            queryset = queryset.filter(beyond(self.column, anchor[0], anchor[1], forward=forward))
+        page = queryset.reverse()[:limit] if not forward else queryset[offset : offset + limit]
+        if self.key in ("contact", "tags"):
+            # Sorted by a sub-query or an aggregate: the page's ids first, then their columns.
+            ids = Customer.objects.filter(pk__in=page.values("pk"))
+            return load_rows(sortable(ids, self.key, self.descending), self.columns)
+        # One query: the page in its order, with what the columns show joined to it.
+        rows = load_rows(page, self.columns)
+        return rows if forward else rows[::-1]
 
 
 class Relevance:
@@ -1142,8 +1148,9 @@ class Relevance:
 
     OTHERS = 1.0  # after every name match (a distance is at most 1)
 
-    def __init__(self, terms: SearchTerms, queryset: QuerySet):
+    def __init__(self, terms: SearchTerms, queryset: QuerySet, columns: list[str]):
         self.terms = terms
+        self.columns = columns  # the ones a page shows
         self.table = connection.ops.quote_name(Customer._meta.db_table)
         self.name, self.name_params, self.others, self.others_params = terms.sql()
         # The name's distance, written as the index of migration 0006 orders by.
@@ -1173,7 +1180,12 @@ class Relevance:
             .values_list("search_rank", flat=True)[:1]
         )
 
-    def rows(self, *, anchor=None, forward: bool = True, offset: int = 0, limit: int) -> RawSQL:
+    def rows(self, *, anchor=None, forward: bool = True, offset: int = 0, limit: int):
+        """Up to `limit` rows in list order (see ColumnOrder.rows)."""
+        found = Customer.objects.filter(pk__in=self.ids(anchor, forward, offset, limit))
+        return load_rows(self.order(found), self.columns)
+
+    def ids(self, anchor, forward: bool, offset: int, limit: int) -> RawSQL:
         table, way = self.table, "" if forward else " DESC"
         names_where, names_params = (
             self.name + self.filters,
@@ -1220,12 +1232,12 @@ class Relevance:
         return RawSQL(sql, [*params, limit, offset])  # noqa: S611
 
 
-def seek(order, *, per_page: int, params, fetch: Callable) -> SeekPage:
+def seek(order, *, per_page: int, params) -> SeekPage:
     """The page asked for by `?after=<id>`, `?before=<id>`, `?last=1` or `?page=<n>`.
 
-    `order` (ColumnOrder or Relevance) finds the page's ids; `fetch` loads those customers with
-    what the columns show, in the list's order. A constant number of queries: the page (one
-    more row tells whether another follows) and, when paging from a row, that row's sort value.
+    `order` (ColumnOrder or Relevance) loads the page's rows, in the list's order. A constant
+    number of queries: the page (one more row tells whether another follows) and, when paging
+    from a row, that row's sort value.
     """
     after, before = _int(params.get("after")), _int(params.get("before"))
     anchor_pk = after or before
@@ -1233,7 +1245,7 @@ def seek(order, *, per_page: int, params, fetch: Callable) -> SeekPage:
         anchor = order.anchor(anchor_pk)
         if anchor:
             if after:
-                found = fetch(order.rows(anchor=(anchor[0], anchor_pk), limit=per_page + 1))
+                found = order.rows(anchor=(anchor[0], anchor_pk), limit=per_page + 1)
                 return SeekPage(
                     found[:per_page],
                     per_page,
@@ -1242,10 +1254,8 @@ def seek(order, *, per_page: int, params, fetch: Callable) -> SeekPage:
                     is_first=False,
                     is_last=len(found) <= per_page,
                 )
-            # Read backwards from the anchor; `fetch` puts the rows back in list order.
-            found = fetch(
-                order.rows(anchor=(anchor[0], anchor_pk), forward=False, limit=per_page + 1)
-            )
+            # Read backwards from the anchor; the rows come back in list order.
+            found = order.rows(anchor=(anchor[0], anchor_pk), forward=False, limit=per_page + 1)
             if len(found) > per_page:
                 return SeekPage(
                     found[1:],
@@ -1257,7 +1267,7 @@ def seek(order, *, per_page: int, params, fetch: Callable) -> SeekPage:
                 )
             # Fewer than a page before the anchor: that is the start of the list.
     if params.get("last") and not anchor_pk:
-        found = fetch(order.rows(forward=False, limit=per_page + 1))
+        found = order.rows(forward=False, limit=per_page + 1)
         more = len(found) > per_page
         return SeekPage(
             found[1:] if more else found,
@@ -1270,9 +1280,9 @@ def seek(order, *, per_page: int, params, fetch: Callable) -> SeekPage:
     # Numbered pages still work (bookmarks, old links); the page's own links then seek.
     number = 1 if anchor_pk else (_int(params.get("page")) or 1)
     offset = (number - 1) * per_page
-    found = fetch(order.rows(offset=offset, limit=per_page + 1))
+    found = order.rows(offset=offset, limit=per_page + 1)
     if not found and number > 1:
-        offset, found = 0, fetch(order.rows(limit=per_page + 1))
+        offset, found = 0, order.rows(limit=per_page + 1)
     return SeekPage(
         found[:per_page],
         per_page,

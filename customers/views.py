@@ -65,7 +65,7 @@ class _Filtered:
         return listing.sortable(self.matches, self.key, self.descending, walk_index=not few)
 
 
-def _filtered(request: HttpRequest, menus_version: str) -> _Filtered:
+def _filtered(request: HttpRequest, menus_version: str, columns: list[str]) -> _Filtered:
     params = request.GET
     quick = listing.quick_filters(params, menus_version)
     if quick is not None:
@@ -95,7 +95,7 @@ def _filtered(request: HttpRequest, menus_version: str) -> _Filtered:
         and listed.estimate is not None
         and listed.estimate <= listing.SORT_SEARCH_MATCHES_UP_TO
     ):
-        listed.relevance = listing.Relevance(terms, unsearched)
+        listed.relevance = listing.Relevance(terms, unsearched, columns)
     return listed
 
 
@@ -113,28 +113,22 @@ class CustomerListView(StaffRequiredMixin, ListView):
 
     def get_queryset(self):
         self.columns, self.menus_version = listing.list_state(self.request.user)
-        self.listed = listed = _filtered(self.request, self.menus_version)
+        self.listed = listed = _filtered(self.request, self.menus_version, self.columns)
         self.total = listing.count(lambda: listed.matches, listed.estimate)
         # The page is found by `seek` (get_context_data); the matches are built only if needed.
         return listed.unsearched
 
-    def fetch(self, ids) -> list:
-        """The customers with these ids, with what the columns show, in the list's order."""
-        queryset = Customer.objects.filter(pk__in=ids)
-        listed = self.listed
-        if listed.relevance:
-            ordered = listed.relevance.order(queryset)
-        else:
-            ordered = listing.sortable(queryset, listed.key, listed.descending)
-        return listing.load_rows(ordered, self.columns)
-
     def get_context_data(self, **kwargs):
         per_page = self.get_paginate_by(self.object_list)
         listed = self.listed
-        order = listed.relevance or listing.ColumnOrder(
-            listed.queryset, listed.key, listed.descending
-        )
-        page = listing.seek(order, per_page=per_page, params=self.request.GET, fetch=self.fetch)
+        if listed.relevance:
+            order = listed.relevance
+            order.columns = self.columns
+        else:
+            order = listing.ColumnOrder(
+                listed.queryset, listed.key, listed.descending, self.columns
+            )
+        page = listing.seek(order, per_page=per_page, params=self.request.GET)
         columns = [listing.BY_KEY[key] for key in self.columns]
         query = self.request.GET.copy()
         for name in ("page", "after", "before", "last"):
@@ -185,7 +179,7 @@ class CustomerListView(StaffRequiredMixin, ListView):
 def customer_export(request: HttpRequest) -> StreamingHttpResponse:
     """Stream the list as CSV: same filters and order; visible columns, or every field."""
     visible, menus_version = listing.list_state(request.user)
-    queryset = _filtered(request, menus_version).queryset
+    queryset = _filtered(request, menus_version, visible).queryset
     if request.GET.get("fields") == "all":
         headers = list(csvspec.HEADERS)
         queryset = queryset.select_related("group", "advisor").prefetch_related("tags", "contacts")

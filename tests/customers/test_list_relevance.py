@@ -148,7 +148,7 @@ def test_name_matches_are_read_best_first_from_the_relevance_index(staff):
     """The page query's name arm is the GiST index scan ordered by distance, then id."""
     CustomerFactory.create_batch(5)
     terms = listing.SearchTerms("falcon")
-    rows = listing.Relevance(terms, Customer.objects.all()).rows(limit=26)
+    rows = listing.Relevance(terms, Customer.objects.all(), ["name"]).ids(None, True, 0, 26)
     with connection.cursor() as cursor:
         # A handful of rows would be read whole; the plan shape is what matters here.
         cursor.execute("SET LOCAL enable_seqscan = off")
