@@ -366,19 +366,13 @@ class SearchTerms:
 
     def __init__(self, value: str):
         self.value = value
-        contacts = Contact.objects.filter(
-            Q(first_name__icontains=value)
-            | Q(last_name__icontains=value)
-            | Q(email__icontains=value)
-        ).values_list("customer_id", flat=True)
-        contacts = contacts.order_by()  # ids only: Contact's default order is not needed
         # Every arm is then a plain column test with its own index (0003, 0004), so PostgreSQL
         # can OR the index matches (BitmapOr); a sub-query arm (EXISTS or IN) would make it
         # test every customer row. Contact matches come first, as ids, unless there are many.
         found = _contact_ids(value, CONTACT_MATCHES_AS_IDS + 1)
         if found is None:
-            found = list(contacts[: CONTACT_MATCHES_AS_IDS + 1])
-        self.found = contacts if len(found) > CONTACT_MATCHES_AS_IDS else found
+            found = list(_contacts(value)[: CONTACT_MATCHES_AS_IDS + 1])
+        self.found = _contacts(value) if len(found) > CONTACT_MATCHES_AS_IDS else found
         self.name = Q(name__icontains=value)
         self.others = (
             Q(number__iexact=value)
@@ -419,7 +413,15 @@ class SearchTerms:
         return name, [f"%{like(self.value)}%"], f"({' OR '.join(parts)})", params
 
 
-# `contacts[:limit]` above as PostgreSQL runs it, written out (no query to build and compile
+def _contacts(value: str) -> QuerySet:
+    """Ids of customers with a contact whose name or email contains the search."""
+    contacts = Contact.objects.filter(
+        Q(first_name__icontains=value) | Q(last_name__icontains=value) | Q(email__icontains=value)
+    )
+    return contacts.order_by().values_list("customer_id", flat=True)  # no need for Contact's order
+
+
+# `_contacts(value)[:limit]` as PostgreSQL runs it, written out (no query to build and compile
 # on every search); the test suite checks it against Django's SQL.
 _CONTACT_IDS_SQL = (
     'SELECT "customers_contact"."customer_id" AS "customer_id" FROM "customers_contact" '
