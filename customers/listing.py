@@ -1189,13 +1189,8 @@ class Relevance:
 
     def ids(self, anchor, forward: bool, offset: int, limit: int) -> RawSQL:
         table, way = self.table, "" if forward else " DESC"
-        names_where, names_params = (
-            self.name + self.filters,
-            [
-                *self.name_params,
-                *self.filter_params,
-            ],
-        )
+        names_where = self.name + self.filters
+        names_params = [*self.name_params, *self.filter_params]
         others_where = f"{self.others} AND NOT ({self.name}){self.filters}"
         others_params = [*self.others_params, *self.name_params, *self.filter_params]
         others = True

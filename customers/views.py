@@ -66,6 +66,7 @@ class _Filtered:
 
 
 def _filtered(request: HttpRequest, menus_version: str, columns: list[str]) -> _Filtered:
+    """The request's filters, search and order (shared by the list and its export)."""
     params = request.GET
     quick = listing.quick_filters(params, menus_version)
     if quick is not None:
@@ -121,13 +122,9 @@ class CustomerListView(StaffRequiredMixin, ListView):
     def get_context_data(self, **kwargs):
         per_page = self.get_paginate_by(self.object_list)
         listed = self.listed
-        if listed.relevance:
-            order = listed.relevance
-            order.columns = self.columns
-        else:
-            order = listing.ColumnOrder(
-                listed.queryset, listed.key, listed.descending, self.columns
-            )
+        order = listed.relevance or listing.ColumnOrder(
+            listed.queryset, listed.key, listed.descending, self.columns
+        )
         page = listing.seek(order, per_page=per_page, params=self.request.GET)
         columns = [listing.BY_KEY[key] for key in self.columns]
         query = self.request.GET.copy()
