@@ -1142,21 +1142,27 @@ class Relevance:
     ties by id.
 
     A forward page is a UNION of the two kinds, each read in order and stopped after a page:
-    name matches through the GiST index of migration 0006 (nearest first, so "falcon" reads 26
-    of its 5,000 matches), the others through their own indexes. Previous and Last sort every
-    match, and a page after many others reads the pages before it: rare, so kept simple.
-    The SQL is put together from the search's compiled conditions (SearchTerms.sql).
+    when many names match, through the GiST index of migration 0006 (nearest first, so
+    "falcon" reads 26 of its 5,000 matches), else by sorting the few; the others through their
+    own indexes. Previous and Last sort every match, and a page after many others reads the
+    pages before it: rare, so kept simple. The SQL is put together from the search's compiled
+    conditions (SearchTerms.sql).
     """
 
     OTHERS = 1.0  # after every name match (a distance is at most 1)
 
-    def __init__(self, terms: SearchTerms, queryset: QuerySet, columns: list[str]):
+    def __init__(self, terms: SearchTerms, queryset: QuerySet, columns: list[str], estimate: int):
         self.terms = terms
         self.columns = columns  # the ones a page shows
+        # A few matches are found and sorted through the GIN index faster than walked in order.
+        self.walk = estimate > EXACT_COUNT_UP_TO
         self.table = connection.ops.quote_name(Customer._meta.db_table)
         self.name, self.name_params, self.others, self.others_params = terms.sql()
-        # The name's distance, written as the index of migration 0006 orders by.
         self.distance = f'(%s <<-> UPPER({self.table}."name"::text))'
+        # The same name and distance as migration 0006's index has them, for its ordered scan.
+        indexed = f'(UPPER({self.table}."name"::text) COLLATE "C")'
+        self.indexed_name = f"{indexed} LIKE UPPER(%s)"
+        self.indexed_distance = f"(%s <<-> {indexed})"
         # The other filters, as a condition on the id (none when there are none).
         self.filters, self.filter_params = "", []
         if queryset.query.where:
@@ -1189,7 +1195,14 @@ class Relevance:
 
     def ids(self, anchor, forward: bool, offset: int, limit: int) -> RawSQL:
         table, way = self.table, "" if forward else " DESC"
-        names_where = self.name + self.filters
+        # Forward with many matches, the name arm is written as the index's two keys, so its
+        # scan returns the matches in this order and stops; otherwise the matches are sorted.
+        walk = forward and self.walk
+        if walk:
+            name, distance = self.indexed_name, self.indexed_distance
+        else:
+            name, distance = self.name, self.distance
+        names_where = name + self.filters
         names_params = [*self.name_params, *self.filter_params]
         others_where = f"{self.others} AND NOT ({self.name}){self.filters}"
         others_params = [*self.others_params, *self.name_params, *self.filter_params]
@@ -1197,7 +1210,7 @@ class Relevance:
         if anchor is not None:
             value, pk = anchor
             # pg_trgm's distance is a real: compared as a real, an equal rank is equal.
-            names_where += f' AND ({self.distance}, {table}."id") {">" if forward else "<"} '
+            names_where += f' AND ({distance}, {table}."id") {">" if forward else "<"} '
             names_where += "(CAST(%s AS real), %s)"
             names_params += [self.terms.value, value, pk]
             if value >= self.OTHERS:
@@ -1205,14 +1218,12 @@ class Relevance:
                 others_params.append(pk)
             elif not forward:
                 others = False  # the anchor is a name match: every other match comes after
-        # Forward, the name matches are ordered by the index's two keys, so its scan returns
-        # them in this order and stops; backward, every match is sorted.
-        tie = f'({table}."id"::float8 <-> 0::float8)' if forward else f'{table}."id"{way}'
+        tie = f'({table}."id"::float8 <-> 0::float8)' if walk else f'{table}."id"{way}'
         end = offset + limit
         # Safe (here and below): constant SQL and the search's compiled conditions; values
         # are parameters.
         arms = [
-            f'(SELECT {table}."id" AS pk, {self.distance} AS rank FROM {table} '  # noqa: S608
+            f'(SELECT {table}."id" AS pk, {distance} AS rank FROM {table} '  # noqa: S608
             f"WHERE {names_where} ORDER BY 2{way}, {tie} LIMIT %s)"
         ]
         params = [self.terms.value, *names_params, end]

@@ -96,7 +96,7 @@ def _filtered(request: HttpRequest, menus_version: str, columns: list[str]) -> _
         and listed.estimate is not None
         and listed.estimate <= listing.SORT_SEARCH_MATCHES_UP_TO
     ):
-        listed.relevance = listing.Relevance(terms, unsearched, columns)
+        listed.relevance = listing.Relevance(terms, unsearched, columns, listed.estimate)
     return listed
 
 

@@ -143,19 +143,57 @@ def test_a_search_matching_most_customers_is_in_name_order(client, staff, monkey
     assert not response.context["relevance"] and response.context["sort_key"] == "name"
 
 
-def test_name_matches_are_read_best_first_from_the_relevance_index(staff):
-    """The page query's name arm is the GiST index scan ordered by distance, then id."""
-    CustomerFactory.create_batch(5)
-    terms = listing.SearchTerms("falcon")
-    rows = listing.Relevance(terms, Customer.objects.all(), ["name"]).ids(None, True, 0, 26)
+def _plan(sql: str, params) -> str:
     with connection.cursor() as cursor:
         # A handful of rows would be read whole; the plan shape is what matters here.
         cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def test_many_name_matches_are_read_best_first_from_the_relevance_index(staff):
+    """With many matches, the page's name arm is the GiST index scan ordered by distance, then
+    id; with few, they are found through the trigram GIN index and sorted."""
+    CustomerFactory.create_batch(5)
+    terms = listing.SearchTerms("falcon")
+    many = listing.Relevance(terms, Customer.objects.all(), ["name"], estimate=5_000)
+    with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_bitmapscan = off")
-        cursor.execute(f"EXPLAIN {rows.sql}", rows.params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
+    rows = many.ids(None, True, 0, 26)
+    plan = _plan(rows.sql, rows.params)
     assert "customers_customer_name_relevance" in plan
-    assert "Order By: ((upper((name)::text) <->> 'falcon'::text) AND" in plan
+    assert "Order By: (((upper((name)::text))::text <->> 'falcon'::text) AND" in plan
+    few = listing.Relevance(terms, Customer.objects.all(), ["name"], estimate=10)
+    rows = few.ids(None, True, 0, 26)
+    assert "customers_customer_name_relevance" not in _plan(rows.sql, rows.params)
+
+
+def test_other_name_searches_keep_the_trigram_gin_index(staff):
+    """The relevance index's expression is not the one `icontains` compiles to, so a sorted
+    search, a count or an export never takes the (slower) GiST index for its LIKE."""
+    CustomerFactory.create_batch(5)
+    matching = Customer.objects.filter(name__icontains="acme").order_by().values("pk")
+    sql, params = matching.query.sql_with_params()
+    with connection.cursor() as cursor:  # a bitmap scan: which index answers the LIKE
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        cursor.execute("SET LOCAL enable_indexonlyscan = off")
+    plan = _plan(sql, params)
+    assert "customers_customer_name_trgm" in plan
+    assert "customers_customer_name_relevance" not in plan
+
+
+@pytest.mark.parametrize("name", ["Straße Köln", "İSTANBUL Ltd", "ÉCOLE d'été", "Ωmega"])
+def test_the_indexed_name_matches_what_icontains_matches(client, staff, name):
+    customer = CustomerFactory(name=name)
+    for query in [name.lower(), name.upper(), name[2:6]]:
+        ranked = ids(client.get(URL, {"q": query}))
+        sorted_ = ids(client.get(URL, {"q": query, "sort": "name"}))
+        assert ranked == sorted_, query
+        many = listing.Relevance(
+            listing.SearchTerms(query), Customer.objects.all(), ["name"], estimate=5_000
+        )
+        assert [row.pk for row in many.rows(limit=26)] == sorted_, query
+    assert customer.pk in ids(client.get(URL, {"q": name}))
 
 
 @pytest.mark.parametrize("value", ["falcon", "a_b%c 1", "o'brien\\"])
