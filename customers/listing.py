@@ -234,6 +234,38 @@ def page_size_links(sizes: tuple[int, ...], current: int, query: str) -> SafeStr
     return mark_safe("".join(links))  # noqa: S308
 
 
+def page_links(page: "SeekPage", query: str) -> SafeString:
+    """First, Previous, Next and Last: links where they lead somewhere, else greyed out."""
+    href = f"?{_escape(query)}&amp;" if query else "?"
+    links = [
+        # (leads somewhere, URL, rel, icon, label, icon before the label)
+        (not page.is_first, f"?{_escape(query)}", "first", "chevron-bar-left", _("First"), 1),
+        (
+            page.has_previous,
+            f"{href}before={page.first_pk}",
+            "prev",
+            "chevron-left",
+            _("Previous"),
+            1,
+        ),
+        (page.has_next, f"{href}after={page.last_pk}", "next", "chevron-right", _("Next"), 0),
+        (not page.is_last, f"{href}last=1", "last", "chevron-bar-right", _("Last"), 0),
+    ]
+    items = []
+    for active, url, rel, icon, label, icon_first in links:
+        icon = f'<i class="bi bi-{icon}" aria-hidden="true"></i>'
+        text = f"{icon} {_escape(str(label))}" if icon_first else f"{_escape(str(label))} {icon}"
+        if active:
+            link = f'<a class="page-link" href="{url}" rel="{rel}">{text}</a>'
+            items.append(f'<li class="page-item">{link}</li>')
+        else:
+            items.append(
+                f'<li class="page-item disabled"><span class="page-link">{text}</span></li>'
+            )
+    # Safe: the query and the labels are escaped here; ids are numbers.
+    return mark_safe("".join(items))  # noqa: S308
+
+
 # The column chooser's checkboxes, per language and set of visible columns.
 _checkboxes: dict[tuple[str, tuple[str, ...]], SafeString] = {}
 

@@ -149,6 +149,7 @@ class CustomerListView(StaffRequiredMixin, ListView):
             "rows": listing.table_rows(listing.rows_html(page.object_list, columns)),
             "header": listing.header_html(columns, sort_key, listed.descending, base_query),
             "page": page,
+            "page_links": listing.page_links(page, paging_query),
             "total": self.total,
             "columns": columns,
             "all_columns": listing.COLUMNS,
