@@ -1222,8 +1222,20 @@ class Relevance:
 
     def rows(self, *, anchor=None, forward: bool = True, offset: int = 0, limit: int):
         """Up to `limit` rows in list order (see ColumnOrder.rows)."""
-        found = Customer.objects.filter(pk__in=self.ids(anchor, forward, offset, limit))
-        return load_rows(self.order(found), self.columns)
+        ids, rank = self.ids(anchor, forward, offset, limit), self.rank()
+        sql, names, converters = _ranked_page_sql(tuple(self.columns))
+        sql = sql.replace(_IDS_MARK, ids.sql, 1).replace(_RANK_MARK, rank.sql, 1)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*ids.params, *rank.params])
+            found = [list(values) for values in cursor.fetchall()]
+        for values in found:  # what values() does with them: a phone number object, say
+            for position, (functions, expression) in converters.items():
+                for convert in functions:
+                    values[position] = convert(values[position], expression, connection)
+        fields = _names(self.columns)
+        rows = [Row(dict(zip(names, values, strict=True)), fields) for values in found]
+        _add_related(rows, self.columns)
+        return rows
 
     def ids(self, anchor, forward: bool, offset: int, limit: int) -> RawSQL:
         table, way = self.table, "" if forward else " DESC"
@@ -1270,6 +1282,34 @@ class Relevance:
             f"ORDER BY rank{way}, pk{way} LIMIT %s OFFSET %s"
         )
         return RawSQL(sql, [*params, limit, offset])  # noqa: S611
+
+
+_IDS_MARK, _RANK_MARK = "__page_ids__", "__search_rank__"
+_ranked_pages: dict[tuple[str, ...], tuple[str, list[str], dict]] = {}
+
+
+def _ranked_page_sql(columns: tuple[str, ...]) -> tuple[str, list[str], dict]:
+    """A ranked page's query for these columns (`load_rows` of the page's ids in rank order),
+    compiled once per set of columns: marks stand for the ids' and the rank's SQL, which only
+    Relevance writes. Returns the SQL, the names of the values it selects and the fields'
+    converters of those values (by position)."""
+    found = _ranked_pages.get(columns)
+    if found is None:
+        names = ["pk", *_names(list(columns))]
+        queryset = (
+            Customer.objects.filter(pk__in=RawSQL(_IDS_MARK, []))  # noqa: S611 (a mark)
+            .annotate(search_rank=RawSQL(_RANK_MARK, [], output_field=FloatField()))  # noqa: S611
+            .order_by("search_rank", "pk")
+            .values(*names)
+        )
+        compiler = queryset.query.get_compiler(using=queryset.db)
+        sql, params = compiler.as_sql()
+        # Filled in as written: the ids (WHERE) before the rank (ORDER BY), each once.
+        assert not params and sql.count(_IDS_MARK) == sql.count(_RANK_MARK) == 1
+        assert sql.index(_IDS_MARK) < sql.index(_RANK_MARK)
+        converters = compiler.get_converters([column for column, _sql, _alias in compiler.select])
+        found = _ranked_pages[columns] = (sql, names, converters)
+    return found
 
 
 def seek(order, *, per_page: int, params) -> SeekPage:

@@ -237,3 +237,30 @@ def test_a_searchs_estimate_is_the_planners_estimate_of_its_matches(staff):
     terms = listing.SearchTerms("falcon")
     matches = Customer.objects.filter(terms.q)
     assert listing.search_estimate(terms) == listing.estimate(matches)
+
+
+def test_ranked_rows_hold_what_the_columns_read(staff):
+    """The ranked page's compiled-once query gives the same rows as load_rows."""
+    from customers.models import Tag
+
+    everything = [column.key for column in listing.COLUMNS]
+    falcon = CustomerFactory(
+        name="Falcon Foods", phone="+97142223333", reseller=CustomerFactory(name="Big")
+    )
+    falcon.tags.add(Tag.objects.create(name="vip"))
+    ContactFactory(customer=falcon, first_name="Omar", last_name="Haddad")
+    CustomerFactory(name="Falconry", advisor=None, is_active=False)
+    relevance = listing.Relevance(
+        listing.SearchTerms("falcon"), Customer.objects.all(), everything, estimate=10
+    )
+    ranked = relevance.rows(limit=26)
+    loaded = {
+        row.pk: row
+        for row in listing.load_rows(Customer.objects.filter(name__icontains="falcon"), everything)
+    }
+    assert [row.pk for row in ranked] == [falcon.pk, *(pk for pk in loaded if pk != falcon.pk)]
+    for row in ranked:
+        assert {slot: getattr(row, slot) for slot in listing.Row.__slots__} == {
+            slot: getattr(loaded[row.pk], slot) for slot in listing.Row.__slots__
+        }
+    assert str(ranked[0].phone) == "+97142223333" and ranked[0].tags == ["vip"]
