@@ -368,3 +368,21 @@ def test_headers_link_to_sorting_and_mark_the_sort_column(client, staff):
 
 def _html(response) -> str:
     return response.content.decode()
+
+
+@pytest.mark.parametrize("sort", ["name", "-created", "advisor"])
+def test_paging_from_a_row_that_is_gone_shows_the_first_page(client, staff, sort):
+    CustomerFactory.create_batch(30)
+    first = ids(client.get(URL, {"sort": sort}))
+    for step in ("after", "before"):
+        assert ids(client.get(URL, {"sort": sort, step: 99_999_999})) == first
+
+
+def test_paging_from_a_row_reads_its_sort_value_in_the_same_query(client, staff):
+    CustomerFactory.create_batch(30)
+    anchor = ids(client.get(URL))[-1]
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(URL, {"after": anchor}).status_code == 200
+    sql = [query["sql"] for query in context.captured_queries]
+    reads = [s for s in sql if s.startswith('SELECT "customers_customer"."id" AS "pk"')]
+    assert len(reads) == 1 and f'WHERE U0."id" = {anchor}' in reads[0]
