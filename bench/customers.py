@@ -39,7 +39,7 @@ os.environ["ALLOWED_HOSTS"] = "testserver"
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
 
 LINES = int(os.environ.get("BENCH_LINES", "100000"))
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "60"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "200"))
 REUSE = os.environ.get("BENCH_REUSE", "") == "1"
 COUNTRIES = ["AE", "SA", "EG", "JO", "DE", "FR", "GB", "US", "IN", "TR", "MA", "QA", "KW", "OM"]
 
@@ -138,15 +138,22 @@ def _headers():
     return HEADERS
 
 
-def latencies(client, url: str, rounds: int) -> list[float]:
-    for _ in range(5):  # warm caches and connections
-        assert client.get(url).status_code == 200, url
-    samples = []
+def latencies(client, urls: dict[str, str], rounds: int) -> dict[str, list[float]]:
+    """Seconds per request for each page, requested in turn (one round = every page once).
+
+    Interleaving means a change of machine load (other work on a shared machine) falls on
+    the bare view and every list page alike instead of on whichever page was being timed.
+    """
+    for url in urls.values():
+        for _ in range(5):  # warm caches and connections
+            assert client.get(url).status_code == 200, url
+    samples: dict[str, list[float]] = {name: [] for name in urls}
     for _ in range(rounds):
-        started = time.perf_counter()
-        response = client.get(url)
-        samples.append(time.perf_counter() - started)
-        assert response.status_code == 200, url
+        for name, url in urls.items():
+            started = time.perf_counter()
+            response = client.get(url)
+            samples[name].append(time.perf_counter() - started)
+            assert response.status_code == 200, url
     return samples
 
 
@@ -236,16 +243,19 @@ def main() -> None:
         # As a user gets there: "Last", then "Previous" (the second-to-last page).
         "deep page": deep_page_url(client, "/office/customers/"),
     }
+    load_before = os.getloadavg()[0]
     with override_settings(ROOT_URLCONF="bench.urls"):
-        bare = latencies(client, "/bench/bare/", ROUNDS)
-        results = {name: latencies(client, url, ROUNDS) for name, url in pages.items()}
+        results = latencies(client, {"bare view": "/bench/bare/", **pages}, ROUNDS)
+    bare = results.pop("bare view")
+    load_after = os.getloadavg()[0]
 
     bare_median, bare_p95 = statistics.median(bare), p95(bare)
     print(
         f"PostgreSQL {settings.DATABASES['default']['NAME']}: {total:,} customers, "
-        f"{ROUNDS} requests per page after 5 warm-up requests; "
+        f"{ROUNDS} requests per page, in turn, after 5 warm-up requests; "
         f"cache {settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1]}, "
-        f"sessions {settings.SESSION_ENGINE.rsplit('.', 1)[-1]}"
+        f"sessions {settings.SESSION_ENGINE.rsplit('.', 1)[-1]}; "
+        f"load average {load_before:.2f} before, {load_after:.2f} after"
     )
     print(f"{'page':<12} {'median ms':>10} {'p95 ms':>8} {'median ratio':>13} {'p95 ratio':>10}")
     print(

@@ -1,7 +1,10 @@
 from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
 
 from django.contrib import messages
-from django.db.models import Count
+from django.db import connection
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -35,19 +38,72 @@ from .services import (
 )
 
 
-def _filtered(request: HttpRequest):
-    """The customers matching the list's filters, in the list's order."""
-    filterset = listing.CustomerFilter(request.GET or None, queryset=Customer.objects.all())
-    key, descending = listing.parse_sort(request.GET.get("sort"))
-    queryset = (
-        filterset.qs if filterset.is_bound and filterset.is_valid() else Customer.objects.all()
+@dataclass
+class _Filtered:
+    """The customers matching the list's filters, and the list's order."""
+
+    unsearched: QuerySet  # every filter but the search
+    terms: listing.SearchTerms | None
+    key: str  # the column sorted by (the default when ranked by relevance)
+    descending: bool
+    explicit: bool  # the sort is the user's choice (`?sort=`), not the default
+    estimate: int | None = None
+    relevance: listing.Relevance | None = None
+
+    @cached_property
+    def matches(self) -> QuerySet:
+        """The matches, unordered (a ranked page finds its rows without it)."""
+        return self.unsearched.filter(self.terms.q) if self.terms else self.unsearched
+
+    @cached_property
+    def queryset(self) -> QuerySet:
+        """The matches in the list's order."""
+        if self.relevance:
+            return self.relevance.order(self.matches)
+        # A search with few matches sorts them rather than walk the sort index (see listing).
+        few = self.terms is not None and (self.estimate or 0) <= listing.SORT_SEARCH_MATCHES_UP_TO
+        return listing.sortable(self.matches, self.key, self.descending, walk_index=not few)
+
+
+def _filtered(request: HttpRequest, menus_version: str, columns: list[str]) -> _Filtered:
+    """The request's filters, search and order (shared by the list and its export)."""
+    params = request.GET
+    quick = listing.quick_filters(params, menus_version)
+    if quick is not None:
+        unsearched, terms = quick
+    else:
+        # A value the menus do not list: the form validates it (an invalid one drops them all).
+        filterset = listing.CustomerFilter(params or None, queryset=Customer.objects.all())
+        if filterset.is_bound and filterset.is_valid():
+            filterset.qs  # noqa: B018  (runs the filters: sets unsearched and terms)
+            unsearched, terms = filterset.unsearched, filterset.terms
+        else:
+            unsearched, terms = Customer.objects.all(), None
+    key, descending = listing.parse_sort(params.get("sort"))
+    listed = _Filtered(
+        unsearched, terms, key, descending, explicit=key == params.get("sort", "").lstrip("-")
     )
-    return filterset, listing.sortable(queryset, key, descending), key, descending
+    if terms and not unsearched.query.where and connection.vendor == "postgresql":
+        listed.estimate = listing.search_estimate(terms)  # the same plan, nothing to compile
+    else:
+        listed.estimate = listing.estimate(listed.matches)
+    # Ranking reads the matches best first (PostgreSQL, which estimates); a search that matches
+    # most of the table (one letter) is cheaper in name order, where the first page starts the
+    # index.
+    if (
+        terms is not None
+        and not listed.explicit
+        and listed.estimate is not None
+        and listed.estimate <= listing.SORT_SEARCH_MATCHES_UP_TO
+    ):
+        listed.relevance = listing.Relevance(terms, unsearched, columns, listed.estimate)
+    return listed
 
 
 class CustomerListView(StaffRequiredMixin, ListView):
     """The list pages by seeking from a row (First/Previous/Next/Last), so deep pages stay
-    as fast as the first; the total is exact when small and a planner estimate when large."""
+    as fast as the first; the total is exact when small and a planner estimate when large.
+    A search without a chosen sort shows the best matches first (PostgreSQL)."""
 
     template_name = "customers/customer_list.html"
     paginate_by = 25
@@ -58,30 +114,18 @@ class CustomerListView(StaffRequiredMixin, ListView):
 
     def get_queryset(self):
         self.columns, self.menus_version = listing.list_state(self.request.user)
-        self.filterset, queryset, self.sort_key, self.descending = _filtered(self.request)
-        self.estimate = listing.estimate(queryset)
-        searching = bool(self.filterset.is_bound and self.filterset.form.cleaned_data.get("q"))
-        if searching and (self.estimate or 0) <= listing.SORT_SEARCH_MATCHES_UP_TO:
-            queryset = listing.sortable(queryset, self.sort_key, self.descending, walk_index=False)
-        self.total = listing.count(queryset, self.estimate)
-        return queryset
-
-    def fetch(self, ids) -> list:
-        """The customers with these ids, with what the columns show, in the list's order."""
-        queryset = Customer.objects.filter(pk__in=ids)
-        ordered = listing.sortable(queryset, self.sort_key, self.descending)
-        return list(listing.with_columns(ordered, self.columns, only=True))
+        self.listed = listed = _filtered(self.request, self.menus_version, self.columns)
+        self.total = listing.count(lambda: listed.matches, listed.estimate)
+        # The page is found by `seek` (get_context_data); the matches are built only if needed.
+        return listed.unsearched
 
     def get_context_data(self, **kwargs):
         per_page = self.get_paginate_by(self.object_list)
-        page = listing.seek(
-            self.object_list,
-            key=self.sort_key,
-            descending=self.descending,
-            per_page=per_page,
-            params=self.request.GET,
-            fetch=self.fetch,
+        listed = self.listed
+        order = listed.relevance or listing.ColumnOrder(
+            listed.queryset, listed.key, listed.descending, self.columns
         )
+        page = listing.seek(order, per_page=per_page, params=self.request.GET)
         columns = [listing.BY_KEY[key] for key in self.columns]
         query = self.request.GET.copy()
         for name in ("page", "after", "before", "last"):
@@ -91,25 +135,35 @@ class CustomerListView(StaffRequiredMixin, ListView):
         sizes_query = self.request.GET.copy()
         for name in ("page", "after", "before", "last", "per_page"):
             sizes_query.pop(name, None)
+        base_query = query.urlencode()
+        sort_key = "" if listed.relevance else listed.key  # ranked: no column is the sort
         return {
             **kwargs,
             "view": self,
             "nav": "customers",
-            "filter": self.filterset,
-            "filter_menus": listing.filter_menus(self.filterset, self.menus_version),
+            "search": self.request.GET.get("q", ""),
+            "filter_selects": listing.filter_selects(
+                listing.filter_menus(self.request.GET, self.menus_version)
+            ),
             "object_list": page.object_list,
-            "rows": listing.rows_html(page.object_list, columns),
+            "rows": listing.table_rows(listing.rows_html(page.object_list, columns)),
+            "header": listing.header_html(columns, sort_key, listed.descending, base_query),
             "page": page,
+            "page_links": listing.page_links(page, paging_query),
             "total": self.total,
             "columns": columns,
             "all_columns": listing.COLUMNS,
             "visible": set(self.columns),
             "column_checkboxes": listing.column_checkboxes(self.columns),
-            "sort_key": self.sort_key,
-            "descending": self.descending,
-            "base_query": query.urlencode(),
+            "sort_key": sort_key,
+            "descending": listed.descending,
+            "explicit_sort": listed.explicit,
+            "relevance": listed.relevance is not None,
+            "base_query": base_query,
             "paging_query": paging_query,
-            "sizes_query": sizes_query.urlencode(),
+            "page_size_links": listing.page_size_links(
+                listing.PAGE_SIZES, per_page, sizes_query.urlencode()
+            ),
             "page_sizes": listing.PAGE_SIZES,
             "per_page": per_page,
             "current_query": self.request.GET.urlencode(),
@@ -122,22 +176,23 @@ class CustomerListView(StaffRequiredMixin, ListView):
 @staff_required
 def customer_export(request: HttpRequest) -> StreamingHttpResponse:
     """Stream the list as CSV: same filters and order; visible columns, or every field."""
-    _filterset, queryset, _key, _descending = _filtered(request)
+    visible, menus_version = listing.list_state(request.user)
+    queryset = _filtered(request, menus_version, visible).queryset
     if request.GET.get("fields") == "all":
         headers = list(csvspec.HEADERS)
         queryset = queryset.select_related("group", "advisor").prefetch_related("tags", "contacts")
-        row_of = _full_row
+        rows_of, row_of = queryset.iterator(chunk_size=2000), _full_row
     else:
-        columns = [listing.BY_KEY[key] for key in listing.visible_columns(request.user)]
+        columns = [listing.BY_KEY[key] for key in visible]
         headers = [str(column.label) for column in columns]
-        queryset = listing.with_columns(queryset, [c.key for c in columns])
-        row_of = lambda customer: [column.value(customer) for column in columns]  # noqa: E731
+        rows_of = listing.iter_rows(queryset, visible, chunk_size=2000)
+        row_of = lambda row: [column.value(row) for column in columns]  # noqa: E731
 
     def rows() -> Iterator[list]:
         yield headers
         # Constant memory: rows come from the database in chunks and leave as they are written.
-        for customer in queryset.iterator(chunk_size=2000):
-            yield [csvspec.neutralise(value) for value in row_of(customer)]
+        for row in rows_of:
+            yield [csvspec.neutralise(value) for value in row_of(row)]
 
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return csv_download(rows(), f"customers-{stamp}.csv")

@@ -10,9 +10,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from customers import csvspec, listing
-from customers.models import Credit, Tag
+from customers.models import Credit, Customer, Tag
 from tests.factories import (
     ContactFactory,
     CustomerFactory,
@@ -293,3 +294,95 @@ def test_cells_escape_customer_data(client, staff):
     assert "<script>x</script>" not in html
     assert "&lt;script&gt;x&lt;/script&gt;" in html
     assert "a&amp;b@x.test" in html
+
+
+def _as_the_model_shows(customer) -> dict[str, str]:
+    """Each column's CSV value, from the model instance (what the list showed before rows)."""
+    primary = customer.contacts.filter(is_primary=True).first()
+    return {
+        "number": customer.number,
+        "name": customer.name,
+        "type": str(customer.get_type_display()),
+        "group": str(customer.group),
+        "email": customer.email,
+        "phone": str(customer.phone or ""),
+        "country": str(customer.country.name),
+        "city": customer.billing_city,
+        "contact": str(primary or ""),
+        "advisor": str(customer.advisor or ""),
+        "reseller": str(customer.reseller or ""),
+        "tags": ", ".join(tag.name for tag in customer.tags.all()),
+        "currency": customer.default_currency,
+        "created": customer.created_at.date().isoformat(),
+        "active": str(_("Active") if customer.is_active else _("Inactive")),
+    }
+
+
+def test_rows_show_what_the_customer_records_hold(staff):
+    full = CustomerFactory(
+        name="Acme <Trading>",
+        type="individual",
+        phone="+97142223333",
+        country="EG",
+        billing_city="Cairo",
+        reseller=CustomerFactory(name="Big Reseller"),
+        advisor=StaffFactory(first_name="Lina", last_name="Haddad"),
+        default_currency="EUR",
+    )
+    full.tags.add(Tag.objects.create(name="vip"), Tag.objects.create(name="gulf"))
+    ContactFactory(customer=full, first_name="Omar", last_name="")
+    ContactFactory(customer=full, first_name="Not", last_name="Primary", is_primary=False)
+    bare = CustomerFactory(
+        name="Plain", advisor=StaffFactory(first_name="", last_name="", email="a@lumytic.test")
+    )
+    no_advisor = CustomerFactory(name="Alone", advisor=None, is_active=False, country="")
+    keys = [column.key for column in listing.COLUMNS]
+    customers = [full, bare, no_advisor]
+    rows = listing.load_rows(Customer.objects.filter(pk__in=[c.pk for c in customers]), keys)
+    by_pk = {row.pk: row for row in rows}
+    for customer in customers:
+        row = by_pk[customer.pk]
+        shown = {column.key: str(column.value(row)) for column in listing.COLUMNS}
+        assert shown == _as_the_model_shows(customer), customer.name
+    assert by_pk[full.pk].tags == ["gulf", "vip"]
+    html = listing.rows_html([by_pk[no_advisor.pk]], list(listing.COLUMNS))[0]
+    assert "<td>—</td>" in html and "text-bg-secondary" in html
+
+
+def test_headers_link_to_sorting_and_mark_the_sort_column(client, staff):
+    CustomerFactory(name="Acme")
+    html = client.get(URL, {"country": "AE", "sort": "-name"}).content.decode()
+    assert (
+        '<th scope="col" aria-sort="descending"><a class="text-reset text-decoration-none" '
+        'href="?country=AE&amp;sort=name">Company <i class="bi bi-caret-down-fill small"'
+    ) in html
+    assert 'href="?country=AE&amp;sort=number">Number</a></th>' in html
+    assert 'href="?country=AE&amp;sort=-name&amp;per_page=50">50</a>' in html
+    default = _html(client.get(URL))
+    assert (
+        'aria-sort="ascending"><a class="text-reset text-decoration-none" href="?sort=-name">'
+        in default
+    )
+    assert 'href="?per_page=25" aria-current="true">25</a>' in default
+
+
+def _html(response) -> str:
+    return response.content.decode()
+
+
+@pytest.mark.parametrize("sort", ["name", "-created", "advisor"])
+def test_paging_from_a_row_that_is_gone_shows_the_first_page(client, staff, sort):
+    CustomerFactory.create_batch(30)
+    first = ids(client.get(URL, {"sort": sort}))
+    for step in ("after", "before"):
+        assert ids(client.get(URL, {"sort": sort, step: 99_999_999})) == first
+
+
+def test_paging_from_a_row_reads_its_sort_value_in_the_same_query(client, staff):
+    CustomerFactory.create_batch(30)
+    anchor = ids(client.get(URL))[-1]
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(URL, {"after": anchor}).status_code == 200
+    sql = [query["sql"] for query in context.captured_queries]
+    reads = [s for s in sql if s.startswith('SELECT "customers_customer"."id" AS "pk"')]
+    assert len(reads) == 1 and f'WHERE U0."id" = {anchor}' in reads[0]

@@ -200,3 +200,89 @@ def test_estimate_of_every_customer_comes_from_the_catalogue_as_explain_gives_it
     with CaptureQueriesContext(connection) as context:
         listing.estimate(filtered)
     assert context.captured_queries[0]["sql"].startswith("EXPLAIN")
+
+
+def _form_query(params) -> str:
+    filterset = listing.CustomerFilter(params, queryset=listing.Customer.objects.all())
+    assert filterset.is_valid()
+    return str(filterset.qs.query)
+
+
+def _quick_query(params) -> str | None:
+    found = listing.quick_filters(params, listing.list_state(StaffFactory())[1])
+    if found is None:
+        return None
+    unsearched, terms = found
+    return str((unsearched.filter(terms.q) if terms else unsearched).query)
+
+
+def test_menu_values_filter_without_the_form_exactly_as_the_form_does(staff):
+    group, advisor = CustomerGroupFactory(name="Retail"), StaffFactory()
+    tag = Tag.objects.create(name="vip")
+    every = {
+        "q": "  acme ",
+        "type": "individual",
+        "group": str(group.pk),
+        "country": "EG",
+        "advisor": str(advisor.pk),
+        "active": "no",
+        "tag": str(tag.pk),
+    }
+    for params in [every, {"active": "yes"}, {"q": "acme"}, {**dict.fromkeys(every, "")}]:
+        assert _quick_query(params) == _form_query(params), params
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"group": "999999"},
+        {"group": " 1"},
+        {"advisor": "1.0"},
+        {"tag": "x"},
+        {"type": "bogus"},
+        {"country": "XX"},
+        {"active": "maybe"},
+        {"q": "a\x00b"},
+    ],
+)
+def test_any_other_value_is_left_to_the_form(staff, params):
+    assert _quick_query(params) is None
+
+
+def test_a_filtered_page_looks_up_no_menu_record(client, staff):
+    group = CustomerGroupFactory(name="Retail")
+    CustomerFactory(name="Shop", group=group)
+    assert "Shop" in _page(client, group=group.pk)
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(URL, {"group": group.pk}).status_code == 200
+    assert 'FROM "customers_customergroup"' not in " ".join(
+        query["sql"] for query in context.captured_queries
+    )
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "ar"])
+def test_country_cells_name_every_country_as_the_model_does(language):
+    from django.utils import translation
+    from django_countries import countries
+
+    with translation.override(language):
+        for code, _name in countries:
+            customer = listing.Customer(country=code)
+            assert listing.BY_KEY["country"].value(customer) == customer.country.name, code
+        assert listing.BY_KEY["country"].value(listing.Customer(country="")) == ""
+
+
+def test_rows_link_to_each_customer_under_the_script_prefix(client, staff):
+    from django.urls import set_script_prefix
+
+    customer = CustomerFactory(name="Acme")
+    set_script_prefix("/lumytic/")
+    try:
+        rows = listing.rows_html([customer], [listing.BY_KEY["name"]])
+    finally:
+        set_script_prefix("/")
+    assert f'href="/lumytic{customer.get_absolute_url()}"' in rows[0]
+    assert (
+        f'href="{customer.get_absolute_url()}"'
+        in listing.rows_html([customer], [listing.BY_KEY["name"]])[0]
+    )

@@ -688,6 +688,22 @@ def test_the_detail_page_runs_the_same_queries_for_1_and_8_versions(
     assert len(one) == len(eight)
 
 
+def test_the_sidebar_count_is_what_awaits_staff(requested, buyer, owner):
+    """Requests to decide plus cancellations whose signed copy awaits review, each once."""
+    from sales.context_processors import needs_action_counts
+
+    other = approved_pi(buyer.contact.customer, buyer, owner)
+    waiting = confirm_cancellation(
+        cancellation=request_cancellation(order=other.order, by=buyer, reason=REASON), by=owner
+    )
+    assert needs_action_counts()["cancellations"] == 1
+    upload_signed_cancellation(cancellation=waiting, by=buyer, file=proof())
+    assert needs_action_counts()["cancellations"] == 2
+    assert Cancellation.objects.awaiting_staff().count() == 2
+    refuse_cancellation(cancellation=requested, by=owner, reason="No")
+    assert needs_action_counts()["cancellations"] == 1
+
+
 def test_the_sidebar_counts_cancellations_to_act_on(office, requested, owner):
     html = office.get(reverse("sales:cancellation-list")).content.decode()
     assert "cancellation orders to decide or review" in html

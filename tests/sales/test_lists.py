@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.db import connection
+from django.db.models import Count, Q
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -134,6 +135,21 @@ def test_the_sidebar_shows_the_needs_action_counts_in_one_query(client, data):
     ]
     assert len(counting) == 1
     assert needs_action_counts() == {"pis": 1, "payments": 1, "cancellations": 0}
+
+
+def test_the_counts_are_pis_with_a_pending_signed_copy_and_pending_payments(data, owner):
+    """Counted from the pending rows: a PI once however many of its versions or payments wait."""
+    heron = data["heron"].order.placed_by
+    signed(data["heron"], heron)
+    pay(data["falcon"], data["falcon"].order.placed_by, "50", bank_reference="FT-SECOND")
+    assert needs_action_counts() == {"pis": 2, "payments": 2, "cancellations": 0}
+    definition = ProformaInvoice.objects.aggregate(
+        pis=Count("pk", filter=Q(signed_documents__status="pending"), distinct=True),
+        payments=Count("payments", filter=Q(payments__status="pending"), distinct=True),
+    )
+    assert needs_action_counts() == {**definition, "cancellations": 0}
+    confirm_payment(payment=data["pending"], by=owner)
+    assert needs_action_counts() == {"pis": 2, "payments": 1, "cancellations": 0}
 
 
 def test_the_counts_follow_reviews_at_once(client, data, owner):
