@@ -420,7 +420,9 @@ def close_ticket(*, conversation: Conversation, by) -> Conversation:
     """Close a ticket (either side); a new customer message reopens it."""
     conversation = _locked(conversation)
     _check_author(conversation.customer_id, by)
-    _move(conversation, Conversation.Status.CLOSED)
+    if not conversation.can_become(Conversation.Status.CLOSED):
+        raise InvalidTransition(conversation, Conversation.Status.CLOSED)
+    conversation.status = Conversation.Status.CLOSED
     conversation.closed_at = timezone.now()
     conversation.waiting_since = None
     conversation.save(update_fields=["status", "closed_at", "waiting_since", "updated_at"])
