@@ -21,14 +21,14 @@ class MessageInline(ReadOnlyMixin, admin.TabularInline):
     model = Message
     fk_name = "conversation"
     extra = 0
-    fields = ["created_at", "kind", "author", "from_customer", "body", "reply_to"]
+    fields = readonly_fields = ["created_at", "kind", "author", "from_customer", "body", "reply_to"]
     show_change_link = True
 
 
 class AttachmentInline(ReadOnlyMixin, admin.TabularInline):
     model = Attachment
     extra = 0
-    fields = ["original_name", "size", "sha256", "created_at"]
+    fields = readonly_fields = ["original_name", "size", "sha256", "created_at"]
 
 
 @admin.register(Conversation)
