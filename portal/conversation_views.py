@@ -313,11 +313,17 @@ class AttachmentView(ConversationMixin, View):
 
     http_method_names = ["get"]
 
-    def get(self, request, pk: int):
-        attachment = get_object_or_404(
-            Attachment.objects.filter(
-                message__conversation__in=self.visible(), message__kind=Message.Kind.MESSAGE
-            ),
-            pk=pk,
-        )
-        return signed_document_response(attachment)
+    def test_func(self) -> bool:
+        allowed = super().test_func()
+        if allowed:
+            # Resolved before the method is dispatched: a foreign id is 404 for every method.
+            self.attachment = get_object_or_404(
+                Attachment.objects.filter(
+                    message__conversation__in=self.visible(), message__kind=Message.Kind.MESSAGE
+                ),
+                pk=self.kwargs["pk"],
+            )
+        return allowed
+
+    def get(self, request, *args, **kwargs):
+        return signed_document_response(self.attachment)
