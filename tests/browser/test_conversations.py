@@ -1,6 +1,6 @@
 """In a real browser, both sides: a customer opens a ticket with an attachment, staff find it in
 the inbox and reply (and leave an internal note), the customer follows the email, sees the reply
-but never the note, and closes the ticket."""
+but never the note, and closes the ticket; and the two talk on an order's pages."""
 
 import re
 
@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from conversations.models import Conversation
 from portal.models import Area
 from portal.services.access import set_portal_access
+from sales.services.orders import create_order
 from tests.browser.test_customers import sign_in
 from tests.browser.test_invoice_to_paid import link_from, small_pdf
 from tests.browser.test_orders import portal_sign_in
@@ -81,3 +82,58 @@ def test_a_ticket_from_question_to_closed_on_both_sides(page, settings, tmp_path
     expect(page.get_by_role("button", name="Reopen ticket")).to_be_visible()
     ticket.refresh_from_db()
     assert ticket.status == "closed"
+
+
+def test_staff_and_customer_talk_on_the_order_pages(page, settings, tmp_path):
+    settings.BASE_CURRENCY = "USD"
+    settings.MEDIA_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    }
+    lina = StaffFactory(email="lina@lumytic.test", first_name="Lina", last_name="Farouk")
+    contact = PortalContactFactory(
+        email="omar@acme.test", first_name="Omar", customer__advisor=lina
+    )
+    set_portal_access(contact=contact, by=None, areas=[Area.ORDERS])
+    order = create_order(
+        customer=contact.customer,
+        by=contact.user,
+        placed_by=contact.user,
+        lines=[{"description": "LED panel", "quantity": 2, "unit_price": 10}],
+    )
+
+    # Staff write from the order page; the thread is swapped in place, with the file.
+    sign_in(page, "lina@lumytic.test")
+    page.goto(f"/office/orders/{order.pk}/")
+    page.locator("#conversation").scroll_into_view_if_needed()  # the thread loads when seen
+    thread = page.locator("#conversation-thread")
+    expect(thread.locator(".thread-empty")).to_be_visible()
+    thread.get_by_label("Message").fill("Shall we add mounting brackets?")
+    thread.get_by_label("Attachments").set_input_files({**small_pdf(), "name": "brackets.pdf"})
+    thread.get_by_role("button", name="Send to the customer").click()
+    expect(thread.locator(".message-staff")).to_contain_text("Shall we add mounting brackets?")
+    expect(thread.locator(".attachment-link")).to_have_text("brackets.pdf")
+    expect(page.get_by_text("Your message is sent to the customer.")).to_be_visible()
+
+    # The customer answers from the portal order page, replying to that message.
+    page.context.clear_cookies()
+    portal_sign_in(page, "omar@acme.test")
+    page.goto(link_from("message_received", "/portal/"))
+    thread = page.locator("#conversation-thread")
+    expect(thread.locator(".message-staff")).to_contain_text("mounting brackets")
+    thread.get_by_role("link", name=re.compile("^Reply")).click()
+    expect(thread.locator(".replying-to")).to_contain_text("Lina Farouk")
+    thread.get_by_label("Message").fill("Yes please, 12 brackets.")
+    thread.get_by_role("button", name="Send").click()
+    expect(thread.locator(".message-customer")).to_contain_text("Yes please, 12 brackets.")
+    expect(thread.locator(".message-customer .message-quote")).to_contain_text("mounting")
+
+    # Back in the office, the inbox shows the thread waiting for an answer.
+    page.context.clear_cookies()
+    sign_in(page, "lina@lumytic.test")
+    page.goto("/office/inbox/")
+    expect(page.locator(".inbox-row[data-kind=order]")).to_have_count(1)
+    expect(page.locator(".order-timeline")).to_have_count(0)
+    page.get_by_role("link", name=f"Order {order.number}").click()
+    expect(page.locator(".order-timeline")).to_contain_text("message sent")
