@@ -133,6 +133,8 @@ def test_the_inbox_filters_by_kind_assignee_customer_age_and_search(client, staf
     assert titles(assignee=str(samir.pk)) == ["Catalogue in Arabic", "Samir's"]
     assert titles(assignee="none") == ["Nobody's"]
     assert titles(customer=str(elsewhere.pk)) == ["Catalogue in Arabic"]
+    html = client.get(INBOX, {"kind": "ticket"}).content.decode()
+    assert f'href="?kind=ticket&amp;customer={elsewhere.pk}"' in html  # "only this customer"
     assert titles(age="3") == ["Old one"]
     assert titles(q="arabic") == ["Catalogue in Arabic"]
     assert titles(q=mine.number) == ["Mine"]
