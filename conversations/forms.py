@@ -132,3 +132,14 @@ class AssignForm(forms.Form):
     def __init__(self, *args, staff: QuerySet, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = staff
+
+
+def reply_target(request, replies_to: QuerySet) -> Message | None:
+    """The message named by `?reply_to=` (the "Reply" links), if this form may reply to it."""
+    value = request.GET.get("reply_to", "")
+    return replies_to.filter(pk=value).first() if value.isdigit() else None
+
+
+def error_text(form: forms.Form) -> str:
+    """Every error of a form in one line, for the page's message."""
+    return " ".join(str(error) for errors in form.errors.values() for error in errors)

@@ -27,8 +27,9 @@ from sales.models import Order
 from sales.order_forms import staff_users
 
 from .audience import order_readers
-from .forms import AssignForm, MessageForm
+from .forms import AssignForm, MessageForm, error_text, reply_target
 from .models import Attachment, Conversation, Message
+from .selectors import thread_messages
 from .services import (
     ConversationError,
     add_note,
@@ -42,28 +43,6 @@ from .services import (
 AGES = {"1": 1, "3": 3, "7": 7, "30": 30}
 REPLY_LABEL = gettext_lazy("Your reply")
 NOTE_LABEL = gettext_lazy("Note")
-
-
-def thread_messages(conversation: Conversation | None, *, notes: bool) -> list[Message]:
-    """A conversation's messages, oldest first, with authors, quotes and files (three queries)."""
-    if conversation is None:
-        return []
-    rows = conversation.messages.select_related("author", "reply_to__author").prefetch_related(
-        "attachments"
-    )
-    if not notes:
-        rows = rows.filter(kind=Message.Kind.MESSAGE)
-    return list(rows)
-
-
-def reply_target(request, replies_to: QuerySet) -> Message | None:
-    """The message named by `?reply_to=`, if it is one this form may reply to."""
-    value = request.GET.get("reply_to", "")
-    return replies_to.filter(pk=value).first() if value.isdigit() else None
-
-
-def error_text(form: forms.Form) -> str:
-    return " ".join(str(e) for errors in form.errors.values() for e in errors)
 
 
 # --- The inbox -----------------------------------------------------------------------------------

@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 
-from conversations.forms import MessageForm, TicketForm
+from conversations.forms import MessageForm, TicketForm, error_text, reply_target
 from conversations.models import Attachment, Conversation, Message
+from conversations.selectors import thread_messages
 from conversations.services import (
     ConversationError,
     close_ticket,
@@ -25,7 +26,6 @@ from conversations.services import (
     reopen_ticket,
     write_on_order,
 )
-from conversations.views import error_text, reply_target, thread_messages
 from sales.invoice_views import signed_document_response
 from sales.models import Order, Quotation
 
