@@ -230,6 +230,13 @@ def test_reply_to_is_prefilled_from_the_reply_link(client, staff, customer, omar
     url = reverse("conversations:ticket-detail", args=[ticket.pk])
     html = client.get(url, {"reply_to": question.pk}).content.decode()
     assert f'name="reply_to" value="{question.pk}"' in html and "Replying to" in html
+    note = add_note(conversation=ticket, by=staff, body="Internal")
+    html = client.get(url, {"as": "note", "reply_to": note.pk}).content.decode()
+    # Only the note form quotes it; the customer reply quotes nothing.
+    assert html.count(f'name="reply_to" value="{note.pk}"') == 1
+    assert f'name="reply_to" value="{note.pk}" id="note_reply_to"' in html
+    html = client.get(url, {"reply_to": note.pk}).content.decode()
+    assert "Replying to" not in html  # a reply the customer sees never quotes a note
 
 
 def test_an_internal_note_from_the_page_emails_nobody(client, staff, customer, omar):
