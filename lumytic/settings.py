@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "notifications",
     "customers",
     "sales",
+    "conversations",
     "portal",
 ]
 # The admin site is Lumytic's own (it sends people to the rate-limited allauth login).
@@ -83,6 +84,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "lumytic.core.context_processors.site",
                 "sales.context_processors.needs_action",
+                "conversations.context_processors.inbox_counts",
             ],
         },
     }

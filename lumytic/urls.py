@@ -10,6 +10,7 @@ urlpatterns = [
     path("office/", include("lumytic.core.urls")),
     path("office/", include("customers.urls")),
     path("office/", include("sales.urls")),
+    path("office/", include("conversations.urls")),
     path("office/", include("notifications.urls")),
     path("office/", include("portal.urls_office")),
     path("portal/", include("portal.urls")),

@@ -18,8 +18,13 @@ class PortalConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth import get_user_model
 
+        from conversations import audience
         from customers import tabs
 
+        from .conversation_access import conversation_readers, order_readers
+
+        # The portal decides who may read a conversation; conversations emails only them.
+        audience.register_readers(order=order_readers, conversation=conversation_readers)
         post_save.connect(_new_portal_user, sender=get_user_model(), dispatch_uid="portal-user")
         tabs.register_tab(
             key="portal",

@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("portal.urls_invoices")),
     path("", include("portal.urls_memos")),
     path("", include("portal.urls_payments")),
+    path("", include("portal.urls_conversations")),
     path("invoices/", statement_views.InvoiceListView.as_view(), name="invoices"),
     path("statements/", statement_views.StatementView.as_view(), name="statements"),
     path("", include("portal.urls_cancellations")),

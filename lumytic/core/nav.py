@@ -25,6 +25,14 @@ class NavLink:
 
 OFFICE_NAV: tuple[NavLink, ...] = (
     NavLink("dashboard", "office:dashboard", "speedometer2", _("Dashboard")),
+    NavLink(
+        "inbox",
+        "conversations:inbox",
+        "inbox",
+        _("Inbox"),
+        count="inbox.open",
+        count_title=_("conversations waiting for an answer"),
+    ),
     NavLink("customers", "customers:customer-list", "building", _("Customers")),
     NavLink("registrations", "portal_office:registration-list", "person-plus", _("Registrations")),
     NavLink("quotation-list", "sales:quotation-list", "file-earmark-text", _("Quotations")),

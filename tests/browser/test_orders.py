@@ -77,6 +77,7 @@ def test_a_customer_builds_submits_changes_and_confirms_an_order(page, settings)
 
     # Confirm with the company's billing details; shipping is the same.
     page.get_by_role("link", name="Confirm order").click()
+    page.wait_for_load_state()  # cart.js toggles the shipping fields once it has run
     expect(page.get_by_label("Street").first).to_have_value("Sheikh Zayed Rd 1")
     same = page.get_by_label("Shipping details same as billing details")
     expect(same).to_be_checked()

@@ -9,6 +9,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from conversations.models import Attachment
+from conversations.services import open_ticket
 from customers.models import Contact, Customer
 from portal.models import Area
 from portal.services.access import set_portal_access
@@ -76,6 +78,14 @@ ISOLATION = {
     "cancellation-pdf": lambda foreign: {"pk": _foreign_cancellation(foreign).pk},
     "cancellation-upload": lambda foreign: {"pk": _foreign_cancellation(foreign).pk},
     "signed-cancellation-file": lambda foreign: {"pk": _foreign_signed_cancellation(foreign).pk},
+    "conversations": "own",
+    "ticket-create": "own",
+    "ticket-detail": lambda foreign: {"pk": _foreign_ticket(foreign).pk},
+    "ticket-reply": lambda foreign: {"pk": _foreign_ticket(foreign).pk},
+    "ticket-close": lambda foreign: {"pk": _foreign_ticket(foreign).pk},
+    "ticket-reopen": lambda foreign: {"pk": _foreign_ticket(foreign).pk},
+    "message-attachment": lambda foreign: {"pk": _foreign_attachment(foreign).pk},
+    "order-thread": lambda foreign: {"pk": foreign["order"].pk},
 }
 
 
@@ -186,6 +196,25 @@ def _foreign_signed_cancellation(foreign):
         file="sales/signed/foreign.pdf",
         size=1,
         sha256="0" * 64,
+    )
+
+
+def _foreign_ticket(foreign):
+    """A ticket the other customer opened."""
+    if "ticket" not in foreign:
+        user = PortalContactFactory(customer=foreign["customer"], is_primary=False).user
+        ticket = open_ticket(
+            customer=foreign["customer"], by=user, subject="Foreign ticket", body="Foreign"
+        )
+        foreign["ticket"] = ticket
+    return foreign["ticket"]
+
+
+def _foreign_attachment(foreign):
+    """A file sent with the other customer's ticket (the row alone; no file is read before 404)."""
+    message = _foreign_ticket(foreign).messages.get()
+    return Attachment.objects.create(
+        message=message, file="conversations/attachments/foreign.pdf", original_name="x.pdf", size=1
     )
 
 

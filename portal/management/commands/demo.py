@@ -7,6 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from conversations.demo import load_demo_conversations
 from customers.models import ActivityEntry, Contact, Customer, CustomerGroup, Tag
 from customers.services import add_contact, create_customer
 from lumytic.core.models import CompanyProfile
@@ -161,6 +162,7 @@ class Command(BaseCommand):
         load_demo_quotations()
         load_demo_invoices()
         load_demo_cancellations()
+        load_demo_conversations()
 
         out = self.stdout
         out.write(self.style.SUCCESS("Demo data is ready. Sign in with password: " + DEMO_PASSWORD))

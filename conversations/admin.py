@@ -1,0 +1,59 @@
+"""Admin for conversations: shown and searched, never edited here, since only the services
+change a status, write a message or email the other side."""
+
+from django.contrib import admin
+
+from .models import Attachment, Conversation, Message
+
+
+class ReadOnlyMixin:
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class MessageInline(ReadOnlyMixin, admin.TabularInline):
+    model = Message
+    fk_name = "conversation"
+    extra = 0
+    fields = readonly_fields = ["created_at", "kind", "author", "from_customer", "body", "reply_to"]
+    show_change_link = True
+
+
+class AttachmentInline(ReadOnlyMixin, admin.TabularInline):
+    model = Attachment
+    extra = 0
+    fields = readonly_fields = ["original_name", "size", "sha256", "created_at"]
+
+
+@admin.register(Conversation)
+class ConversationAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = [
+        "__str__",
+        "kind",
+        "customer",
+        "status",
+        "assignee",
+        "last_message_at",
+        "waiting_since",
+    ]
+    list_filter = ["kind", "status", ("assignee", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["number", "subject", "customer__name", "customer__number", "order__number"]
+    list_select_related = ["customer", "assignee", "order"]
+    date_hierarchy = "created_at"
+    inlines = [MessageInline]
+
+
+@admin.register(Message)
+class MessageAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["__str__", "conversation", "kind", "author", "from_customer", "created_at"]
+    list_filter = ["kind", "from_customer"]
+    search_fields = ["body", "conversation__number", "conversation__subject", "author__email"]
+    list_select_related = ["conversation__order", "author"]
+    date_hierarchy = "created_at"
+    inlines = [AttachmentInline]
