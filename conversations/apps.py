@@ -8,6 +8,11 @@ class ConversationsConfig(AppConfig):
 
     def ready(self) -> None:
         from customers import tabs
+        from lumytic.core.nav import register_count
+
+        from .sidebar import conversations_awaiting_staff
+
+        register_count("inbox", conversations_awaiting_staff)
 
         tabs.register_tab(
             key="tickets",

@@ -83,8 +83,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "lumytic.core.context_processors.site",
-                "sales.context_processors.needs_action",
-                "conversations.context_processors.inbox_counts",
+                "lumytic.core.context_processors.nav_counts",
             ],
         },
     }

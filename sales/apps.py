@@ -54,6 +54,14 @@ class SalesConfig(AppConfig):
                 key=key, label=label, url_name=f"sales:customer-{key}", icon=icon, order=order
             )
 
+        from lumytic.core.nav import register_count
+
+        from . import sidebar
+
+        register_count("pis", sidebar.pis_awaiting_review)
+        register_count("payments", sidebar.payments_awaiting_review)
+        register_count("cancellations", sidebar.cancellations_awaiting_staff)
+
         from .summary import sales_summary
 
         tabs.register_summary(sales_summary)

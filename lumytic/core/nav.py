@@ -1,15 +1,41 @@
-"""The back-office sidebar's links, in order. To add one, add a NavLink here.
+"""The back-office sidebar's links, in order, and the counts their badges show.
 
-A page marks its section with `nav` in its context (the link whose `key` it is shows active).
-A link with a `count` shows it as a badge when it is not 0: `count` names a context variable
-("needs_action.pis"), so any context processor can supply it, and it is read on every request.
+To add a link, add a NavLink here. A page marks its section with `nav` in its context (the link
+whose `key` it is shows active). A link with a `count` shows it as a badge when it is not 0:
+`count` names a context variable ("nav_counts.pis"), read on every request.
+
+The app that owns the data registers each count as one scalar SQL SELECT (`register_count`,
+from its AppConfig.ready()); `sidebar_counts()` runs them all as one query, so every office page
+pays one round trip for every badge, whichever apps add them, and nothing is cached.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
 from django.utils.translation import gettext_lazy as _
+
+# A count: () -> (a scalar SELECT, its parameters); tables are quoted by the caller.
+CountQuery = Callable[[], tuple[str, list]]
+_counts: dict[str, CountQuery] = {}
+
+
+def register_count(key: str, query: CountQuery) -> None:
+    _counts[key] = query
+
+
+def sidebar_counts() -> dict[str, int]:
+    """Every registered count, by key, in one query."""
+    if not _counts:
+        return {}
+    parts = {key: query() for key, query in _counts.items()}
+    sql = "SELECT " + ", ".join(f"({part})" for part, _params in parts.values())
+    params = [param for _part, part_params in parts.values() for param in part_params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return dict(zip(parts, row, strict=True))
 
 
 @dataclass(frozen=True)
@@ -30,7 +56,7 @@ OFFICE_NAV: tuple[NavLink, ...] = (
         "conversations:inbox",
         "inbox",
         _("Inbox"),
-        count="inbox.open",
+        count="nav_counts.inbox",
         count_title=_("conversations waiting for an answer"),
     ),
     NavLink("customers", "customers:customer-list", "building", _("Customers")),
@@ -43,7 +69,7 @@ OFFICE_NAV: tuple[NavLink, ...] = (
         "sales:pi-list",
         "receipt",
         _("Proforma invoices"),
-        count="needs_action.pis",
+        count="nav_counts.pis",
         count_title=_("signed copies awaiting review"),
     ),
     NavLink(
@@ -51,7 +77,7 @@ OFFICE_NAV: tuple[NavLink, ...] = (
         "sales:payment-list",
         "bank",
         _("Payments"),
-        count="needs_action.payments",
+        count="nav_counts.payments",
         count_title=_("payments awaiting review"),
     ),
     NavLink(
@@ -59,7 +85,7 @@ OFFICE_NAV: tuple[NavLink, ...] = (
         "sales:cancellation-list",
         "x-octagon",
         _("Cancellations"),
-        count="needs_action.cancellations",
+        count="nav_counts.cancellations",
         count_title=_("cancellation orders to decide or review"),
     ),
     NavLink("exchange", "sales:exchange", "currency-exchange", _("Currency exchange")),

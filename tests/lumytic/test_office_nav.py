@@ -33,18 +33,18 @@ def test_only_the_pages_section_is_active():
 
 
 def test_counts_are_read_on_every_render_and_shown_only_when_not_zero():
-    first = render(needs_action={"pis": 3, "payments": 0})
+    first = render(nav_counts={"pis": 3, "payments": 0})
     assert '<span class="badge rounded-pill text-bg-warning ms-auto needs-action" ' in first
     assert 'data-key="pi-list" title="signed copies awaiting review">3<span' in first
     assert 'data-key="payment-list"' not in first
-    second = render(needs_action={"pis": 0, "payments": 12})
+    second = render(nav_counts={"pis": 0, "payments": 12})
     assert 'data-key="pi-list"' not in second
     assert 'data-key="payment-list" title="payments awaiting review">12<span' in second
 
 
 def test_no_counts_in_the_context_means_no_badges():
     assert "needs-action" not in render(nav="customers")
-    assert "needs-action" not in render(needs_action={})
+    assert "needs-action" not in render(nav_counts={})
 
 
 def test_who_sees_a_link_is_decided_per_request(monkeypatch):
@@ -89,3 +89,12 @@ def test_fixed_urls_are_reversed_per_script_prefix():
     finally:
         set_script_prefix("/")
     assert link.render(Context()) == path
+
+
+@pytest.mark.django_db
+def test_every_badge_count_is_registered_and_all_are_read_in_one_query(django_assert_num_queries):
+    keys = {link.count.removeprefix("nav_counts.") for link in nav.OFFICE_NAV if link.count}
+    assert keys == {"inbox", "pis", "payments", "cancellations"}
+    with django_assert_num_queries(1):
+        counts = nav.sidebar_counts()
+    assert counts == dict.fromkeys(keys, 0)

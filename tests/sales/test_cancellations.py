@@ -690,7 +690,7 @@ def test_the_detail_page_runs_the_same_queries_for_1_and_8_versions(
 
 def test_the_sidebar_count_is_what_awaits_staff(requested, buyer, owner):
     """Requests to decide plus cancellations whose signed copy awaits review, each once."""
-    from sales.context_processors import needs_action_counts
+    from lumytic.core.nav import sidebar_counts as needs_action_counts
 
     other = approved_pi(buyer.contact.customer, buyer, owner)
     waiting = confirm_cancellation(

@@ -53,9 +53,13 @@ def rendered_links() -> list[tuple[NavLink, dict[tuple[bool, bool], str]]]:
     return links
 
 
+_variables: dict[str, Variable] = {}
+
+
 def _count(context, name: str) -> int:
+    variable = _variables.get(name) or _variables.setdefault(name, Variable(name))
     try:
-        return Variable(name).resolve(context) or 0
+        return variable.resolve(context) or 0
     except VariableDoesNotExist:
         return 0
 
