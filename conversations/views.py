@@ -37,8 +37,8 @@ from .services import (
     close_ticket,
     post_message,
     reopen_ticket,
-    write_on_order,
 )
+from .thread_views import OrderThreadMixin
 
 AGES = {"1": 1, "3": 3, "7": 7, "30": 30}
 REPLY_LABEL = gettext_lazy("Your reply")
@@ -325,15 +325,12 @@ class TicketReopenView(TicketStepView):
 # --- An order's thread ---------------------------------------------------------------------------
 
 
-class OrderThreadView(StaffRequiredMixin, TemplateView):
-    """The thread on an order page: loaded there by htmx, or a page of its own without it."""
-
+class OrderThreadView(OrderThreadMixin, StaffRequiredMixin, TemplateView):
     template_name = "conversations/order_thread.html"
-
-    def get_template_names(self) -> list[str]:
-        if self.request.htmx:
-            return [f"{self.template_name}#thread"]
-        return [self.template_name]
+    thread_url_name = "conversations:order-thread"
+    order_url_name = "sales:order-detail"
+    side = "office"
+    sent_text = gettext_lazy("Your message is sent to the customer.")
 
     def test_func(self) -> bool:
         allowed = super().test_func()
@@ -343,63 +340,8 @@ class OrderThreadView(StaffRequiredMixin, TemplateView):
             )
         return allowed
 
-    def thread(self) -> Conversation | None:
-        return Conversation.objects.filter(kind=Conversation.Kind.ORDER, order=self.order).first()
-
-    def get(self, request, *args, **kwargs):
-        return self.render_thread(self.thread())
-
-    def render_thread(self, thread, status: int = 200, form=None, sent=None) -> HttpResponse:
-        replies_to = (
-            thread.messages.filter(kind=Message.Kind.MESSAGE) if thread else Message.objects.none()
-        )
-        reply_to = reply_target(self.request, replies_to)
-        context = self.get_context_data(
-            nav="order-list",
-            order=self.order,
-            conversation=thread,
-            thread=thread_messages(thread, notes=False),
-            form=form
-            or MessageForm(
-                replies_to=replies_to, initial={"reply_to": reply_to}, auto_id="thread_%s"
-            ),
-            replying_to=reply_to,
-            sent=sent,
-            readers=order_readers(self.order),
-            thread_url=reverse("conversations:order-thread", args=[self.order.pk]),
-            side="office",
-        )
-        return self.render_to_response(context, status=status)
-
-    def post(self, request, *args, **kwargs):
-        thread = self.thread()
-        replies_to = (
-            thread.messages.filter(kind=Message.Kind.MESSAGE) if thread else Message.objects.none()
-        )
-        form = MessageForm(request.POST, request.FILES, replies_to=replies_to, auto_id="thread_%s")
-        if form.is_valid():
-            try:
-                message = write_on_order(
-                    order=self.order,
-                    by=request.user,
-                    body=form.cleaned_data["body"],
-                    files=form.cleaned_data["files"],
-                    reply_to=form.cleaned_data["reply_to"],
-                )
-            except ConversationError as error:
-                form.add_error(None, str(error))
-            else:
-                if request.htmx:  # the fragment says so itself; a flash would show up later
-                    return self.render_thread(self.thread(), sent=message)
-                messages.success(request, _("Your message is sent to the customer."))
-                return redirect(
-                    reverse("sales:order-detail", args=[self.order.pk]) + "#conversation"
-                )
-        if not request.htmx:
-            messages.error(
-                request, _("Nothing was sent: %(errors)s") % {"errors": error_text(form)}
-            )
-        return self.render_thread(thread, status=400, form=form)
+    def thread_context(self) -> dict:
+        return {"nav": "order-list", "readers": order_readers(self.order)}
 
 
 # --- Files ---------------------------------------------------------------------------------------

@@ -24,8 +24,8 @@ from conversations.services import (
     open_ticket,
     post_message,
     reopen_ticket,
-    write_on_order,
 )
+from conversations.thread_views import OrderThreadMixin
 from sales.invoice_views import signed_document_response
 from sales.models import Order, Quotation
 
@@ -231,81 +231,19 @@ class TicketReopenView(TicketStepView):
     success_message = gettext_lazy("The ticket is open again; our sales team will answer.")
 
 
-class OrderThreadView(OrderAreaMixin, TemplateView):
-    """The thread on an order page: loaded there by htmx, or a page of its own without it."""
-
+class OrderThreadView(OrderThreadMixin, OrderAreaMixin, TemplateView):
     template_name = "portal/order_thread.html"
     nav = Area.ORDERS
-
-    def get_template_names(self) -> list[str]:
-        if self.request.htmx:
-            return [f"{self.template_name}#thread"]
-        return [self.template_name]
+    thread_url_name = "portal:order-thread"
+    order_url_name = "portal:order-detail"
+    side = "portal"
+    sent_text = gettext_lazy("Your message is sent to our sales team.")
 
     def test_func(self) -> bool:
         allowed = super().test_func()
         if allowed:
             self.order = self.get_order()  # another customer's or a hidden order: 404
         return allowed
-
-    def thread(self) -> Conversation | None:
-        return Conversation.objects.filter(kind=Conversation.Kind.ORDER, order=self.order).first()
-
-    def replies_to(self, thread) -> QuerySet:
-        if thread is None:
-            return Message.objects.none()
-        return thread.messages.filter(kind=Message.Kind.MESSAGE)
-
-    def get(self, request, *args, **kwargs):
-        return self.render_thread(self.thread())
-
-    def render_thread(self, thread, status: int = 200, form=None, sent=None) -> HttpResponse:
-        reply_to = reply_target(self.request, self.replies_to(thread))
-        context = self.get_context_data(
-            order=self.order,
-            conversation=thread,
-            thread=thread_messages(thread, notes=False),
-            form=form
-            or MessageForm(
-                replies_to=self.replies_to(thread),
-                initial={"reply_to": reply_to},
-                auto_id="thread_%s",
-            ),
-            replying_to=reply_to,
-            sent=sent,
-            thread_url=reverse("portal:order-thread", args=[self.order.pk]),
-            side="portal",
-        )
-        return self.render_to_response(context, status=status)
-
-    def post(self, request, *args, **kwargs):
-        thread = self.thread()
-        form = MessageForm(
-            request.POST, request.FILES, replies_to=self.replies_to(thread), auto_id="thread_%s"
-        )
-        if form.is_valid():
-            try:
-                message = write_on_order(
-                    order=self.order,
-                    by=request.user,
-                    body=form.cleaned_data["body"],
-                    files=form.cleaned_data["files"],
-                    reply_to=form.cleaned_data["reply_to"],
-                )
-            except ConversationError as error:
-                form.add_error(None, str(error))
-            else:
-                if request.htmx:  # the fragment says so itself; a flash would show up later
-                    return self.render_thread(self.thread(), sent=message)
-                messages.success(request, _("Your message is sent to our sales team."))
-                return redirect(
-                    reverse("portal:order-detail", args=[self.order.pk]) + "#conversation"
-                )
-        if not request.htmx:
-            messages.error(
-                request, _("Nothing was sent: %(errors)s") % {"errors": error_text(form)}
-            )
-        return self.render_thread(thread, status=400, form=form)
 
 
 class AttachmentView(ConversationMixin, View):
