@@ -31,6 +31,7 @@ from .services.cancellations import (
     refuse_cancellation,
     reject_signed_cancellation,
     request_cancellation,
+    sent_pi,
 )
 from .services.orders import OrderError
 
@@ -141,7 +142,7 @@ class CancellationDetailView(StaffRequiredMixin, TemplateView):
         order = cancellation.order
         documents = list(cancellation.signed_documents.select_related("uploaded_by", "decided_by"))
         latest = documents[0] if documents else None
-        currency, paid, applied = order_received(order)
+        currency, paid, applied = order_received(order, sent_pi(order))
         context = self.get_context_data(
             nav="cancellation-list",
             cancellation=cancellation,

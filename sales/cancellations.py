@@ -28,9 +28,6 @@ def _money(verbose_name) -> models.DecimalField:
 
 
 class CancellationQuerySet(models.QuerySet):
-    def open(self) -> "CancellationQuerySet":
-        return self.filter(status__in=Cancellation.OPEN)
-
     def awaiting_staff(self) -> "CancellationQuerySet":
         """Requests to decide, and signed copies to review."""
         pending = SignedCancellation.objects.filter(

@@ -11,7 +11,6 @@ from decimal import Decimal
 
 from django.core.files import File
 from django.db import transaction
-from django.db.models import Sum
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,9 +24,8 @@ from notifications.services import Attachment, Recipient, notify
 from ..cancellations import REASON_MAX_CHARS, Cancellation, SignedCancellation
 from ..documents import Order
 from ..invoicing import ProformaInvoice
-from ..payments import CreditApplication, Payment
 from ..pdf_cancellation import render_cancellation_pdf
-from ..totals import money_text, quantize
+from ..totals import money_text
 from .invoicing import _decide, keep_signed_version
 from .orders import (
     ADDRESS_PARTS,
@@ -37,6 +35,7 @@ from .orders import (
     _move,
     customer_recipients,
 )
+from .payments import pi_balance
 
 ZERO = Decimal("0")
 # Orders a cancellation order can be asked for: confirmed or later, and not cancelled already.
@@ -140,18 +139,16 @@ def _details(order: Order, cancellation: Cancellation, *extra) -> list[tuple[str
     return [*rows, *extra]
 
 
-def _sent_pi(order: Order) -> ProformaInvoice | None:
+def sent_pi(order: Order) -> ProformaInvoice | None:
     return ProformaInvoice.objects.sent().filter(order=order).first()
 
 
-def order_received(order: Order) -> tuple[str, Decimal, Decimal]:
-    """(currency, confirmed payments, credits applied) on the order's sent PI."""
-    pi = _sent_pi(order)
+def order_received(order: Order, pi: ProformaInvoice | None) -> tuple[str, Decimal, Decimal]:
+    """(currency, confirmed payments, credits applied) on the order's sent PI, if any."""
     if pi is None:
         return order.currency, ZERO, ZERO
-    paid = Payment.objects.confirmed().filter(pi=pi).aggregate(s=Sum("amount"))["s"] or ZERO
-    applied = CreditApplication.objects.filter(pi=pi).aggregate(s=Sum("amount"))["s"] or ZERO
-    return pi.currency, quantize(paid, pi.currency), quantize(applied, pi.currency)
+    paid, applied, _outstanding = pi_balance(pi)
+    return pi.currency, paid, applied
 
 
 # --- Steps ---------------------------------------------------------------------------------------
@@ -211,8 +208,8 @@ def confirm_cancellation(*, cancellation: Cancellation, by) -> Cancellation:
         raise InvalidCancellationStep(cancellation, Cancellation.Status.CONFIRMED)
     profile = CompanyProfile.load()
     customer = order.customer
-    currency, paid, applied = order_received(order)
-    pi = _sent_pi(order)
+    pi = sent_pi(order)
+    currency, paid, applied = order_received(order, pi)
     bill_to = {part: getattr(order, f"billing_{part}") for part in ADDRESS_PARTS}
     cancellation.number = allocate_number(kind="CXL")
     cancellation.seller_name = pi.seller_name if pi else profile.legal_name
@@ -388,12 +385,13 @@ def complete_cancellation(*, cancellation: Cancellation, by) -> Cancellation:
     latest = cancellation.signed_documents.order_by("-version").first()
     if latest is None or latest.status != SignedCancellation.Status.APPROVED:
         raise CancellationError(_("Approve the customer's signed copy before applying it."))
-    pi = _sent_pi(order)
+    pi = sent_pi(order)
     if pi is not None and pi.payments.pending().exists():
         raise CancellationError(
             _("A payment proof for %(pi)s awaits review; confirm or reject it first.") % {"pi": pi}
         )
-    currency, paid, applied = order_received(order)
+    paid, applied, written_off = pi_balance(pi) if pi is not None else (ZERO, ZERO, ZERO)
+    currency = pi.currency if pi is not None else order.currency
     returned = paid + applied
     credit = None
     if returned > 0:
@@ -405,11 +403,10 @@ def complete_cancellation(*, cancellation: Cancellation, by) -> Cancellation:
             % {"cancellation": cancellation.number, "order": order.number},
             created_by=by if getattr(by, "pk", None) else None,
         )
-    # What was invoiced and never received: statements and balances subtract it from now on.
-    written_off = max(pi.total - returned, ZERO) if pi is not None else ZERO
     cancellation.credit = credit
     cancellation.credited_amount = returned
-    cancellation.reversed_amount = quantize(written_off, currency)
+    # What was invoiced and never received: statements and balances subtract it from now on.
+    cancellation.reversed_amount = written_off
     cancellation.currency = currency
     cancellation.completed_by = by if getattr(by, "pk", None) else None
     cancellation.completed_at = timezone.now()
