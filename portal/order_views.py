@@ -31,7 +31,7 @@ from sales.services.orders import (
     update_order,
 )
 
-from .access import PortalRequiredMixin
+from .access import PortalRequiredMixin, has_area
 from .models import Area
 from .order_forms import AddLineForm, AddressForm, CancelForm, CartForm, ConfirmForm
 
@@ -131,6 +131,9 @@ class OrderDetailView(OrderAreaMixin, TemplateView):
             (_("Cancelled"), order.cancelled_at),
         ]
         cancellations = list(order.cancellations.all())
+        may_request = order.status in CANCELLABLE and all(
+            c.status == Cancellation.Status.REFUSED for c in cancellations
+        )
         context = self.get_context_data(
             order=order,
             lines=_lines_of(order),
@@ -139,8 +142,9 @@ class OrderDetailView(OrderAreaMixin, TemplateView):
             may_change=self.request.user.has_perm("portal.place_orders"),
             cancel_form=extra.pop("cancel_form", None) or CancelForm(),
             cancellations=cancellations,
-            may_request_cancellation=order.status in CANCELLABLE
-            and all(c.status == Cancellation.Status.REFUSED for c in cancellations),
+            may_request_cancellation=may_request,
+            show_cancellation=has_area(self.request.user, Area.CANCELLATIONS)
+            and bool(cancellations or may_request),
             **extra,
         )
         return self.render_to_response(context, status=status)
