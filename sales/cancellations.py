@@ -227,7 +227,5 @@ class SignedCancellation(ReviewedUpload):
         return status in self.ALLOWED_TRANSITIONS.get(self.status, set())
 
     @property
-    def download_name(self) -> str:
-        """The attachment name: the cancellation number and version, with the file's extension."""
-        ext = "." + self.file.name.rsplit(".", 1)[-1] if "." in self.file.name else ""
-        return f"{self.cancellation.number}-signed-v{self.version}{ext}"
+    def download_stem(self) -> str:
+        return f"{self.cancellation.number}-signed-v{self.version}"

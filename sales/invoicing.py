@@ -240,6 +240,14 @@ class ReviewedUpload(models.Model):
     class Meta:
         abstract = True
 
+    download_stem = ""  # a subclass names its download, without the extension
+
+    @property
+    def download_name(self) -> str:
+        """The attachment name: the subclass's stem with the stored file's extension."""
+        ext = "." + self.file.name.rsplit(".", 1)[-1] if "." in self.file.name else ""
+        return f"{self.download_stem}{ext}"
+
 
 class SignedDocument(ReviewedUpload):
     """One uploaded version of a signed PI, or of a signed memo (then `memo` is set and `pi` is
@@ -306,8 +314,6 @@ class SignedDocument(ReviewedUpload):
         return status in self.ALLOWED_TRANSITIONS.get(self.status, set())
 
     @property
-    def download_name(self) -> str:
-        """The attachment name: the PI (or memo) number and version, with the file's extension."""
-        ext = "." + self.file.name.rsplit(".", 1)[-1] if "." in self.file.name else ""
+    def download_stem(self) -> str:
         number = self.memo.number if self.memo_id else self.pi.number
-        return f"{number}-signed-v{self.version}{ext}"
+        return f"{number}-signed-v{self.version}"

@@ -95,10 +95,8 @@ class Payment(ReviewedUpload):
         return status in self.ALLOWED_TRANSITIONS.get(self.status, set())
 
     @property
-    def download_name(self) -> str:
-        """The attachment name: the PI number and payment id, with the stored file's extension."""
-        ext = "." + self.file.name.rsplit(".", 1)[-1] if "." in self.file.name else ""
-        return f"{self.pi.number}-payment-{self.pk}{ext}"
+    def download_stem(self) -> str:
+        return f"{self.pi.number}-payment-{self.pk}"
 
 
 class CreditApplication(models.Model):
