@@ -8,8 +8,6 @@ it); it does not hide the company statement. Who may see the company's balance i
 the "statements" area alone.
 """
 
-from decimal import Decimal
-
 from django.views.generic import ListView
 
 from sales.models import Order, ProformaInvoice
@@ -37,13 +35,6 @@ class InvoiceListView(PortalRequiredMixin, ListView):
             .with_amounts()
             .order_by("-issue_date", "-pk")
         )
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        for pi in context["object_list"]:
-            pi.settled = pi.paid + pi.credited
-            pi.outstanding = max(pi.total - pi.settled, Decimal(0))
-        return context
 
 
 class StatementView(StatementMixin, PortalView):

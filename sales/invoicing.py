@@ -10,8 +10,9 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lumytic.core.uploads import ContentTypeValidator, GeneratedName
@@ -29,24 +30,78 @@ def default_due_date(issue_date):
     return issue_date + timedelta(days=PI_DUE_DAYS)
 
 
-def _sum_per_pi(queryset) -> models.Expression:
-    money = models.DecimalField(max_digits=17, decimal_places=3)
-    rows = queryset.filter(pi=models.OuterRef("pk")).order_by().values("pi")
-    total = rows.annotate(s=models.Sum("amount")).values("s")
-    return Coalesce(models.Subquery(total, output_field=money), models.Value(0, money))
+MONEY = models.DecimalField(max_digits=17, decimal_places=3)
+ZERO = models.Value(0, MONEY)
+
+
+def _sum_per_pi(queryset, amount: str = "amount", link: str = "pi") -> models.Expression:
+    rows = queryset.filter(**{link: models.OuterRef("pk" if link == "pi" else link)})
+    total = rows.order_by().values(link).annotate(s=models.Sum(amount)).values("s")
+    return Coalesce(models.Subquery(total, output_field=MONEY), ZERO)
+
+
+class PiState(models.TextChoices):
+    """Where a PI's money stands: the one definition every list, tab, card and email shows."""
+
+    DRAFT = "draft", _("Draft")
+    UNPAID = "unpaid", _("Unpaid")
+    PARTLY_PAID = "partly_paid", _("Partly paid")
+    PAID = "paid", _("Paid")
+    CREDITED = "credited", _("Settled by credit")
+    VOID = "void", _("Void")
+
+
+# States in which the customer still owes money on the PI.
+OPEN_STATES = (PiState.UNPAID, PiState.PARTLY_PAID)
 
 
 class ProformaInvoiceQuerySet(models.QuerySet):
     def with_amounts(self) -> "ProformaInvoiceQuerySet":
-        """Annotated with `paid` (confirmed payments), `credited` (applied credits) and
-        `pending` (proofs awaiting review), one subquery each."""
-        from .payments import CreditApplication, Payment  # payments.py builds on this module
+        """Annotated with the PI's money, computed here and nowhere else:
+        `paid` (confirmed payments), `credited` (applied credits), `pending` (proofs awaiting
+        review), `received` (paid + credited), `written_off` (the unpaid rest a completed
+        cancellation wrote off), `balance` (still due: never below zero, zero for a draft or a
+        void PI) and `state` (a `PiState`). A PI is void once its order is cancelled."""
+        from .cancellations import Cancellation  # cancellations.py builds on this module
+        from .payments import CreditApplication, Payment
 
-        return self.annotate(
+        written_off = Cancellation.objects.filter(status=Cancellation.Status.COMPLETED)
+        annotated = self.annotate(
             paid=_sum_per_pi(Payment.objects.confirmed()),
             credited=_sum_per_pi(CreditApplication.objects.all()),
             pending=_sum_per_pi(Payment.objects.pending()),
+            written_off=_sum_per_pi(written_off, "reversed_amount", link="order"),
+        ).annotate(
+            received=models.ExpressionWrapper(
+                models.F("paid") + models.F("credited"), output_field=MONEY
+            )
         )
+        void = models.Q(order__status=Order.Status.CANCELLED)
+        draft = models.Q(status=ProformaInvoice.Status.DRAFT)
+        covered = models.Q(received__gte=models.F("total"))
+        return annotated.annotate(
+            balance=models.Case(
+                models.When(draft | void, then=ZERO),
+                default=Greatest(models.F("total") - models.F("received"), ZERO),
+                output_field=MONEY,
+            ),
+            state=models.Case(
+                models.When(draft, then=models.Value(PiState.DRAFT)),
+                models.When(void, then=models.Value(PiState.VOID)),
+                models.When(
+                    covered & models.Q(paid=0, credited__gt=0),
+                    then=models.Value(PiState.CREDITED),
+                ),
+                models.When(covered, then=models.Value(PiState.PAID)),
+                models.When(received__gt=0, then=models.Value(PiState.PARTLY_PAID)),
+                default=models.Value(PiState.UNPAID),
+                output_field=models.CharField(),
+            ),
+        )
+
+    def open(self) -> "ProformaInvoiceQuerySet":
+        """Sent PIs the customer still owes money on (needs `with_amounts()`)."""
+        return self.filter(state__in=OPEN_STATES)
 
     def sent(self) -> "ProformaInvoiceQuerySet":
         """What the customer may see: drafts stay with the sales team."""
@@ -134,6 +189,24 @@ class ProformaInvoice(Totals):
 
     def can_become(self, status: str) -> bool:
         return status in self.ALLOWED_TRANSITIONS.get(self.status, set())
+
+    # What follows reads the annotations of `ProformaInvoice.objects.with_amounts()`.
+
+    def get_state_display(self) -> str:
+        return PiState(self.state).label
+
+    @property
+    def settled_by(self) -> str:
+        """What settled a paid PI: payments, credit, or both ("" while money is still due)."""
+        if self.state not in (PiState.PAID, PiState.CREDITED):
+            return ""
+        if self.paid and self.credited:
+            return _("Payments and credit")
+        return _("Payments") if self.paid else _("Credit")
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.state in OPEN_STATES and self.due_date < timezone.localdate()
 
 
 class ProformaInvoiceLine(Line):

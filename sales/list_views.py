@@ -5,10 +5,11 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 
+from customers.page_views import CustomerTabView
 from lumytic.core.access import StaffRequiredMixin
 from lumytic.core.lists import LenientPagesMixin, SortableListMixin
 
-from .invoicing import ProformaInvoice, SignedDocument
+from .invoicing import PiState, ProformaInvoice, SignedDocument
 from .payments import Payment
 
 MAX_SEARCH = 100
@@ -25,6 +26,7 @@ class FilteredListMixin(StaffRequiredMixin, LenientPagesMixin, SortableListMixin
     paginate_by = 25
     search_fields: tuple[str, ...] = ()
     statuses: list = []
+    status_field = "status"
     nav = ""
 
     def search(self, queryset):
@@ -38,7 +40,7 @@ class FilteredListMixin(StaffRequiredMixin, LenientPagesMixin, SortableListMixin
         if self.status not in {value for value, _label in self.statuses}:
             self.status = ""
         elif self.status:
-            queryset = queryset.filter(status=self.status)
+            queryset = queryset.filter(**{self.status_field: self.status})
         self.awaiting = self.request.GET.get("awaiting") == "1"
         return queryset
 
@@ -61,7 +63,8 @@ class FilteredListMixin(StaffRequiredMixin, LenientPagesMixin, SortableListMixin
 class PiListView(FilteredListMixin, ListView):
     template_name = "sales/pi_list.html"
     nav = "pi-list"
-    statuses = ProformaInvoice.Status.choices
+    statuses = PiState.choices
+    status_field = "state"  # where the PI's money stands, not only draft or sent
     search_fields = ("number", "order__number", "order__customer__name", "order__customer__number")
     sorts = {
         "created": ("created_at", "pk"),
@@ -70,7 +73,8 @@ class PiListView(FilteredListMixin, ListView):
         "issue_date": ("issue_date", "pk"),
         "due_date": ("due_date", "pk"),
         "total": ("total", "pk"),
-        "status": ("status", "pk"),
+        "balance": ("balance", "pk"),
+        "status": ("state", "pk"),
     }
     default_sort = "-created"
 
@@ -95,6 +99,7 @@ class PiListView(FilteredListMixin, ListView):
                 ("due_date", _("Due")),
                 ("total", _("Total")),
                 ("status", _("Status")),
+                ("balance", _("Balance")),
             ],
             **kwargs,
         )
@@ -141,4 +146,36 @@ class PaymentListView(FilteredListMixin, ListView):
                 ("status", _("Status")),
             ],
             **kwargs,
+        )
+
+
+# --- The customer page's tabs --------------------------------------------------------------------
+
+
+class CustomerPisTab(CustomerTabView):
+    """A customer's proforma invoices, newest first, with where each one's money stands."""
+
+    tab = "proforma-invoices"
+    tab_template = "sales/pi_customer_tab.html"
+
+    def get_tab_context(self, customer) -> dict:
+        return self.paginate(
+            ProformaInvoice.objects.filter(order__customer=customer)
+            .select_related("order")
+            .with_amounts()
+            .order_by("-created_at", "-pk")
+        )
+
+
+class CustomerPaymentsTab(CustomerTabView):
+    """A customer's SWIFT payments, newest upload first, whatever their review status."""
+
+    tab = "payments"
+    tab_template = "sales/payment_customer_tab.html"
+
+    def get_tab_context(self, customer) -> dict:
+        return self.paginate(
+            Payment.objects.filter(pi__order__customer=customer)
+            .select_related("pi__order", "uploaded_by", "decided_by")
+            .order_by("-uploaded_at", "-pk")
         )

@@ -1,18 +1,11 @@
 from django.urls import include, path
 
 from . import list_views, statement_views, views
-from .apps import CUSTOMER_TABS
 from .urls_cancellations import urlpatterns as cancellation_urlpatterns
 from .urls_orders import urlpatterns as order_urlpatterns
 from .urls_quotations import urlpatterns as quotation_urlpatterns
-from .views import CustomerDocumentsTab
 
 app_name = "sales"
-# Customer-page tabs served by real views in the included URL modules (not the empty state).
-_REAL_TABS = {
-    p.name for p in (*quotation_urlpatterns, *order_urlpatterns, *cancellation_urlpatterns)
-}
-
 
 urlpatterns = [
     *quotation_urlpatterns,
@@ -42,14 +35,14 @@ urlpatterns = [
         views.customer_rate_delete,
         name="customer-fx-rate-delete",
     ),
-    *(
-        path(
-            f"customers/<int:pk>/{key}/",
-            CustomerDocumentsTab.as_view(tab=key, message=message, icon=icon),
-            name=f"customer-{key}",
-        )
-        for key, _label, icon, _order, message in CUSTOMER_TABS
-        if key != "fx-rates"  # a real tab, above
-        and f"customer-{key}" not in _REAL_TABS
+    path(
+        "customers/<int:pk>/proforma-invoices/",
+        list_views.CustomerPisTab.as_view(),
+        name="customer-proforma-invoices",
+    ),
+    path(
+        "customers/<int:pk>/payments/",
+        list_views.CustomerPaymentsTab.as_view(),
+        name="customer-payments",
     ),
 ]

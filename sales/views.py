@@ -1,4 +1,4 @@
-"""Sales views: the currency-exchange page and the customer-page tabs this app owns."""
+"""Sales views: the currency-exchange page and the customer page's FX-rates tab."""
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -28,18 +28,6 @@ from .services import (
 )
 from .services.currency import active_currencies, base_currency, stale_after
 from .services.rates import last_update
-
-
-class CustomerDocumentsTab(CustomerTabView):
-    """A customer's documents of one kind (quotations, orders, …) on the customer page."""
-
-    tab_template = "sales/customer_tab_empty.html"
-    message = ""
-    icon = ""
-
-    def get_tab_context(self, customer) -> dict:
-        return {"empty_message": self.message, "empty_icon": self.icon}
-
 
 # --- The exchange page ---------------------------------------------------------------------------
 

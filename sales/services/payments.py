@@ -42,14 +42,15 @@ class PaymentError(InvoiceError):
 
 
 def pi_balance(pi: ProformaInvoice) -> tuple[Decimal, Decimal, Decimal]:
-    """(confirmed payments, applied credits, outstanding) of a PI; outstanding is never < 0."""
-    paid = Payment.objects.confirmed().filter(pi=pi).aggregate(s=Sum("amount"))["s"] or ZERO
-    credited = CreditApplication.objects.filter(pi=pi).aggregate(s=Sum("amount"))["s"] or ZERO
-    outstanding = max(pi.total - paid - credited, ZERO)
+    """(confirmed payments, applied credits, still due) of a PI, as `with_amounts()` defines
+    them; what is due is never below zero."""
+    money = (
+        ProformaInvoice.objects.with_amounts().values("paid", "credited", "balance").get(pk=pi.pk)
+    )
     return (
-        quantize(paid, pi.currency),
-        quantize(credited, pi.currency),
-        quantize(outstanding, pi.currency),
+        quantize(money["paid"], pi.currency),
+        quantize(money["credited"], pi.currency),
+        quantize(money["balance"], pi.currency),
     )
 
 
@@ -219,11 +220,17 @@ def confirm_payment(*, payment: Payment, by) -> Payment:
         verb="payment confirmed",
         details={"pi": pi.number, "amount": money_text(payment.amount, payment.currency)},
     )
+    _paid, _credited, still_due = pi_balance(pi)
     notify(
         "payment_confirmed",
         recipients=customer_recipients(order),
         context={"pi": pi.number, "order": order.number},
-        details=_details(order, pi, *_payment_details(payment)),
+        details=_details(
+            order,
+            pi,
+            *_payment_details(payment),
+            (_("Still due"), money_text(still_due, pi.currency)),
+        ),
         links=_links(order),
     )
     return payment

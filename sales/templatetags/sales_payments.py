@@ -1,7 +1,8 @@
 """`{% pi_payments pi as money %}`: a PI's payments, applied credits and amounts for its section.
 
-A fixed number of queries per PI (an order has one PI): payments, applied credits and, for the
-back-office, the customer's credits still available in the PI's currency.
+The PI's amounts and state are its `ProformaInvoice.objects.with_amounts()` annotations, as on
+every other page. A fixed number of queries per PI (an order has one PI): payments, applied
+credits and, for the back-office, the customer's credits still available in the PI's currency.
 """
 
 from dataclasses import dataclass, field
@@ -13,7 +14,6 @@ from django.db.models.functions import Coalesce
 
 from customers.models import Credit
 from sales.payments import CreditApplication, Payment
-from sales.totals import quantize
 
 register = template.Library()
 
@@ -22,9 +22,6 @@ register = template.Library()
 class PiMoney:
     payments: list
     applications: list
-    paid: Decimal
-    credited: Decimal
-    outstanding: Decimal
     pending: int
     credits: list = field(default_factory=list)
 
@@ -35,14 +32,9 @@ def pi_payments(pi, with_credits: bool = False) -> PiMoney:
     applications = list(
         CreditApplication.objects.filter(pi=pi).select_related("credit", "applied_by")
     )
-    paid = sum((p.amount for p in payments if p.status == Payment.Status.CONFIRMED), Decimal(0))
-    credited = sum((a.amount for a in applications), Decimal(0))
     money = PiMoney(
         payments=payments,
         applications=applications,
-        paid=quantize(paid, pi.currency),
-        credited=quantize(credited, pi.currency),
-        outstanding=quantize(max(pi.total - paid - credited, Decimal(0)), pi.currency),
         pending=sum(1 for p in payments if p.status == Payment.Status.PENDING),
     )
     if with_credits:
