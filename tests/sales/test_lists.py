@@ -169,3 +169,55 @@ def test_the_counts_are_not_computed_for_portal_pages(client, data):
     with CaptureQueriesContext(connection) as queries:
         client.get(reverse("portal:home"))
     assert not [q for q in queries if "sales_signeddocument" in q["sql"]]
+
+
+def test_the_pi_list_filters_by_where_the_money_stands(client, data):
+    """Status is the PI's money state: paid, partly paid (only pending money is not paid), …"""
+    url = reverse("sales:pi-list")
+    assert numbers(client.get(url, {"status": "paid"})) == [data["heron"].number]
+    unpaid = numbers(client.get(url, {"status": "unpaid"}))
+    assert set(unpaid) == {data["falcon"].number, data["review"].number}
+    assert numbers(client.get(url, {"status": "partly_paid"})) == []
+    assert numbers(client.get(url, {"status": "void"})) == []
+    by_balance = numbers(client.get(url, {"sort": "-balance"}))
+    assert by_balance == [data["falcon"].number, data["review"].number, data["heron"].number]
+
+
+def test_the_customer_page_lists_the_customers_pis_and_payments(client, data):
+    """The PI and payment tabs show the customer's own rows, not the empty message."""
+    customer = data["heron"].order.customer_id
+    pis = client.get(reverse("sales:customer-proforma-invoices", args=[customer]))
+    html = pis.content.decode()
+    assert set(numbers(pis)) == {data["heron"].number, data["review"].number}
+    assert "No proforma invoices for this customer yet" not in html
+    assert "Paid" in html and "$900.00" in html and "Unpaid" in html and "$50.00" in html
+
+    payments = client.get(reverse("sales:customer-payments", args=[customer]))
+    assert numbers(payments, "data-pi") == [data["heron"].number]
+    assert 'data-status="confirmed"' in payments.content.decode()
+    other = data["falcon"].order.customer_id
+    falcon = client.get(reverse("sales:customer-payments", args=[other]))
+    assert numbers(falcon, "data-pi") == [data["falcon"].number]
+    assert 'data-status="pending"' in falcon.content.decode()
+
+
+@pytest.mark.parametrize("name", ["sales:customer-proforma-invoices", "sales:customer-payments"])
+def test_the_customer_tabs_run_the_same_queries_for_5_and_50_rows(client, owner, name):
+    contact = buyer(owner, "Falcon Logistics")
+    customer = contact.contact.customer
+
+    def grow(count):
+        for _index in range(count):
+            pay(approved_pi(customer, contact, owner, total="10.00"), contact, "5")
+
+    grow(5)
+    url = reverse(name, args=[customer.pk])
+    client.get(url)  # warm up (sessions, content types)
+    with CaptureQueriesContext(connection) as five:
+        response = client.get(url)
+    assert len(numbers(response, "data-number" if "invoices" in name else "data-pi")) == 5
+    grow(45)
+    with CaptureQueriesContext(connection) as fifty:
+        response = client.get(url, {"page": "2"})
+    assert len(numbers(response, "data-number" if "invoices" in name else "data-pi")) == 20
+    assert len(five) == len(fifty)
