@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from customers.models import Customer
 from customers.services import record_activity
+from lumytic.accounts.audience import staff_audience
 from lumytic.core.services import allocate_number
 from notifications.services import Recipient, notify
 
@@ -90,13 +91,14 @@ def customer_recipients(order: Order) -> list[Recipient]:
 
 
 def _owner_recipients(order: Order) -> list[Recipient]:
-    owner = order.owner
-    return [Recipient.from_user(owner)] if owner is not None and owner.is_active else []
+    """The order owner; without one, the shared staff fallback (never nobody)."""
+    return [Recipient.from_user(user) for user in staff_audience(owner=order.owner)]
 
 
 def _advisor_recipients(order: Order) -> list[Recipient]:
-    advisor = order.customer.advisor or order.owner
-    return [Recipient.from_user(advisor)] if advisor is not None and advisor.is_active else []
+    """The customer advisor; without one, the order owner, then the shared staff fallback."""
+    users = staff_audience(wanted=[order.customer.advisor], owner=order.owner)
+    return [Recipient.from_user(user) for user in users]
 
 
 def _clean_lines(lines: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
