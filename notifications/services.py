@@ -187,7 +187,7 @@ def render_email(
             "email_type": email_type,
             "recipient": recipient,
             "subject": subject,
-            "intro": _fill(email_type.intro, context, email_type.key),
+            "intro": _fill(email_type.intro_for(context), context, email_type.key),
             "details": list(details),
             "button_label": str(email_type.button) if email_type.button and button_url else "",
             "button_url": button_url if email_type.button else "",

@@ -101,6 +101,13 @@ def _advisor_recipients(order: Order) -> list[Recipient]:
     return [Recipient.from_user(user) for user in users]
 
 
+def _entered_by(by) -> dict[str, str]:
+    """Name the staff member who entered an order for the customer, for the email's intro."""
+    if getattr(by, "role", "") != "staff":
+        return {}
+    return {"entered_by": by.get_full_name() or by.email}
+
+
 def _clean_lines(lines: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     cleaned = []
     for line in lines:
@@ -239,7 +246,7 @@ def submit_order(*, order: Order, by) -> Order:
     notify(
         "order_new",
         recipients=_advisor_recipients(order),
-        context={"order": order.number, "company": order.customer.name},
+        context={"order": order.number, "company": order.customer.name, **_entered_by(by)},
         details=[
             (_("Order"), order.number),
             (_("Agent company"), order.customer.name),
@@ -276,7 +283,12 @@ def create_order_from_quotation(*, quotation: Quotation, by) -> Order:
     notify(
         "order_from_quotation",
         recipients=_advisor_recipients(order),
-        context={"order": order.number, "quotation": quotation.number},
+        context={
+            "order": order.number,
+            "quotation": quotation.number,
+            "company": order.customer.name,
+            **_entered_by(by),
+        },
         details=[
             (_("Order"), order.number),
             (_("Quotation"), quotation.number),
