@@ -10,7 +10,6 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from contextlib import suppress
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
@@ -20,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from customers.models import Customer
 from customers.services import record_activity
+from lumytic.accounts.audience import is_reachable_staff, staff_audience
 from lumytic.core.services import allocate_number
 from lumytic.core.uploads import KINDS, display_name, sniff_kind
 from notifications.services import Recipient, notify
@@ -207,19 +207,11 @@ def _write(
 # --- Who is emailed ------------------------------------------------------------------------------
 
 
-def _is_reachable_staff(user) -> bool:
-    return user is not None and getattr(user, "is_sales_staff", False)
-
-
 def staff_recipients(conversation: Conversation) -> list:
     """The sales team's side: the assignee (a ticket) or the order owner (an order thread);
-    without one, the customer advisor; without one, the sales-notification users."""
-    for person in (conversation.responsible, conversation.customer.advisor):
-        if _is_reachable_staff(person):
-            return [person]
-    return list(
-        get_user_model().objects.filter(role="staff", is_active=True, sales_notifications=True)
-    )
+    without one, the customer advisor; without one, the shared staff fallback."""
+    wanted = (conversation.responsible, conversation.customer.advisor)
+    return staff_audience(wanted=[next(filter(is_reachable_staff, wanted), None)])
 
 
 def customer_recipients(conversation: Conversation) -> list:
@@ -322,7 +314,7 @@ def open_ticket(
         number=allocate_number(kind="TCK"),
         customer=customer,
         subject=subject,
-        assignee=advisor if _is_reachable_staff(advisor) else None,
+        assignee=advisor if is_reachable_staff(advisor) else None,
         opened_by=by,
         order=order,
         quotation=quotation,
@@ -401,7 +393,7 @@ def add_note(
 ) -> Message:
     """Add an internal note to a ticket: staff only, never shown or emailed to the customer."""
     conversation = _locked(conversation)
-    if not _is_reachable_staff(by):
+    if not is_reachable_staff(by):
         raise ConversationError(_("Only the sales team writes internal notes."))
     if not conversation.is_ticket:
         raise ConversationError(_("Internal notes belong on tickets."))
@@ -449,11 +441,11 @@ def reopen_ticket(*, conversation: Conversation, by) -> Conversation:
 def assign_ticket(*, conversation: Conversation, by, assignee) -> Conversation:
     """Give a ticket to a staff member (or to nobody)."""
     conversation = _locked(conversation)
-    if not _is_reachable_staff(by):
+    if not is_reachable_staff(by):
         raise ConversationError(_("Only the sales team assigns tickets."))
     if not conversation.is_ticket:
         raise ConversationError(_("An order thread follows the order's owner."))
-    if assignee is not None and not _is_reachable_staff(assignee):
+    if assignee is not None and not is_reachable_staff(assignee):
         raise ConversationError(_("Tickets are assigned to active sales staff."))
     before = conversation.assignee
     if before == assignee:

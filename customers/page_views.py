@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
+from lumytic.accounts.audience import is_reachable_staff, staff_audience
 from lumytic.core.access import StaffRequiredMixin, staff_required
 
 from . import tabs
@@ -50,7 +51,7 @@ class CustomerTabView(StaffRequiredMixin, TemplateView):
     paginate_by = 20
 
     def get_template_names(self) -> list[str]:
-        if self.request.htmx and self.request.htmx.target == "customer-tab":
+        if self.is_tab_only():
             return [f"{self.template_name}#tab"]
         return [self.template_name]
 
@@ -61,6 +62,15 @@ class CustomerTabView(StaffRequiredMixin, TemplateView):
 
     def get_tab_context(self, customer: Customer) -> dict:
         return {}
+
+    def is_tab_only(self) -> bool:
+        return bool(self.request.htmx and self.request.htmx.target == "customer-tab")
+
+    def advisor_fallback(self, customer: Customer) -> list | None:
+        """Who gets the order emails instead, when the customer has no active advisor."""
+        if is_reachable_staff(customer.advisor) or self.is_tab_only():
+            return None  # a tab swap leaves the page header (and its warning) as it is
+        return staff_audience()
 
     def paginate(self, queryset) -> dict:
         paginator = Paginator(queryset, self.paginate_by)
@@ -83,6 +93,7 @@ class CustomerTabView(StaffRequiredMixin, TemplateView):
             active_tab=self.tab,
             tab_template=self.tab_template,
             nav="customers",
+            advisor_fallback=self.advisor_fallback(self.customer),
         )
         context.update(self.get_tab_context(self.customer))
         context.update(kwargs)  # a bound form from a failed POST replaces the blank one

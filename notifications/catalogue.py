@@ -2,10 +2,15 @@
 
 Subjects and intros are format strings; their ``{placeholders}`` are filled from the context
 the caller passes to ``notify``. Translators keep the placeholders as they are.
+
+An email about something staff did for a customer may carry a second intro, ``on_behalf_intro``;
+it is used when the caller names that staff member as ``entered_by`` in the context.
 """
 
 import string
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +30,13 @@ class EmailType:
     subject: Promise
     intro: Promise
     button: Promise | None = None
+    on_behalf_intro: Promise | None = None
+
+    def intro_for(self, context: Mapping[str, Any]) -> Promise:
+        """The intro that fits the context: the on-behalf one when staff acted for the customer."""
+        if self.on_behalf_intro is not None and context.get("entered_by"):
+            return self.on_behalf_intro
+        return self.intro
 
     @property
     def placeholders(self) -> frozenset[str]:
@@ -90,6 +102,28 @@ _TYPES = (
         button=_("Sign In"),
     ),
     EmailType(
+        key="portal_account_created",
+        name=_("Portal account created"),
+        sender=PORTAL,
+        subject=_("Your Lumytic account is ready"),
+        intro=_(
+            "Our sales team has created a customer portal account for you at {company}. Use the "
+            "button below to set your password and sign in."
+        ),
+        button=_("Sign In"),
+    ),
+    EmailType(
+        key="portal_password_link",
+        name=_("Set-password link"),
+        sender=PORTAL,
+        subject=_("Set your Lumytic password"),
+        intro=_(
+            "Our sales team has sent you a link to set your customer portal password. Use the "
+            "button below to set it and sign in."
+        ),
+        button=_("Sign In"),
+    ),
+    EmailType(
         key="registration_rejected",
         name=_("Registration rejected"),
         sender=PORTAL,
@@ -114,6 +148,7 @@ _TYPES = (
         subject=_("New order {order} from {company}"),
         intro=_("A customer has placed a new order."),
         button=_ORDER_DETAILS,
+        on_behalf_intro=_("{entered_by} of the sales team entered this order for {company}."),
     ),
     EmailType(
         key="order_from_quotation",
@@ -122,6 +157,9 @@ _TYPES = (
         subject=_("New order {order} from quotation {quotation}"),
         intro=_("A customer has placed a new order from a quotation."),
         button=_ORDER_DETAILS,
+        on_behalf_intro=_(
+            "{entered_by} of the sales team entered this order from a quotation for {company}."
+        ),
     ),
     EmailType(
         key="quotation_sent",

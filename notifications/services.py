@@ -38,6 +38,8 @@ SIDES = ("office", "portal")
 NEVER_ENQUEUED_GRACE = timedelta(seconds=60)
 MAX_ERROR_LENGTH = 2000
 MAX_SUBJECT_LENGTH = 300
+# Kept on a row that had nobody to go to; such a row is failed from the start, never sent.
+NO_RECIPIENT_ERROR = "No recipient: nobody with an email address was given for this email."
 
 
 class OutboxError(Exception):
@@ -105,15 +107,21 @@ def notify(
     reply_to: str = "",
     attachments: Iterable[Attachment | tuple[str, bytes, str]] = (),
 ) -> list[OutboundEmail]:
-    """Write one outbound email per recipient and send them once the transaction commits."""
+    """Write one outbound email per recipient and send them once the transaction commits.
+
+    With no usable recipient, one failed row (no address) is written instead, so the Outbox
+    shows the email that reached nobody; it is never handed to a worker.
+    """
     email_type = get_email_type(event)
     context = dict(context or {})
     details = list(details)
     button_urls = _button_urls(links or {})
     files = [_as_attachment(item) for item in attachments]
     people = _unique_recipients(recipients)
-    if not people:
-        return []
+    addressed = bool(people)
+    if not addressed:
+        logger.warning("Email %r has no recipient; it is kept in the Outbox as failed.", event)
+        people = [Recipient(email="")]  # rendered as staff would see it, for the Outbox
     reply_to = reply_to or default_reply_to()
     from_email = sender_address(email_type.sender)
 
@@ -145,6 +153,7 @@ def notify(
                 subject=subject,
                 body_text=text,
                 body_html=html,
+                **({} if addressed else _unaddressed_failure()),
             )
             OutboundAttachment.objects.bulk_create(
                 OutboundAttachment(
@@ -153,7 +162,8 @@ def notify(
                 for f in files
             )
             emails.append(email)
-        transaction.on_commit(partial(_enqueue, [email.pk for email in emails]))
+        if addressed:
+            transaction.on_commit(partial(_enqueue, [email.pk for email in emails]))
     return emails
 
 
@@ -177,7 +187,7 @@ def render_email(
             "email_type": email_type,
             "recipient": recipient,
             "subject": subject,
-            "intro": _fill(email_type.intro, context, email_type.key),
+            "intro": _fill(email_type.intro_for(context), context, email_type.key),
             "details": list(details),
             "button_label": str(email_type.button) if email_type.button and button_url else "",
             "button_url": button_url if email_type.button else "",
@@ -203,6 +213,14 @@ def deliver(*, email_id: int) -> OutboundEmail | None:
         # The lock makes a second worker with the same id wait, then find the row sent.
         email = OutboundEmail.objects.select_for_update().filter(pk=email_id).first()
         if email is None or email.status != OutboundEmail.Status.PENDING:
+            return email
+        if not email.to_email.strip():
+            # Nothing to hand to SMTP: fail it for staff to see rather than "send" it to nobody.
+            email.status = OutboundEmail.Status.FAILED
+            email.failed_at = timezone.now()
+            email.last_error = NO_RECIPIENT_ERROR
+            email.save(update_fields=["status", "failed_at", "last_error"])
+            logger.warning("Outbound email %s has no recipient; marked failed.", email.pk)
             return email
         email.attempts += 1
         email.last_attempt_at = timezone.now()
@@ -299,6 +317,10 @@ def requeue_email(*, email: OutboundEmail) -> OutboundEmail:
         email = OutboundEmail.objects.select_for_update().get(pk=email.pk)
         if email.status == OutboundEmail.Status.SENT:
             raise AlreadySentError(gettext("This email was already sent; it is never sent twice."))
+        if not email.to_email.strip():
+            raise NotResendableError(
+                gettext("This email has no recipient, so it cannot be sent again.")
+            )
         if not email.can_become(OutboundEmail.Status.PENDING):
             raise NotResendableError(
                 gettext("Only failed emails can be sent again; this one is still waiting.")
@@ -412,6 +434,14 @@ def _absolute_url(path: str) -> str:
     if path.startswith(("https://", "http://")):
         return path
     return settings.SITE_URL.rstrip("/") + "/" + path.lstrip("/")
+
+
+def _unaddressed_failure() -> dict[str, Any]:
+    return {
+        "status": OutboundEmail.Status.FAILED,
+        "failed_at": timezone.now(),
+        "last_error": NO_RECIPIENT_ERROR,
+    }
 
 
 def _unique_recipients(recipients: Iterable[Any]) -> list[Recipient]:

@@ -4,6 +4,7 @@ from .activity import changes_between, record_activity, snapshot
 from .contacts import delete_contact, make_primary_contact
 from .notes import add_credit, add_note, credit_totals, delete_note, update_note
 from .records import (
+    CREATED_BY_STAFF,
     CustomerError,
     add_contact,
     create_customer,
@@ -19,6 +20,7 @@ from .records import (
 from .reminders import add_reminder, delete_reminder
 
 __all__ = [
+    "CREATED_BY_STAFF",
     "CustomerError",
     "add_contact",
     "add_credit",

@@ -20,6 +20,11 @@ TRACKED = [f.name for f in Customer._meta.concrete_fields if f.name not in {"id"
 CONTACT_TRACKED = ["first_name", "last_name", "email", "phone", "position", "messaging_handle"]
 
 
+# The email that gives a new portal user their set-password link says how the login came about.
+APPROVED_SIGNUP = "registration_approved"
+CREATED_BY_STAFF = "portal_account_created"
+
+
 class CustomerError(ValueError):
     """A customer change that the rules refuse; the message is for the user."""
 
@@ -40,9 +45,14 @@ def create_customer(
     contact: dict[str, Any] | None = None,
     portal_login: bool = False,
     portal_language: str = "",
+    portal_welcome: str = APPROVED_SIGNUP,
     **fields: Any,
 ) -> Customer:
-    """Create a numbered customer, its primary contact and optionally that contact's login."""
+    """Create a numbered customer, its primary contact and optionally that contact's login.
+
+    The login's email defaults to the approved-signup one (the portal's approval relies on it);
+    staff entering a customer pass ``portal_welcome=CREATED_BY_STAFF``.
+    """
     fields.setdefault("group", CustomerGroup.default())
     customer = Customer(
         number=allocate_number(kind="CUS", yearly=False, width=6), name=name, **fields
@@ -55,7 +65,9 @@ def create_customer(
     if contact:
         primary = add_contact(customer=customer, by=by, **contact)
         if portal_login:
-            grant_portal_login(contact=primary, by=by, language=portal_language)
+            grant_portal_login(
+                contact=primary, by=by, language=portal_language, welcome=portal_welcome
+            )
     return customer
 
 
@@ -177,8 +189,12 @@ def delete_customer(*, customer: Customer, by) -> None:
 
 
 @transaction.atomic
-def grant_portal_login(*, contact: Contact, by, language: str = ""):
+def grant_portal_login(
+    *, contact: Contact, by, language: str = "", welcome: str = CREATED_BY_STAFF
+):
     """Give a contact a portal login and email them a link to set their password."""
+    if welcome not in (APPROVED_SIGNUP, CREATED_BY_STAFF):
+        raise ValueError(f"Not a portal welcome email: {welcome!r}")
     if contact.user_id:
         raise CustomerError(_("This contact already has a portal login."))
     if not contact.email:
@@ -202,7 +218,7 @@ def grant_portal_login(*, contact: Contact, by, language: str = ""):
     )
     link = set_password_path(user)
     notify(
-        "registration_approved",
+        welcome,
         recipients=[Recipient.from_user(user)],
         context={"company": contact.customer.name, "customer": contact.customer.name},
         details=[(_("Company"), contact.customer.name), (_("Username"), user.email)],

@@ -4,7 +4,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from notifications.services import Recipient, notify
+from lumytic.accounts.audience import staff_audience
+from notifications.services import notify
 
 from ..models import Customer, Reminder
 from .activity import record_activity
@@ -63,7 +64,7 @@ def send_due_reminders(*, now=None) -> int:
                 customer = reminder.customer
                 notify(
                     "reminder_due",
-                    recipients=[Recipient.from_user(reminder.staff)],
+                    recipients=staff_audience(wanted=[reminder.staff]),
                     context={"customer": customer.name},
                     details=[
                         (_("Customer"), f"{customer.name} ({customer.number})"),

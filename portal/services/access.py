@@ -87,7 +87,7 @@ def send_set_password_email(*, contact: Contact, by) -> None:
     if not user.is_active:
         raise PortalError(_("This portal login is disabled. Enable it first."))
     notify(
-        "registration_approved",
+        "portal_password_link",
         recipients=[Recipient.from_user(user)],
         context={"company": contact.customer.name, "customer": contact.customer.name},
         details=[(_("Company"), contact.customer.name), (_("Username"), user.email)],

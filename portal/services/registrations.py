@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from customers.models import Contact, Customer
 from customers.services import create_customer, record_activity
+from lumytic.accounts.audience import staff_audience
 from notifications.services import Recipient, notify
 
 from ..models import Area, RegistrationRequest
@@ -86,14 +87,6 @@ def _applicant(registration: RegistrationRequest) -> Recipient:
     )
 
 
-def _sales_team():
-    return (
-        get_user_model()
-        .objects.filter(role="staff", is_active=True, sales_notifications=True)
-        .order_by("pk")
-    )
-
-
 @transaction.atomic
 def submit_registration(*, language: str = "", **fields: Any) -> RegistrationRequest:
     """Store a pending request, tell the sales team, and welcome the applicant."""
@@ -117,7 +110,7 @@ def submit_registration(*, language: str = "", **fields: Any) -> RegistrationReq
     contact = f"{registration.first_name} {registration.last_name}".strip()
     notify(
         "registration_received",
-        recipients=list(_sales_team()),
+        recipients=staff_audience(),  # the sales-notification staff, else admins
         context={"company": registration.company_name},
         details=[
             (_("Company"), registration.company_name),

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from customers.models import Credit
 from customers.services import record_activity
+from lumytic.accounts.audience import staff_audience
 from lumytic.core.models import CompanyProfile
 from lumytic.core.services import allocate_number
 from notifications.services import Attachment, Recipient, notify
@@ -123,9 +124,10 @@ def _customer_side(order: Order, cancellation: Cancellation) -> list[Recipient]:
     return customer_recipients(order)
 
 
-def _owner_side(cancellation: Cancellation) -> list[Recipient]:
-    owner = cancellation.owner
-    return [Recipient.from_user(owner)] if owner is not None and owner.is_active else []
+def _owner_side(order: Order, cancellation: Cancellation) -> list[Recipient]:
+    """The cancellation owner; without one, the order owner, then the shared staff fallback."""
+    users = staff_audience(wanted=[cancellation.owner], owner=order.owner)
+    return [Recipient.from_user(user) for user in users]
 
 
 def _context(order: Order, cancellation: Cancellation) -> dict[str, str]:
@@ -183,7 +185,7 @@ def request_cancellation(*, order: Order, by, reason: str) -> Cancellation:
     requester = (by.get_full_name() or by.email) if getattr(by, "pk", None) else ""
     notify(
         "cancellation_new",
-        recipients=[*_customer_side(order, cancellation), *_owner_side(cancellation)],
+        recipients=[*_customer_side(order, cancellation), *_owner_side(order, cancellation)],
         context=_context(order, cancellation),
         details=_details(
             order,
@@ -323,7 +325,7 @@ def upload_signed_cancellation(*, cancellation: Cancellation, by, file: File) ->
     )
     notify(
         "cancellation_signed",
-        recipients=_owner_side(cancellation),
+        recipients=_owner_side(order, cancellation),
         context=_context(order, cancellation),
         details=_details(order, cancellation, (_("Version"), str(document.version))),
         links=_links(cancellation),
@@ -435,7 +437,7 @@ def complete_cancellation(*, cancellation: Cancellation, by) -> Cancellation:
     )
     notify(
         "cancellation_completed",
-        recipients=[*_owner_side(cancellation), *_customer_side(order, cancellation)],
+        recipients=[*_owner_side(order, cancellation), *_customer_side(order, cancellation)],
         context=_context(order, cancellation),
         details=_details(
             order,

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from customers.models import Customer
 from customers.services import record_activity
+from lumytic.accounts.audience import staff_audience
 from lumytic.core.services import allocate_number
 from notifications.services import Recipient, notify
 
@@ -90,13 +91,21 @@ def customer_recipients(order: Order) -> list[Recipient]:
 
 
 def _owner_recipients(order: Order) -> list[Recipient]:
-    owner = order.owner
-    return [Recipient.from_user(owner)] if owner is not None and owner.is_active else []
+    """The order owner; without one, the shared staff fallback (never nobody)."""
+    return [Recipient.from_user(user) for user in staff_audience(owner=order.owner)]
 
 
 def _advisor_recipients(order: Order) -> list[Recipient]:
-    advisor = order.customer.advisor or order.owner
-    return [Recipient.from_user(advisor)] if advisor is not None and advisor.is_active else []
+    """The customer advisor; without one, the order owner, then the shared staff fallback."""
+    users = staff_audience(wanted=[order.customer.advisor], owner=order.owner)
+    return [Recipient.from_user(user) for user in users]
+
+
+def _entered_by(by) -> dict[str, str]:
+    """Name the staff member who entered an order for the customer, for the email's intro."""
+    if getattr(by, "role", "") != "staff":
+        return {}
+    return {"entered_by": by.get_full_name() or by.email}
 
 
 def _clean_lines(lines: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -237,7 +246,7 @@ def submit_order(*, order: Order, by) -> Order:
     notify(
         "order_new",
         recipients=_advisor_recipients(order),
-        context={"order": order.number, "company": order.customer.name},
+        context={"order": order.number, "company": order.customer.name, **_entered_by(by)},
         details=[
             (_("Order"), order.number),
             (_("Agent company"), order.customer.name),
@@ -274,7 +283,12 @@ def create_order_from_quotation(*, quotation: Quotation, by) -> Order:
     notify(
         "order_from_quotation",
         recipients=_advisor_recipients(order),
-        context={"order": order.number, "quotation": quotation.number},
+        context={
+            "order": order.number,
+            "quotation": quotation.number,
+            "company": order.customer.name,
+            **_entered_by(by),
+        },
         details=[
             (_("Order"), order.number),
             (_("Quotation"), quotation.number),

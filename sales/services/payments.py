@@ -180,11 +180,14 @@ def upload_payment(
         verb="payment uploaded",
         details={"pi": pi.number, "amount": money_text(amount, pi.currency)},
     )
+    # Seed 001 lists the memo number too: the latest memo the customer was sent, if any.
+    memo = pi.memos.sent().first()
+    memo_row = [(_("Memo"), memo.number)] if memo else []
     notify(
         "payment_uploaded",
         recipients=_owner_recipients(order),
         context={"pi": pi.number, "order": order.number},
-        details=_details(order, pi, *_payment_details(payment)),
+        details=_details(order, pi, *memo_row, *_payment_details(payment)),
         links=_links_to_pi(order),
     )
     return payment

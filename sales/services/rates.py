@@ -6,7 +6,6 @@ from decimal import Decimal
 from functools import partial
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lumytic.accounts.audience import staff_audience
 from notifications.services import notify
 
 from ..models import Currency, ExchangeRate, RateUpdate
@@ -25,15 +25,6 @@ logger = logging.getLogger(__name__)
 # A "running" update older than this is taken as dead (its worker died), so a new one may start.
 RUNNING_GRACE = timedelta(minutes=10)
 MAX_ERROR_LENGTH = 2000
-
-
-def sales_notification_users():
-    """Active staff who asked for sales notifications: the digest's and the alert's audience."""
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, role="staff", sales_notifications=True)
-        .order_by("pk")
-    )
 
 
 # --- The update ----------------------------------------------------------------------------------
@@ -207,7 +198,7 @@ def send_rates_digest(*, update: RateUpdate) -> bool:
     rows = digest_rows(latest_rates(on=update.rates_date))
     notify(
         "currency_rates",
-        recipients=list(sales_notification_users()),
+        recipients=staff_audience(),  # the sales-notification staff, else admins
         context={"date": date_format(update.rates_date, "DATE_FORMAT"), "rates": rows},
         details=[
             (gettext_lazy("Base currency"), base_currency()),
@@ -226,7 +217,7 @@ def _send_failure_alert(update: RateUpdate) -> None:
     newest = max((row.date for row in rates if row.date), default=None)
     notify(
         "currency_rates_failed",
-        recipients=list(sales_notification_users()),
+        recipients=staff_audience(),  # the sales-notification staff, else admins
         context={"date": date_format(today, "DATE_FORMAT")},
         details=[
             (gettext_lazy("Provider"), update.provider),

@@ -9,6 +9,8 @@ DESIGN_KEYS = {
     "registration_welcome": PORTAL,
     "registration_approved": PORTAL,
     "registration_rejected": PORTAL,
+    "portal_account_created": PORTAL,
+    "portal_password_link": PORTAL,
     "portal_invitation": PORTAL,
     "order_new": PORTAL,
     "order_from_quotation": SALES,
@@ -39,8 +41,9 @@ DESIGN_KEYS = {
 
 def test_catalogue_holds_every_designed_email_and_the_smtp_test():
     # the 25 of DESIGN.md §5, the rates-failure alert, the signed-PI, signed-memo, payment and
-    # signed-cancellation rejections, and the refused cancellation request
-    assert len(DESIGN_KEYS) == 31
+    # signed-cancellation rejections, the refused cancellation request, and the staff-made portal
+    # account and set-password link (kept apart from an approved registration)
+    assert len(DESIGN_KEYS) == 33
     assert set(CATALOGUE) == set(DESIGN_KEYS) | {"smtp_test"}
 
 
@@ -57,6 +60,7 @@ def test_seed_button_labels_are_kept():
     assert str(CATALOGUE["currency_rates"].button) == "Currency Exchange Details Request"
     assert str(CATALOGUE["currency_rates_failed"].button) == "Open Currency Exchange"
     assert str(CATALOGUE["registration_approved"].button) == "Sign In"
+    assert str(CATALOGUE["portal_account_created"].button) == "Sign In"
     assert str(CATALOGUE["order_new"].button) == "Order Details"
     assert str(CATALOGUE["memo_signed"].button) == "PI Details"
     assert str(CATALOGUE["payment_uploaded"].button) == "PI Details"
@@ -70,6 +74,13 @@ def test_welcome_and_rejection_have_no_button():
 def test_placeholders_name_the_context_a_caller_must_pass():
     assert CATALOGUE["pi_sent"].placeholders == {"pi", "order"}
     assert CATALOGUE["smtp_test"].placeholders == set()
+
+
+def test_the_on_behalf_intro_is_used_only_when_the_context_names_the_staff_member():
+    order_new = CATALOGUE["order_new"]
+    assert order_new.intro_for({"order": "SO-1"}) is order_new.intro
+    assert order_new.intro_for({"entered_by": "Lina Haddad"}) is order_new.on_behalf_intro
+    assert CATALOGUE["pi_sent"].intro_for({"entered_by": "Lina"}) is CATALOGUE["pi_sent"].intro
 
 
 def test_unknown_key_is_a_value_error():

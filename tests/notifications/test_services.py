@@ -170,9 +170,20 @@ def test_recipients_without_email_are_skipped_and_addresses_deduplicated(queue_e
     assert OutboundEmail.objects.count() == 2
 
 
-def test_no_recipient_with_an_address_writes_nothing(queue_email):
-    assert queue_email(recipients=[Recipient(email="")]) == []
-    assert not OutboundEmail.objects.exists()
+def test_no_recipient_with_an_address_writes_one_failed_row_and_sends_nothing(
+    send_email, mailoutbox, caplog
+):
+    """An email to nobody is kept as failed ("no recipient") for staff to see, never sent."""
+    [email] = send_email(recipients=[Recipient(email=""), Recipient(email="   ")])
+
+    assert email.status == OutboundEmail.Status.FAILED
+    assert email.to_email == ""
+    assert email.failed_at is not None and email.sent_at is None
+    assert email.last_error.startswith("No recipient")
+    assert email.subject == "Order SO-2026-00001 confirmed"
+    assert email.enqueued_at is None and email.attempts == 0
+    assert mailoutbox == []
+    assert "has no recipient" in caplog.text
 
 
 # --- Rendering ------------------------------------------------------------------------------------
