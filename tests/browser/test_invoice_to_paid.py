@@ -75,7 +75,7 @@ def test_from_a_confirmed_order_to_a_paid_one_on_both_sides(page, settings, tmp_
     pi = order.proforma_invoices.get()
     expect(page.locator(".pi-number")).to_have_text(pi.number)
     page.get_by_role("button", name="Send to customer").click()
-    expect(page.locator(".pi-status")).to_have_text("Sent")
+    expect(page.locator("#proforma-invoice .pi-state")).to_have_text("Unpaid")
 
     # The customer follows the email's link and uploads the signed PI.
     page.context.clear_cookies()
@@ -117,6 +117,7 @@ def test_from_a_confirmed_order_to_a_paid_one_on_both_sides(page, settings, tmp_
     page.get_by_role("link", name=pi.number).click()
     page.locator(".payment-confirm-form").get_by_role("button", name="Confirm").click()
     expect(page.locator(".order-status")).to_have_text("Paid")
+    expect(page.locator("#proforma-invoice .pi-state")).to_have_text("Paid")
 
     # The customer sees it paid, and a statement at zero.
     page.context.clear_cookies()
