@@ -13,7 +13,7 @@ from django.views.generic import ListView
 
 from customers.services import CustomerError
 from lumytic.core.access import StaffRequiredMixin, staff_required
-from lumytic.core.uploads import KINDS, sniff_kind
+from lumytic.core.downloads import file_attachment
 
 from .models import RegistrationRequest
 from .services.registrations import (
@@ -125,16 +125,9 @@ def registration_cr_file(request: HttpRequest, pk: int) -> FileResponse:
     registration = get_object_or_404(RegistrationRequest, pk=pk)
     if not registration.cr_file:
         raise Http404("No CR document")
-    try:
-        handle = registration.cr_file.open("rb")
-    except (FileNotFoundError, OSError) as error:
-        raise Http404("The CR document is missing from storage") from error
-    # The stored bytes decide the type, whatever the applicant's file was called.
-    kind = sniff_kind(handle.read(8192))
-    handle.seek(0)
-    content_type, ext = KINDS.get(kind, ("application/octet-stream", ""))
-    filename = f"CR-{slugify(registration.company_name) or registration.pk}{ext}"
-    return FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
+    # The stored bytes decide the type and extension, whatever the applicant's file was called.
+    stem = f"CR-{slugify(registration.company_name) or registration.pk}"
+    return file_attachment(registration.cr_file, filename=stem)
 
 
 @require_POST
