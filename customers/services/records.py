@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.files import File
 from django.db import router, transaction
 from django.db.models.deletion import Collector, ProtectedError
 from django.utils.translation import gettext as _
@@ -13,15 +14,13 @@ from lumytic.accounts.links import set_password_path
 from lumytic.core.services import allocate_number
 from notifications.services import Recipient, notify
 
-from ..models import Contact, Customer, CustomerGroup, Tag
+from ..models import Contact, Customer, CustomerDocument, CustomerGroup, Tag
 from .activity import changes_between, record_activity, snapshot
+from .documents import add_customer_document
+from .errors import CustomerError
 
 TRACKED = [f.name for f in Customer._meta.concrete_fields if f.name not in {"id", "updated_at"}]
 CONTACT_TRACKED = ["first_name", "last_name", "email", "phone", "position", "messaging_handle"]
-
-
-class CustomerError(ValueError):
-    """A customer change that the rules refuse; the message is for the user."""
 
 
 def _set_tags(customer: Customer, names: Iterable[str]) -> None:
@@ -40,9 +39,13 @@ def create_customer(
     contact: dict[str, Any] | None = None,
     portal_login: bool = False,
     portal_language: str = "",
+    cr_document: File | None = None,
     **fields: Any,
 ) -> Customer:
-    """Create a numbered customer, its primary contact and optionally that contact's login."""
+    """Create a numbered customer, its primary contact and optionally that contact's login.
+
+    A `cr_document` becomes version 1 of the customer's CR document.
+    """
     fields.setdefault("group", CustomerGroup.default())
     customer = Customer(
         number=allocate_number(kind="CUS", yearly=False, width=6), name=name, **fields
@@ -52,6 +55,10 @@ def create_customer(
     customer.save()
     _set_tags(customer, tags)
     record_activity(actor=by, verb="created", target=customer, customer=customer)
+    if cr_document:
+        add_customer_document(
+            customer=customer, kind=CustomerDocument.Kind.CR, file=cr_document, by=by
+        )
     if contact:
         primary = add_contact(customer=customer, by=by, **contact)
         if portal_login:
@@ -67,9 +74,13 @@ def update_customer(
     tags: Iterable[str] | None = None,
     contact: dict[str, Any] | None = None,
     portal_login: bool = False,
+    cr_document: File | None = None,
     **fields: Any,
 ) -> Customer:
-    """Change a customer (and its primary contact) and record which fields changed."""
+    """Change a customer (and its primary contact) and record which fields changed.
+
+    A `cr_document` is kept as the next version of the customer's CR document.
+    """
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
     before = snapshot(customer, TRACKED)
     before_tags = sorted(customer.tags.values_list("name", flat=True))
@@ -87,6 +98,10 @@ def update_customer(
     if changes:
         record_activity(
             actor=by, verb="changed", target=customer, customer=customer, details=changes
+        )
+    if cr_document:
+        add_customer_document(
+            customer=customer, kind=CustomerDocument.Kind.CR, file=cr_document, by=by
         )
     if contact:
         primary = customer.contacts.filter(is_primary=True).first()
