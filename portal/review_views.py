@@ -22,7 +22,7 @@ from .services.registrations import (
     possible_duplicates,
     reject_registration,
 )
-from .signup_forms import RejectForm
+from .signup_forms import ApproveForm, RejectForm
 
 Status = RegistrationRequest.Status
 ALL = "all"
@@ -82,6 +82,7 @@ def _detail(
     registration: RegistrationRequest,
     *,
     reject_form: RejectForm | None = None,
+    approve_form: ApproveForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     duplicates = list(possible_duplicates(registration=registration)[: DUPLICATES_SHOWN + 1])
@@ -95,6 +96,7 @@ def _detail(
             "duplicates": duplicates[:DUPLICATES_SHOWN],
             "more_duplicates": len(duplicates) > DUPLICATES_SHOWN,
             "reject_form": reject_form or RejectForm(),
+            "approve_form": approve_form or ApproveForm(reviewer=request.user),
             "reject_open": reject_form is not None and bool(reject_form.errors),
             "is_pending": registration.status == Status.PENDING,
             "billing": _address(registration, "billing"),
@@ -134,11 +136,21 @@ def registration_cr_file(request: HttpRequest, pk: int) -> FileResponse:
 @staff_required
 def registration_approve(request: HttpRequest, pk: int) -> HttpResponse:
     registration = _registration(pk)
+    form = ApproveForm(request.POST, reviewer=request.user)
+    if not form.is_valid():
+        problems = [error for errors in form.errors.values() for error in errors]
+        messages.error(request, " ".join(problems))
+        return _detail(request, registration, approve_form=form, status=400)
     try:
-        customer = approve_registration(registration=registration, by=request.user)
+        customer = approve_registration(
+            registration=registration,
+            by=request.user,
+            advisor=form.cleaned_data["advisor"],
+            group=form.cleaned_data["group"],
+        )
     except CustomerError as error:  # PortalError is a CustomerError too
         messages.error(request, str(error))
-        return _detail(request, _registration(pk), status=409)
+        return _detail(request, _registration(pk), approve_form=form, status=409)
     messages.success(
         request,
         _(
