@@ -6,6 +6,7 @@ from .models import (
     Contact,
     Credit,
     Customer,
+    CustomerDocument,
     CustomerGroup,
     CustomerImport,
     Note,
@@ -43,6 +44,19 @@ class CreditInline(admin.TabularInline):
     readonly_fields = ["created_at"]
 
 
+class CustomerDocumentInline(admin.TabularInline):
+    """Versions are added through the customer form or a registration, never edited."""
+
+    model = CustomerDocument
+    extra = 0
+    fields = ["kind", "version", "original_name", "size", "sha256", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Customer)
 class CustomerAdmin(admin.ModelAdmin):
     list_display = ["number", "name", "type", "group", "country", "advisor", "is_active"]
@@ -53,7 +67,7 @@ class CustomerAdmin(admin.ModelAdmin):
     filter_horizontal = ["tags"]
     readonly_fields = ["number", "created_at", "updated_at"]
     show_full_result_count = False  # a COUNT over every customer on each page is wasted work
-    inlines = [ContactInline, NoteInline, ReminderInline, CreditInline]
+    inlines = [ContactInline, NoteInline, ReminderInline, CreditInline, CustomerDocumentInline]
     fieldsets = (
         (
             _("General"),
@@ -76,7 +90,7 @@ class CustomerAdmin(admin.ModelAdmin):
                 "fields": (
                     ("default_currency", "discount_type", "discount_value"),
                     ("tax_type", "tax_rate", "tax_id"),
-                    ("national_id", "cr_number", "cr_document"),
+                    ("national_id", "cr_number"),
                     "late_payment_exempt",
                 )
             },

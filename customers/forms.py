@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .currencies import currency_choices
-from .models import Contact, Customer, CustomerGroup
+from .models import CUSTOMER_DOCUMENT_VALIDATOR, Contact, Customer, CustomerGroup
 
 # Which tab of the four-tab form holds each field, so errors can be shown on the right tab.
 TABS = {
@@ -74,6 +74,14 @@ class CustomerForm(forms.ModelForm):
     default_currency = forms.ChoiceField(label=_("Default currency"), choices=())
     # A website typed without a scheme ("acme.com") is taken as https.
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    # Not a customer field: an upload becomes the next version of the customer's CR document.
+    cr_document = forms.FileField(
+        label=_("Commercial registration document"),
+        required=False,
+        validators=[CUSTOMER_DOCUMENT_VALIDATOR],
+        help_text=_("PDF, PNG or JPEG. Uploading adds a new version; earlier ones are kept."),
+        widget=forms.FileInput(attrs={"accept": "application/pdf,image/png,image/jpeg"}),
+    )
 
     class Meta:
         model = Customer
@@ -82,14 +90,11 @@ class CustomerForm(forms.ModelForm):
             name
             for tab in ("general", "finance", "address")
             for name in TABS[tab]
-            if name != "tags_text"
+            if name not in {"tags_text", "cr_document"}
         ]
         widgets = {
             "address": forms.Textarea(attrs={"rows": 3}),
             "logo": forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}),
-            "cr_document": forms.ClearableFileInput(
-                attrs={"accept": "application/pdf,image/png,image/jpeg"}
-            ),
         }
 
     def __init__(self, *args, **kwargs):

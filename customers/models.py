@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from phonenumber_field.modelfields import PhoneNumberField
@@ -155,12 +156,7 @@ class Customer(models.Model):
     tax_id = models.CharField(_("tax ID"), max_length=64, blank=True)
     national_id = models.CharField(_("ID / SSN"), max_length=64, blank=True)
     cr_number = models.CharField(_("commercial registration number"), max_length=64, blank=True)
-    cr_document = models.FileField(
-        _("commercial registration document"),
-        upload_to=GeneratedName("customers/cr"),
-        blank=True,
-        validators=[ContentTypeValidator()],
-    )
+    # The CR document itself is kept in versions: CustomerDocument (kind CR).
     late_payment_exempt = models.BooleanField(
         _("exempt from late-payment hold"),
         default=False,
@@ -386,6 +382,61 @@ class Credit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.amount} {self.currency}"
+
+
+CUSTOMER_DOCUMENT_MAX_BYTES = 10_485_760
+CUSTOMER_DOCUMENT_VALIDATOR = ContentTypeValidator(
+    kinds=("pdf", "png", "jpeg"), max_bytes=CUSTOMER_DOCUMENT_MAX_BYTES
+)
+
+
+class CustomerDocument(models.Model):
+    """One version of a document kept on a customer (its CR document); every version stays."""
+
+    class Kind(models.TextChoices):
+        CR = "cr", _("CR document")
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind)
+    version = models.PositiveIntegerField(_("version"))
+    file = models.FileField(
+        _("file"),
+        upload_to=GeneratedName("customers/documents"),
+        validators=[CUSTOMER_DOCUMENT_VALIDATOR],
+        max_length=200,
+    )
+    original_name = models.CharField(_("file name"), max_length=200, blank=True)
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Not auto_now_add: documents moved from elsewhere keep the time they arrived.
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    class Meta:
+        ordering = ["kind", "-version"]
+        verbose_name = _("customer document")
+        verbose_name_plural = _("customer documents")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer", "kind", "version"], name="customers_document_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} v{self.version}"
+
+    @property
+    def download_name(self) -> str:
+        """The attachment's name: kind, customer number and version, with the stored extension."""
+        ext = "." + self.file.name.rsplit(".", 1)[-1] if "." in self.file.name else ""
+        return f"{self.kind.upper()}-{self.customer.number}-v{self.version}{ext}"
 
 
 class ListPreference(models.Model):

@@ -4,20 +4,21 @@ from datetime import datetime, time, timedelta
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import TemplateView
 
 from lumytic.accounts.audience import is_reachable_staff, staff_audience
 from lumytic.core.access import StaffRequiredMixin, staff_required
+from lumytic.core.downloads import file_attachment
 
 from . import tabs
 from .forms import ContactForm, CreditForm, NoteForm, ReminderForm
-from .models import Contact, Credit, Customer, Note, Reminder
+from .models import Contact, Credit, Customer, CustomerDocument, Note, Reminder
 from .services import (
     CustomerError,
     add_contact,
@@ -122,6 +123,11 @@ class SummaryTab(CustomerTabView):
                 customer.reminders.filter(notified_at__isnull=True).select_related("staff")[:3]
             ),
             "notes": list(customer.notes.select_related("author")[:3]),
+            "cr_documents": list(
+                customer.documents.filter(kind=CustomerDocument.Kind.CR).select_related(
+                    "uploaded_by"
+                )
+            ),
         }
 
 
@@ -347,3 +353,13 @@ def contact_make_primary(request: HttpRequest, pk: int, contact_pk: int) -> Http
     make_primary_contact(contact=contact, by=request.user)
     messages.success(request, _("%(name)s is now the primary contact.") % {"name": contact})
     return redirect(tab_url(pk, "contacts"))
+
+
+@require_GET
+@staff_required
+def customer_document_file(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
+    """One version of a customer's document, as a download whose type its bytes decide."""
+    document = get_object_or_404(
+        CustomerDocument.objects.select_related("customer"), pk=document_pk, customer_id=pk
+    )
+    return file_attachment(document.file, filename=document.download_name)

@@ -1,4 +1,4 @@
-"""URLs of the customer page and its tabs (contacts, notes, reminders, credits, activity)."""
+"""URLs of the customer page, its tabs (contacts, notes, reminders, credits, activity) and files."""
 
 from django.urls import path
 
@@ -28,6 +28,11 @@ urlpatterns = [
         "customers/<int:pk>/contacts/<int:contact_pk>/primary/",
         views.contact_make_primary,
         name="contact-make-primary",
+    ),
+    path(
+        "customers/<int:pk>/documents/<int:document_pk>/",
+        views.customer_document_file,
+        name="customer-document-file",
     ),
     path("customers/<int:pk>/notes/<int:note_pk>/edit/", views.note_update, name="note-update"),
     path("customers/<int:pk>/notes/<int:note_pk>/delete/", views.note_delete, name="note-delete"),

@@ -33,6 +33,11 @@ class PortalConfig(AppConfig):
             icon="door-open",
             order=15,
         )
+        from lumytic.core.nav import register_count
+
+        from .sidebar import registrations_awaiting_review
+
+        register_count("registrations", registrations_awaiting_review)
         tabs.register_action(
             key="invite",
             label=_("Invite to portal"),

@@ -13,7 +13,7 @@ from django.views.generic import ListView
 
 from customers.services import CustomerError
 from lumytic.core.access import StaffRequiredMixin, staff_required
-from lumytic.core.uploads import KINDS, sniff_kind
+from lumytic.core.downloads import file_attachment
 
 from .models import RegistrationRequest
 from .services.registrations import (
@@ -22,7 +22,7 @@ from .services.registrations import (
     possible_duplicates,
     reject_registration,
 )
-from .signup_forms import RejectForm
+from .signup_forms import ApproveForm, RejectForm
 
 Status = RegistrationRequest.Status
 ALL = "all"
@@ -82,6 +82,7 @@ def _detail(
     registration: RegistrationRequest,
     *,
     reject_form: RejectForm | None = None,
+    approve_form: ApproveForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     duplicates = list(possible_duplicates(registration=registration)[: DUPLICATES_SHOWN + 1])
@@ -95,6 +96,7 @@ def _detail(
             "duplicates": duplicates[:DUPLICATES_SHOWN],
             "more_duplicates": len(duplicates) > DUPLICATES_SHOWN,
             "reject_form": reject_form or RejectForm(),
+            "approve_form": approve_form or ApproveForm(reviewer=request.user),
             "reject_open": reject_form is not None and bool(reject_form.errors),
             "is_pending": registration.status == Status.PENDING,
             "billing": _address(registration, "billing"),
@@ -125,27 +127,30 @@ def registration_cr_file(request: HttpRequest, pk: int) -> FileResponse:
     registration = get_object_or_404(RegistrationRequest, pk=pk)
     if not registration.cr_file:
         raise Http404("No CR document")
-    try:
-        handle = registration.cr_file.open("rb")
-    except (FileNotFoundError, OSError) as error:
-        raise Http404("The CR document is missing from storage") from error
-    # The stored bytes decide the type, whatever the applicant's file was called.
-    kind = sniff_kind(handle.read(8192))
-    handle.seek(0)
-    content_type, ext = KINDS.get(kind, ("application/octet-stream", ""))
-    filename = f"CR-{slugify(registration.company_name) or registration.pk}{ext}"
-    return FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
+    # The stored bytes decide the type and extension, whatever the applicant's file was called.
+    stem = f"CR-{slugify(registration.company_name) or registration.pk}"
+    return file_attachment(registration.cr_file, filename=stem)
 
 
 @require_POST
 @staff_required
 def registration_approve(request: HttpRequest, pk: int) -> HttpResponse:
     registration = _registration(pk)
+    form = ApproveForm(request.POST, reviewer=request.user)
+    if not form.is_valid():
+        problems = [error for errors in form.errors.values() for error in errors]
+        messages.error(request, " ".join(problems))
+        return _detail(request, registration, approve_form=form, status=400)
     try:
-        customer = approve_registration(registration=registration, by=request.user)
+        customer = approve_registration(
+            registration=registration,
+            by=request.user,
+            advisor=form.cleaned_data["advisor"],
+            group=form.cleaned_data["group"],
+        )
     except CustomerError as error:  # PortalError is a CustomerError too
         messages.error(request, str(error))
-        return _detail(request, _registration(pk), status=409)
+        return _detail(request, _registration(pk), approve_form=form, status=409)
     messages.success(
         request,
         _(

@@ -1,8 +1,10 @@
-"""The self-signup form of the portal and the staff's rejection form."""
+"""The self-signup form of the portal and the staff's approval and rejection forms."""
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from customers.models import CustomerGroup
 from lumytic.core.uploads import ContentTypeValidator
 
 from .models import RegistrationRequest
@@ -142,3 +144,40 @@ class RejectForm(forms.Form):
         help_text=_("The applicant receives this reason by email."),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class ApproveForm(forms.Form):
+    """Who looks after the new customer and its group; preselected with the reviewer and the
+    default group."""
+
+    advisor = forms.ModelChoiceField(
+        label=_("Advisor"),
+        queryset=None,
+        empty_label=None,
+        error_messages={
+            "required": _("Choose an active staff member as the advisor."),
+            "invalid_choice": _("Choose an active staff member as the advisor."),
+        },
+    )
+    group = forms.ModelChoiceField(
+        label=_("Group"),
+        queryset=None,
+        empty_label=None,
+        error_messages={
+            "required": _("Choose one of the customer groups."),
+            "invalid_choice": _("Choose one of the customer groups."),
+        },
+    )
+
+    def __init__(self, *args, reviewer=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["advisor"].queryset = (
+            get_user_model()
+            .objects.filter(role="staff", is_active=True)
+            .order_by("first_name", "last_name", "email")
+        )
+        self.fields["group"].queryset = CustomerGroup.objects.order_by("name")
+        if not self.is_bound:
+            if getattr(reviewer, "is_sales_staff", False):
+                self.initial.setdefault("advisor", reviewer.pk)
+            self.initial.setdefault("group", CustomerGroup.default().pk)

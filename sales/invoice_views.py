@@ -5,10 +5,11 @@ order; files are served only here (and in the portal), as attachments that are n
 """
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
+
+from lumytic.core.downloads import file_attachment
 
 from .documents import Order
 from .invoicing import ProformaInvoice, SignedDocument
@@ -24,21 +25,12 @@ MAX_REASON = 2000
 
 def signed_document_response(document: SignedDocument) -> FileResponse:
     """The stored file as a download: an attachment, never sniffed, never cached by proxies."""
-    try:
-        handle = document.file.open("rb")
-    except (FileNotFoundError, OSError) as error:
-        raise Http404("The file is missing from the storage.") from error
     ext = document.file.name.rsplit(".", 1)[-1].lower() if "." in document.file.name else ""
-    response = FileResponse(
-        handle,
-        as_attachment=True,
+    return file_attachment(
+        document.file,
         filename=document.download_name,
         content_type=FILE_TYPES.get(ext, "application/octet-stream"),
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    patch_cache_control(response, private=True, no_store=True)
-    return response
 
 
 def pi_pdf_response(pi: ProformaInvoice) -> HttpResponse:

@@ -2,6 +2,7 @@
 
 from .activity import changes_between, record_activity, snapshot
 from .contacts import delete_contact, make_primary_contact
+from .documents import add_customer_document
 from .notes import add_credit, add_note, credit_totals, delete_note, update_note
 from .records import (
     CREATED_BY_STAFF,
@@ -24,6 +25,7 @@ __all__ = [
     "CustomerError",
     "add_contact",
     "add_credit",
+    "add_customer_document",
     "add_note",
     "add_reminder",
     "changes_between",

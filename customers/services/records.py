@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.files import File
 from django.db import router, transaction
 from django.db.models.deletion import Collector, ProtectedError
 from django.utils.translation import gettext as _
@@ -13,8 +14,10 @@ from lumytic.accounts.links import set_password_path
 from lumytic.core.services import allocate_number
 from notifications.services import Recipient, notify
 
-from ..models import Contact, Customer, CustomerGroup, Tag
+from ..models import Contact, Customer, CustomerDocument, CustomerGroup, Tag
 from .activity import changes_between, record_activity, snapshot
+from .documents import add_customer_document
+from .errors import CustomerError
 
 TRACKED = [f.name for f in Customer._meta.concrete_fields if f.name not in {"id", "updated_at"}]
 CONTACT_TRACKED = ["first_name", "last_name", "email", "phone", "position", "messaging_handle"]
@@ -23,10 +26,6 @@ CONTACT_TRACKED = ["first_name", "last_name", "email", "phone", "position", "mes
 # The email that gives a new portal user their set-password link says how the login came about.
 APPROVED_SIGNUP = "registration_approved"
 CREATED_BY_STAFF = "portal_account_created"
-
-
-class CustomerError(ValueError):
-    """A customer change that the rules refuse; the message is for the user."""
 
 
 def _set_tags(customer: Customer, names: Iterable[str]) -> None:
@@ -45,13 +44,15 @@ def create_customer(
     contact: dict[str, Any] | None = None,
     portal_login: bool = False,
     portal_language: str = "",
-    portal_welcome: str = APPROVED_SIGNUP,
+    portal_welcome: str = CREATED_BY_STAFF,
+    cr_document: File | None = None,
     **fields: Any,
 ) -> Customer:
     """Create a numbered customer, its primary contact and optionally that contact's login.
 
-    The login's email defaults to the approved-signup one (the portal's approval relies on it);
-    staff entering a customer pass ``portal_welcome=CREATED_BY_STAFF``.
+    The login's email says staff created it unless the caller (an approved signup) passes
+    ``portal_welcome=APPROVED_SIGNUP``. A `cr_document` becomes version 1 of the customer's CR
+    document.
     """
     fields.setdefault("group", CustomerGroup.default())
     customer = Customer(
@@ -62,6 +63,10 @@ def create_customer(
     customer.save()
     _set_tags(customer, tags)
     record_activity(actor=by, verb="created", target=customer, customer=customer)
+    if cr_document:
+        add_customer_document(
+            customer=customer, kind=CustomerDocument.Kind.CR, file=cr_document, by=by
+        )
     if contact:
         primary = add_contact(customer=customer, by=by, **contact)
         if portal_login:
@@ -79,9 +84,13 @@ def update_customer(
     tags: Iterable[str] | None = None,
     contact: dict[str, Any] | None = None,
     portal_login: bool = False,
+    cr_document: File | None = None,
     **fields: Any,
 ) -> Customer:
-    """Change a customer (and its primary contact) and record which fields changed."""
+    """Change a customer (and its primary contact) and record which fields changed.
+
+    A `cr_document` is kept as the next version of the customer's CR document.
+    """
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
     before = snapshot(customer, TRACKED)
     before_tags = sorted(customer.tags.values_list("name", flat=True))
@@ -99,6 +108,10 @@ def update_customer(
     if changes:
         record_activity(
             actor=by, verb="changed", target=customer, customer=customer, details=changes
+        )
+    if cr_document:
+        add_customer_document(
+            customer=customer, kind=CustomerDocument.Kind.CR, file=cr_document, by=by
         )
     if contact:
         primary = customer.contacts.filter(is_primary=True).first()

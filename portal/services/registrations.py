@@ -10,10 +10,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Value
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from customers.models import Contact, Customer
+from customers.models import Contact, Customer, CustomerGroup
 from customers.services import create_customer, record_activity
+from customers.services.records import APPROVED_SIGNUP
 from lumytic.accounts.audience import staff_audience
 from notifications.services import Recipient, notify
 
@@ -150,24 +152,41 @@ def _locked_pending(registration: RegistrationRequest, status: str) -> Registrat
 def _copy_cr_file(registration: RegistrationRequest) -> ContentFile | None:
     if not registration.cr_file:
         return None
-    with registration.cr_file.open("rb") as source:
-        content = source.read()
-    return ContentFile(content, name=os.path.basename(registration.cr_file.name))
+    try:
+        with registration.cr_file.open("rb") as source:
+            content = source.read()
+    except (FileNotFoundError, OSError) as error:
+        raise PortalError(
+            _("The request's CR document is missing from the storage; it cannot be kept.")
+        ) from error
+    ext = os.path.splitext(registration.cr_file.name)[1]
+    return ContentFile(content, name=f"CR-{slugify(registration.company_name)}{ext}")
+
+
+def _check_assignment(advisor, group) -> None:
+    """The advisor must be an active staff member now, and the group must exist."""
+    if (
+        advisor is None
+        or not get_user_model().objects.filter(pk=advisor.pk, role="staff", is_active=True).exists()
+    ):
+        raise PortalError(_("Choose an active staff member as the customer's advisor."))
+    if group is None or not CustomerGroup.objects.filter(pk=group.pk).exists():
+        raise PortalError(_("Choose the customer's group."))
 
 
 @transaction.atomic
-def approve_registration(*, registration: RegistrationRequest, by) -> Customer:
-    """Create the customer, its primary contact and portal login with every area."""
+def approve_registration(
+    *, registration: RegistrationRequest, by, advisor, group: CustomerGroup
+) -> Customer:
+    """Create the customer (advisor, group, CR document v1), its primary contact and login."""
     registration = _locked_pending(registration, RegistrationRequest.Status.APPROVED)
+    _check_assignment(advisor, group)
     if email_has_login(registration.email):
         raise PortalError(
             _("Someone already signs in with %(email)s; this request cannot create a login.")
             % {"email": registration.email}
         )
     fields = {name: getattr(registration, name) for name in COPIED_TO_CUSTOMER}
-    cr_document = _copy_cr_file(registration)
-    if cr_document is not None:
-        fields["cr_document"] = cr_document
     customer = create_customer(
         by=by,
         name=registration.company_name,
@@ -182,6 +201,10 @@ def approve_registration(*, registration: RegistrationRequest, by) -> Customer:
         portal_language=(
             registration.language if registration.language in dict(settings.LANGUAGES) else ""
         ),
+        portal_welcome=APPROVED_SIGNUP,
+        advisor=advisor,
+        group=group,
+        cr_document=_copy_cr_file(registration),
         **fields,
     )
     primary = Contact.objects.select_related("user").get(customer=customer, is_primary=True)

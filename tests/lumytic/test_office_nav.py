@@ -94,7 +94,7 @@ def test_fixed_urls_are_reversed_per_script_prefix():
 @pytest.mark.django_db
 def test_every_badge_count_is_registered_and_all_are_read_in_one_query(django_assert_num_queries):
     keys = {link.count.removeprefix("nav_counts.") for link in nav.OFFICE_NAV if link.count}
-    assert keys == {"inbox", "pis", "payments", "cancellations"}
+    assert keys == {"inbox", "registrations", "pis", "payments", "cancellations"}
     with django_assert_num_queries(1):
         counts = nav.sidebar_counts()
     assert counts == dict.fromkeys(keys, 0)

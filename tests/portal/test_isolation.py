@@ -1,4 +1,5 @@
-"""Isolation: every portal URL with another customer's ids is a 404, and forms take no extras.
+"""Isolation: every portal URL with another customer's ids is a 404, and forms take no extras;
+the back-office files of a customer open for staff only.
 
 The table below must name every URL pattern of the portal; a new portal URL without an entry
 fails `test_every_portal_url_has_an_isolation_entry`, so nobody adds a page without deciding
@@ -7,12 +8,14 @@ how it is scoped.
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from conversations.models import Attachment
 from conversations.services import open_ticket
-from customers.models import Contact, Customer
-from portal.models import Area
+from customers.models import Contact, Customer, CustomerDocument
+from customers.services import add_customer_document
+from portal.models import Area, RegistrationRequest
 from portal.services.access import set_portal_access
 from portal.services.invitations import invitation_token, invite_to_portal
 from sales.models import (
@@ -28,6 +31,7 @@ from sales.services.invoicing import issue_pi
 from sales.services.orders import create_order
 from sales.services.quotations import create_quotation
 from tests.factories import ContactFactory, CustomerFactory, PortalContactFactory, StaffFactory
+from tests.portal.factories import PDF, RegistrationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -86,6 +90,18 @@ ISOLATION = {
     "ticket-reopen": lambda foreign: {"pk": _foreign_ticket(foreign).pk},
     "message-attachment": lambda foreign: {"pk": _foreign_attachment(foreign).pk},
     "order-thread": lambda foreign: {"pk": foreign["order"].pk},
+}
+
+
+# Back-office URLs that serve a customer's files: staff only, whoever's file it is. Like every
+# office URL (lumytic/core/access.py), a portal user gets 403 and a visitor the sign-in page.
+# name -> a function giving the kwargs that point at the other customer's file.
+OFFICE_FILES = {
+    "portal_office:registration-cr-file": lambda foreign: {"pk": _foreign_registration(foreign).pk},
+    "customers:customer-document-file": lambda foreign: {
+        "pk": foreign["customer"].pk,
+        "document_pk": _foreign_cr_document(foreign).pk,
+    },
 }
 
 
@@ -218,6 +234,23 @@ def _foreign_attachment(foreign):
     )
 
 
+def _foreign_registration(foreign):
+    """The other customer's approved registration request, its CR file on disk."""
+    return RegistrationFactory(
+        status=RegistrationRequest.Status.APPROVED, customer=foreign["customer"]
+    )
+
+
+def _foreign_cr_document(foreign):
+    """The other customer's CR document, version 1, on disk."""
+    return add_customer_document(
+        customer=foreign["customer"],
+        kind=CustomerDocument.Kind.CR,
+        file=ContentFile(PDF, name="cr.pdf"),
+        by=None,
+    )
+
+
 def _sent_quotation(customer):
     """Another customer's quotation, as sent to them (drafts are hidden from everyone)."""
     quotation = create_quotation(
@@ -324,3 +357,52 @@ def test_mass_assignment_probe_on_the_invitation_form(client):
     user = get_user_model().objects.get(email="m@x.test")
     assert (user.is_staff, user.is_superuser, user.role) == (False, False, "portal")
     assert user.contact.customer == customer
+
+
+@pytest.fixture
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.mark.usefixtures("_media")
+@pytest.mark.parametrize("name", sorted(OFFICE_FILES))
+def test_another_customers_portal_user_cannot_open_an_office_file(client, signed_in, foreign, name):
+    url = reverse(name, kwargs=OFFICE_FILES[name](foreign))
+    response = client.get(url)
+    assert response.status_code == 403
+    assert PDF not in response.content
+
+
+@pytest.mark.usefixtures("_media")
+@pytest.mark.parametrize("name", sorted(OFFICE_FILES))
+def test_the_customers_own_portal_user_cannot_open_its_office_file(client, foreign, name):
+    url = reverse(name, kwargs=OFFICE_FILES[name](foreign))
+    own = PortalContactFactory(customer=foreign["customer"], is_primary=False)
+    set_portal_access(contact=own, by=None, areas=Area.values)
+    client.force_login(own.user)
+    response = client.get(url)
+    assert response.status_code == 403
+    assert PDF not in response.content
+
+
+@pytest.mark.usefixtures("_media")
+@pytest.mark.parametrize("name", sorted(OFFICE_FILES))
+def test_an_anonymous_visitor_is_sent_to_sign_in_for_an_office_file(client, foreign, name):
+    url = reverse(name, kwargs=OFFICE_FILES[name](foreign))
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.usefixtures("_media")
+@pytest.mark.parametrize("name", sorted(OFFICE_FILES))
+def test_staff_open_an_office_file_as_an_unsniffed_attachment(client, foreign, name):
+    url = reverse(name, kwargs=OFFICE_FILES[name](foreign))
+    client.force_login(StaffFactory())
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "no-store" in response["Cache-Control"]
+    assert b"".join(response.streaming_content) == PDF

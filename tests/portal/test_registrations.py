@@ -1,5 +1,6 @@
 """Self-signup through the portal, and its review in the back-office (issue 4, items 2 and 3)."""
 
+import hashlib
 import re
 import threading
 
@@ -10,7 +11,7 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import resolve, reverse
 
-from customers.models import ActivityEntry, Customer
+from customers.models import ActivityEntry, Customer, CustomerDocument, CustomerGroup
 from notifications.models import OutboundEmail
 from portal.access import areas_of, has_area
 from portal.models import Area, RegistrationRequest
@@ -24,14 +25,15 @@ from portal.services.registrations import (
 from tests.factories import (
     ContactFactory,
     CustomerFactory,
+    CustomerGroupFactory,
     PortalContactFactory,
     StaffFactory,
     UserFactory,
 )
+from tests.portal.factories import PDF, RegistrationFactory
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<< /Type /Catalog >>endobj\ntrailer<< /Root 1 0 R >>\n%%EOF\n"
 SIGNUP = "/portal/signup/"
 
 
@@ -40,29 +42,6 @@ def _media_and_site(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.SITE_URL = "https://lumytic.test"
     settings.LANGUAGE_CODE = "en"
-
-
-class RegistrationFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = RegistrationRequest
-
-    company_name = factory.Sequence(lambda n: f"Applicant Trading {n}")
-    country = "AE"
-    first_name = "Rana"
-    last_name = "Aziz"
-    email = factory.Sequence(lambda n: f"rana{n}@applicant.example")
-    phone = "+97142345678"
-    address = "Office 12, Business Bay, Dubai"
-    billing_first_name = "Rana"
-    billing_last_name = "Aziz"
-    billing_commercial_name = factory.SelfAttribute("company_name")
-    billing_email = factory.SelfAttribute("email")
-    billing_country = "AE"
-    billing_city = "Dubai"
-    billing_street = "Al Khaleej St 4"
-    cr_number = factory.Sequence(lambda n: f"CR-{n:06d}")
-    cr_file = factory.django.FileField(filename="cr.pdf", data=PDF)
-    language = "en"
 
 
 def form_data(**overrides) -> dict:
@@ -454,6 +433,34 @@ def test_the_office_sidebar_links_to_registrations(client, staff):
     assert "Registrations" in page
 
 
+def test_the_sidebar_badge_counts_the_pending_requests(client, staff):
+    RegistrationFactory.create_batch(3)
+    RegistrationFactory(status="approved", decided_by=staff, customer=CustomerFactory())
+    RegistrationFactory(status="rejected", reason="Incomplete")
+
+    page = client.get(reverse("customers:customer-list")).content.decode()
+
+    badge = re.search(r'<span class="[^"]*needs-action" data-key="registrations"[^>]*>(\d+)<', page)
+    assert badge and badge.group(1) == "3"
+    assert "registration requests awaiting review" in page
+
+
+def test_no_pending_request_means_no_registrations_badge(client, staff):
+    RegistrationFactory(status="rejected", reason="Incomplete")
+    page = client.get(reverse("customers:customer-list")).content.decode()
+    assert 'data-key="registrations"' not in page
+
+
+def test_an_office_page_runs_the_same_queries_for_1_and_30_pending_requests(client, staff):
+    url = reverse("office:dashboard")
+    RegistrationFactory()
+    few = _queries(client, url)
+    RegistrationFactory.create_batch(29)
+    assert _queries(client, url) == few
+    page = client.get(url).content.decode()
+    assert re.search(r'data-key="registrations"[^>]*>30<', page)
+
+
 def test_the_request_page_shows_all_data_and_possible_duplicates(client, staff):
     registration = RegistrationFactory(
         company_name="Falcon Logistics",
@@ -492,6 +499,35 @@ def test_a_request_without_tax_id_matches_no_customer_on_an_empty_tax_id(client,
     assert list(possible_duplicates(registration=registration)) == []
 
 
+def test_the_approval_form_offers_active_staff_and_preselects_the_reviewer_and_default_group(
+    client, staff
+):
+    registration = RegistrationFactory()
+    colleague = StaffFactory(first_name="Samir", last_name="Aziz")
+    StaffFactory(first_name="Gone", last_name="Away", is_active=False)
+    PortalContactFactory(first_name="Portal", last_name="Person", customer__advisor=colleague)
+    default = CustomerGroup.default()
+    CustomerGroupFactory(name="Resellers")
+
+    response = client.get(reverse("portal_office:registration-detail", args=[registration.pk]))
+
+    form = response.context["approve_form"]
+    assert set(form.fields["advisor"].queryset) == {staff, colleague}
+    page = response.content.decode()
+    advisor = re.search(r'<select name="advisor".*?</select>', page, re.S).group(0)
+    assert re.search(rf'<option value="{staff.pk}" selected>Lina Haddad', advisor)
+    assert "Samir Aziz" in advisor and "Gone Away" not in advisor and "Portal" not in advisor
+    group = re.search(r'<select name="group".*?</select>', page, re.S).group(0)
+    assert re.search(rf'<option value="{default.pk}" selected>{default.name}', group)
+    assert "Resellers" in group
+
+
+def test_a_decided_request_shows_no_approval_form(client, staff):
+    registration = RegistrationFactory(status="rejected", reason="No")
+    page = client.get(reverse("portal_office:registration-detail", args=[registration.pk]))
+    assert 'name="advisor"' not in page.content.decode()
+
+
 def test_an_unknown_request_is_a_404(client, staff):
     assert client.get(reverse("portal_office:registration-detail", args=[999])).status_code == 404
 
@@ -505,7 +541,24 @@ def test_the_cr_file_downloads_as_an_attachment_for_staff(client, staff):
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment;")
     assert 'filename="CR-falcon-logistics.pdf"' in response["Content-Disposition"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "no-store" in response["Cache-Control"]
+    assert "sandbox" in response["Content-Security-Policy"]
     assert b"".join(response.streaming_content) == PDF
+
+
+def test_the_cr_file_is_typed_and_named_by_its_content_not_its_stored_name(client, staff):
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 64
+    registration = RegistrationFactory(
+        company_name="Falcon Logistics",
+        cr_file=factory.django.FileField(filename="scan.pdf", data=png),
+    )
+    assert registration.cr_file.name.endswith(".pdf")
+
+    response = client.get(reverse("portal_office:registration-cr-file", args=[registration.pk]))
+
+    assert response["Content-Type"] == "image/png"
+    assert 'filename="CR-falcon-logistics.png"' in response["Content-Disposition"]
 
 
 def test_a_cr_file_missing_from_storage_is_a_404(client, staff):
@@ -547,6 +600,11 @@ def test_anonymous_visitors_are_sent_to_sign_in(client):
 # --- Review: decisions ----------------------------------------------------------------------
 
 
+def approval(advisor, group=None) -> dict:
+    """The approval form as the browser posts it."""
+    return {"advisor": advisor.pk, "group": (group or CustomerGroup.default()).pk}
+
+
 def test_approving_creates_the_customer_contact_and_portal_login_with_every_area(client, staff):
     registration = RegistrationFactory(
         company_name="Falcon Logistics",
@@ -569,7 +627,9 @@ def test_approving_creates_the_customer_contact_and_portal_login_with_every_area
         language="fr",
     )
 
-    response = client.post(reverse("portal_office:registration-approve", args=[registration.pk]))
+    response = client.post(
+        reverse("portal_office:registration-approve", args=[registration.pk]), approval(staff)
+    )
 
     assert response.status_code == 302
     registration.refresh_from_db()
@@ -588,8 +648,12 @@ def test_approving_creates_the_customer_contact_and_portal_login_with_every_area
     assert customer.shipping_commercial_name == "Falcon Warehouse"
     assert customer.shipping_country.code == "SA" and customer.shipping_city == "Riyadh"
     assert customer.cr_number == "CR-778899" and customer.tax_id == "TRN-1"
-    assert customer.cr_document.read() == PDF
-    assert customer.cr_document.name != registration.cr_file.name
+    assert customer.advisor == staff and customer.group == CustomerGroup.default()
+    (cr,) = customer.documents.all()
+    assert (cr.kind, cr.version, cr.uploaded_by) == ("cr", 1, staff)
+    assert cr.file.read() == PDF and cr.size == len(PDF)
+    assert cr.sha256 == hashlib.sha256(PDF).hexdigest()
+    assert cr.file.name != registration.cr_file.name  # a copy: the request keeps its own
 
     contact = customer.contacts.get()
     assert contact.is_primary and contact.email == "karim@falcon.example"
@@ -608,11 +672,117 @@ def test_approving_creates_the_customer_contact_and_portal_login_with_every_area
     assert "is approved" in page and customer.get_absolute_url() in page
 
 
+def test_approving_assigns_the_advisor_and_group_staff_chose(client, staff):
+    registration = RegistrationFactory()
+    colleague = StaffFactory()
+    resellers = CustomerGroupFactory(name="Resellers")
+
+    response = client.post(
+        reverse("portal_office:registration-approve", args=[registration.pk]),
+        approval(colleague, resellers),
+    )
+
+    assert response.status_code == 302
+    customer = Customer.objects.get()
+    assert customer.advisor == colleague and customer.group == resellers
+    registration.refresh_from_db()
+    assert registration.decided_by == staff  # the reviewer decided; the colleague advises
+
+
+@pytest.mark.parametrize(
+    ("case", "message"),
+    [
+        ("inactive staff", "Choose an active staff member as the advisor."),
+        ("portal user", "Choose an active staff member as the advisor."),
+        ("no advisor", "Choose an active staff member as the advisor."),
+        ("unknown group", "Choose one of the customer groups."),
+    ],
+)
+def test_approving_with_a_bad_advisor_or_group_is_a_400_and_writes_nothing(
+    client, staff, case, message
+):
+    registration = RegistrationFactory()
+    data = approval(staff)
+    if case == "inactive staff":
+        data["advisor"] = StaffFactory(is_active=False).pk
+    elif case == "portal user":
+        data["advisor"] = PortalContactFactory().user_id
+    elif case == "no advisor":
+        del data["advisor"]
+    else:
+        data["group"] = 999_999
+    customers = Customer.objects.count()
+
+    response = client.post(
+        reverse("portal_office:registration-approve", args=[registration.pk]), data
+    )
+
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    registration.refresh_from_db()
+    assert registration.status == "pending" and registration.customer is None
+    assert Customer.objects.count() == customers
+    assert not CustomerDocument.objects.exists()
+    assert not OutboundEmail.objects.filter(event="registration_approved").exists()
+
+
+def test_the_service_refuses_an_advisor_who_is_no_longer_active_staff():
+    registration = RegistrationFactory()
+    advisor = StaffFactory()
+    type(advisor).objects.filter(pk=advisor.pk).update(is_active=False)  # left meanwhile
+
+    with pytest.raises(PortalError, match="active staff member"):
+        approve_registration(
+            registration=registration,
+            by=StaffFactory(),
+            advisor=advisor,
+            group=CustomerGroup.default(),
+        )
+
+    registration.refresh_from_db()
+    assert registration.status == "pending" and not Customer.objects.exists()
+
+
+def test_a_cr_file_gone_from_storage_at_approval_is_a_409_and_writes_nothing(client, staff):
+    registration = RegistrationFactory()
+    registration.cr_file.storage.delete(registration.cr_file.name)
+
+    response = client.post(
+        reverse("portal_office:registration-approve", args=[registration.pk]), approval(staff)
+    )
+
+    assert response.status_code == 409
+    assert "CR document is missing from the storage" in response.content.decode()
+    registration.refresh_from_db()
+    assert registration.status == "pending" and not Customer.objects.exists()
+
+
+def test_the_approved_cr_document_opens_from_the_customer_page(client, staff):
+    registration = RegistrationFactory(company_name="Falcon Logistics")
+    client.post(
+        reverse("portal_office:registration-approve", args=[registration.pk]), approval(staff)
+    )
+    customer = Customer.objects.get()
+    document = customer.documents.get()
+
+    page = client.get(customer.get_absolute_url()).content.decode()
+    url = reverse("customers:customer-document-file", args=[customer.pk, document.pk])
+    assert url in page and document.sha256[:12] in page
+
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert f'filename="CR-{customer.number}-v1.pdf"' in response["Content-Disposition"]
+    assert b"".join(response.streaming_content) == PDF
+
+
 def test_approving_emails_the_username_and_a_set_password_link_that_signs_in(client, staff):
     registration = RegistrationFactory(
         company_name="Falcon Logistics", email="karim@falcon.example"
     )
-    client.post(reverse("portal_office:registration-approve", args=[registration.pk]))
+    client.post(
+        reverse("portal_office:registration-approve", args=[registration.pk]), approval(staff)
+    )
 
     (email,) = emails("registration_approved")
     assert email.to_email == "karim@falcon.example"
@@ -678,9 +848,9 @@ def test_a_request_is_decided_only_once(client, staff):
     registration = RegistrationFactory()
     approve = reverse("portal_office:registration-approve", args=[registration.pk])
     reject = reverse("portal_office:registration-reject", args=[registration.pk])
-    assert client.post(approve).status_code == 302
+    assert client.post(approve, approval(staff)).status_code == 302
 
-    again = client.post(approve)
+    again = client.post(approve, approval(staff))
     assert again.status_code == 409
     assert "already approved; it can be decided only once" in again.content.decode()
     late_reject = client.post(reject, {"reason": "Too late"})
@@ -695,7 +865,12 @@ def test_a_request_is_decided_only_once(client, staff):
 def test_the_services_refuse_a_decided_request():
     registration = RegistrationFactory(status="rejected", reason="No")
     with pytest.raises(PortalError):
-        approve_registration(registration=registration, by=StaffFactory())
+        approve_registration(
+            registration=registration,
+            by=StaffFactory(),
+            advisor=StaffFactory(),
+            group=CustomerGroup.default(),
+        )
     with pytest.raises(PortalError):
         reject_registration(registration=registration, by=StaffFactory(), reason="Again")
 
@@ -705,7 +880,9 @@ def test_approving_when_the_email_got_a_login_meanwhile_writes_nothing(client, s
     PortalContactFactory(email="karim@falcon.example")
     customers = Customer.objects.count()
 
-    response = client.post(reverse("portal_office:registration-approve", args=[registration.pk]))
+    response = client.post(
+        reverse("portal_office:registration-approve", args=[registration.pk]), approval(staff)
+    )
 
     assert response.status_code == 409
     assert "Someone already signs in with karim@falcon.example" in response.content.decode()
@@ -728,6 +905,7 @@ def test_two_staff_approving_at_once_create_one_customer():
         pytest.skip("Row locks need PostgreSQL")
     registration = RegistrationFactory()
     staff = [StaffFactory(), StaffFactory()]
+    group = CustomerGroup.default()
     barrier = threading.Barrier(2)
     outcomes = []
 
@@ -736,7 +914,7 @@ def test_two_staff_approving_at_once_create_one_customer():
 
         try:
             barrier.wait()
-            approve_registration(registration=registration, by=user)
+            approve_registration(registration=registration, by=user, advisor=user, group=group)
             outcomes.append("approved")
         except PortalError:
             outcomes.append("refused")

@@ -1,0 +1,72 @@
+"""A customer's documents (its CR document): every version kept, checked and fingerprinted."""
+
+import hashlib
+
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from lumytic.core.uploads import KINDS, display_name, sniff_kind
+
+from ..models import CUSTOMER_DOCUMENT_VALIDATOR, Customer, CustomerDocument
+from .activity import record_activity
+from .errors import CustomerError
+
+
+def _fingerprint(file: File) -> tuple[int, str]:
+    """The size and SHA-256 of the file's bytes, read in chunks."""
+    digest, size = hashlib.sha256(), 0
+    file.seek(0)
+    for chunk in file.chunks():
+        digest.update(chunk)
+        size += len(chunk)
+    file.seek(0)
+    return size, digest.hexdigest()
+
+
+@transaction.atomic
+def add_customer_document(*, customer: Customer, kind: str, file: File, by) -> CustomerDocument:
+    """Keep `file` as the next version of one of the customer's documents.
+
+    The content decides whether it is accepted (PDF, PNG, JPEG, size-limited) and the stored
+    file's extension; a refused file raises CustomerError and nothing is written.
+    """
+    if kind not in CustomerDocument.Kind.values:
+        raise CustomerError(_("This is not a kind of customer document."))
+    try:
+        CUSTOMER_DOCUMENT_VALIDATOR(file)
+    except ValidationError as refused:
+        raise CustomerError(" ".join(refused.messages)) from refused
+    # The customer's row lock numbers the versions one at a time.
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    latest = customer.documents.filter(kind=kind).aggregate(latest=Max("version"))["latest"]
+    size, sha256 = _fingerprint(file)
+    file.seek(0)
+    ext = KINDS[sniff_kind(file.read(8192))][1]
+    file.seek(0)
+    document = CustomerDocument(
+        customer=customer,
+        kind=kind,
+        version=(latest or 0) + 1,
+        original_name=display_name(getattr(file, "name", ""), max_length=200),
+        size=size,
+        sha256=sha256,
+        uploaded_by=by if getattr(by, "pk", None) else None,
+    )
+    document.file.save(f"{kind}{ext}", file, save=False)
+    document.save()
+    record_activity(
+        actor=by,
+        verb="document added",
+        target=document,
+        customer=customer,
+        details={
+            "document": document.get_kind_display(),
+            "version": document.version,
+            "file": document.original_name,
+            "sha256": sha256,
+        },
+    )
+    return document
