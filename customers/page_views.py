@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import TemplateView
 
 from lumytic.accounts.audience import is_reachable_staff, staff_audience
-from lumytic.core.access import StaffRequiredMixin, staff_required
+from lumytic.core.access import StaffRequiredMixin, staff_file, staff_required
 from lumytic.core.downloads import file_attachment
 
 from . import tabs
@@ -356,7 +356,7 @@ def contact_make_primary(request: HttpRequest, pk: int, contact_pk: int) -> Http
 
 
 @require_GET
-@staff_required
+@staff_file
 def customer_document_file(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
     """One version of a customer's document, as a download whose type its bytes decide."""
     document = get_object_or_404(

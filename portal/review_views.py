@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
 from customers.services import CustomerError
-from lumytic.core.access import StaffRequiredMixin, staff_required
+from lumytic.core.access import StaffRequiredMixin, staff_file, staff_required
 from lumytic.core.downloads import file_attachment
 
 from .models import RegistrationRequest
@@ -121,7 +121,7 @@ class RegistrationDetailView(StaffRequiredMixin, View):
         return _detail(request, _registration(pk))
 
 
-@staff_required
+@staff_file
 def registration_cr_file(request: HttpRequest, pk: int) -> FileResponse:
     """The applicant's CR document, always as a download, never shown inline."""
     registration = get_object_or_404(RegistrationRequest, pk=pk)

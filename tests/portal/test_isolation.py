@@ -369,7 +369,7 @@ def _media(settings, tmp_path):
 def test_another_customers_portal_user_cannot_open_an_office_file(client, signed_in, foreign, name):
     url = reverse(name, kwargs=OFFICE_FILES[name](foreign))
     response = client.get(url)
-    assert response.status_code == 403
+    assert response.status_code == 404  # the file's existence is not confirmed
     assert PDF not in response.content
 
 
@@ -381,7 +381,7 @@ def test_the_customers_own_portal_user_cannot_open_its_office_file(client, forei
     set_portal_access(contact=own, by=None, areas=Area.values)
     client.force_login(own.user)
     response = client.get(url)
-    assert response.status_code == 403
+    assert response.status_code == 404
     assert PDF not in response.content
 
 

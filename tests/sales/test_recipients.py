@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from customers.models import CustomerGroup
 from lumytic.accounts.audience import staff_audience
 from notifications.models import OutboundEmail
 from portal.services.registrations import approve_registration
@@ -17,7 +18,7 @@ from sales.services.memos import upload_signed_memo, write_memo
 from sales.services.orders import create_order
 from sales.services.quotations import accept_quotation, create_quotation
 from tests.factories import CustomerFactory, PortalContactFactory, StaffFactory
-from tests.portal.test_registrations import RegistrationFactory
+from tests.portal.factories import RegistrationFactory
 from tests.sales import test_payments as payments
 from tests.sales.test_payments import approved_pi, pay, proof
 
@@ -129,9 +130,17 @@ def test_order_new_with_nobody_at_all_is_kept_as_failed_in_the_outbox(orphan):
 
 @pytest.fixture
 def approved_customer_user(sales_team):
-    """The portal login of a customer created by approving a signup: no advisor, no owner."""
-    customer = approve_registration(registration=RegistrationFactory(), by=StaffFactory())
-    assert customer.advisor is None
+    """The portal login of a customer created by approving a signup whose advisor has since left
+    (deactivated): no reachable advisor, and the orders' owner is that same person."""
+    advisor = StaffFactory()
+    customer = approve_registration(
+        registration=RegistrationFactory(),
+        by=StaffFactory(),
+        advisor=advisor,
+        group=CustomerGroup.default(),
+    )
+    advisor.is_active = False
+    advisor.save(update_fields=["is_active"])
     return customer.contacts.get(is_primary=True).user
 
 
