@@ -232,7 +232,7 @@ def test_a_document_missing_from_storage_is_a_404(client, staff):
     assert client.get(url).status_code == 404
 
 
-def test_portal_users_get_403_and_anonymous_visitors_sign_in(client):
+def test_portal_users_get_404_and_anonymous_visitors_sign_in(client):
     customer = CustomerFactory()
     document = _add(customer)
     url = reverse("customers:customer-document-file", args=[customer.pk, document.pk])
@@ -241,4 +241,4 @@ def test_portal_users_get_403_and_anonymous_visitors_sign_in(client):
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
     client.force_login(PortalContactFactory(customer=customer).user)  # the customer's own user
-    assert client.get(url).status_code == 403
+    assert client.get(url).status_code == 404
