@@ -4,13 +4,20 @@ Each kind of item is one queryset over what the user may see (`visible_orders` h
 show my own orders"). The counts of every granted kind are read in one query (scalar subqueries,
 as the office sidebar does), once per request; the home page reads the items themselves in one
 more query (a UNION of the kinds).
+
+Compiling these querysets (`with_amounts()` above all) costs several times what running them
+does, and they run on every portal page. So each shape of query (which kinds, "only my own
+orders" or not) is compiled once per process with stand-in values for the customer, the user
+and the day, and each request runs that SQL with its own values. Only SQL text is kept; every
+count and item is read fresh on every request.
 """
 
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db import models
+from django.contrib.auth import get_user_model
+from django.db import connection, models
 from django.db.models import Exists, F, Func, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
@@ -26,7 +33,7 @@ from sales.models import (
     SignedDocument,
 )
 
-from .models import Area
+from .models import Area, PortalAccess
 from .order_views import visible_orders
 
 # The kinds of waiting items, in the order the home page lists them, and the area each needs.
@@ -43,8 +50,9 @@ DONE = [SignedDocument.Status.PENDING, SignedDocument.Status.APPROVED]
 MONEY = models.DecimalField(max_digits=17, decimal_places=3)
 
 
-def waiting(customer, user, kinds) -> dict[str, models.QuerySet]:
+def waiting(customer, user, kinds, today: date | None = None) -> dict[str, models.QuerySet]:
     """For each of `kinds`, the items that wait on this user."""
+    today = today or timezone.localdate()
     orders = visible_orders(Order.objects.filter(customer=customer), user)
     live_pis = (
         ProformaInvoice.objects.sent()
@@ -61,7 +69,7 @@ def waiting(customer, user, kinds) -> dict[str, models.QuerySet]:
         "quotations": lambda: Quotation.objects.filter(
             customer=customer,
             status=Quotation.Status.SENT,
-            valid_until__gte=timezone.localdate(),
+            valid_until__gte=today,
         ),
         "orders": lambda: orders.filter(status=Order.Status.SUBMITTED),
         "pis": lambda: live_pis.exclude(Exists(signed_pi)),
@@ -88,15 +96,55 @@ def _count(queryset: models.QuerySet) -> models.Expression:
 
 def waiting_counts(customer, user, areas) -> dict[str, int]:
     """How many items of each granted kind wait on the user, in one query."""
-    querysets = waiting(customer, user, granted_kinds(areas))
-    if not querysets:
+    kinds = tuple(granted_kinds(areas))
+    if not kinds:
         return {}
-    row = (
-        Customer.objects.filter(pk=customer.pk)
-        .values(**{f"n_{kind}": _count(queryset) for kind, queryset in querysets.items()})
-        .get()
-    )
-    return {kind: row[f"n_{kind}"] for kind in querysets}
+
+    def build(customer, user, today):
+        querysets = waiting(customer, user, kinds, today)
+        counts = {f"n_{kind}": _count(queryset) for kind, queryset in querysets.items()}
+        return Customer.objects.filter(pk=customer.pk).values(**counts)
+
+    with connection.cursor() as cursor:
+        cursor.execute(*_sql(("counts", kinds), build, customer, user))
+        row = cursor.fetchone()
+    return dict(zip(kinds, row, strict=True))
+
+
+# The stand-ins a query shape is compiled with (see the module's docstring).
+STAND_IN_CUSTOMER = -917_000_001
+STAND_IN_USER = -917_000_002
+STAND_IN_DAY = date(1901, 1, 1)
+_compiled: dict[tuple, tuple[str, tuple]] = {}
+
+
+def _own_orders_only(user) -> bool:
+    access = getattr(user, "portal_access", None)
+    return bool(access is not None and access.own_orders_only)
+
+
+def _sql(shape: tuple, build, customer, user) -> tuple[str, list]:
+    """The SQL of `build(customer, user, today)` and this request's parameters."""
+    zone = timezone.get_current_timezone_name()  # dates are truncated in it
+    key = (connection.vendor, zone, shape, _own_orders_only(user))
+    if key not in _compiled:
+        stand_in = get_user_model()(pk=STAND_IN_USER)
+        access = PortalAccess(own_orders_only=key[-1])
+        type(stand_in).portal_access.related.set_cached_value(stand_in, access)
+        queryset = build(Customer(pk=STAND_IN_CUSTOMER), stand_in, STAND_IN_DAY)
+        sql, params = queryset.query.sql_with_params()
+        if STAND_IN_CUSTOMER not in params:  # never expected: then this shape is not reusable
+            return build(customer, user, timezone.localdate()).query.sql_with_params()
+        _compiled[key] = (sql, params)
+    sql, params = _compiled[key]
+    values = {STAND_IN_CUSTOMER: customer.pk, STAND_IN_USER: user.pk, STAND_IN_DAY: None}
+    today = timezone.localdate()
+    return sql, [
+        (today if param == STAND_IN_DAY else values[param])
+        if isinstance(param, int | date) and param in values
+        else param
+        for param in params
+    ]
 
 
 @dataclass(frozen=True)
@@ -181,16 +229,26 @@ def _rows(kind: str, queryset: models.QuerySet) -> models.QuerySet:
 
 
 def waiting_items(customer, user, kinds) -> dict[str, list[TodoItem]]:
-    """Every item of `kinds` that waits on the user, by kind, oldest date first, in one query."""
-    querysets = waiting(customer, user, kinds)
-    items: dict[str, list[TodoItem]] = {kind: [] for kind in querysets}
-    if not querysets:
+    """Every item of `kinds` that waits on the user, by kind, soonest date first, in one query."""
+    kinds = tuple(kind for kind in KIND_AREAS if kind in kinds)
+    items: dict[str, list[TodoItem]] = {kind: [] for kind in kinds}
+    if not kinds:
         return items
-    parts = [_rows(kind, queryset) for kind, queryset in querysets.items()]
-    combined = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-    for row in combined:
-        item = TodoItem(*row)
-        items[item.kind].append(item)
+
+    def build(customer, user, today):
+        querysets = waiting(customer, user, kinds, today)
+        parts = [_rows(kind, queryset) for kind, queryset in querysets.items()]
+        return parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+
+    with connection.cursor() as cursor:
+        cursor.execute(*_sql(("items", kinds), build, customer, user))
+        rows = cursor.fetchall()
+    for kind, pk, number, order_id, order_number, on, amount, currency in rows:
+        if isinstance(on, str):  # SQLite hands dates back as text
+            on = date.fromisoformat(on[:10])
+        if amount is not None and not isinstance(amount, Decimal):
+            amount = Decimal(str(amount))
+        items[kind].append(TodoItem(kind, pk, number, order_id, order_number, on, amount, currency))
     for kind_items in items.values():
         kind_items.sort(key=lambda item: (item.on or date.max, item.pk))
     return items

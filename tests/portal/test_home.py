@@ -257,3 +257,19 @@ def test_home_lists_five_contacts_primary_first_with_a_link_to_all(client, membe
     assert contacts.index("Omar") < contacts.index("Zed0")
     assert "Zed4" not in contacts and contacts.count("border-bottom") == 5
     assert "See all contacts" in contacts
+
+
+def test_counts_are_read_fresh_for_each_user_though_the_sql_is_compiled_once(client, member):
+    other = PortalContactFactory(customer__name="Nile Valley")
+    set_portal_access(contact=other, by=None, areas=Area.values)
+    quotation(member.customer, "QUO-ACME")
+    for number in ("QUO-NILE-1", "QUO-NILE-2"):
+        quotation(other.customer, number)
+
+    assert badges(home(client)) == {"quotations": 1}
+    client.force_login(other.user)
+    html = home(client)
+    assert badges(html) == {"quotations": 2}
+    assert "QUO-NILE-2" in html and "QUO-ACME" not in html
+    quotation(other.customer, "QUO-NILE-3", valid_days=0)  # valid through today
+    assert badges(home(client)) == {"quotations": 3}
