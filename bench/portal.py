@@ -25,6 +25,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parents[1]
 ROOT = Path(os.environ.get("BENCH_CODE", HERE)).resolve()
 sys.path.insert(0, str(ROOT))
+os.chdir(ROOT)  # settings read `.env` and paths from the checkout being measured
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lumytic.settings")
 os.environ.setdefault("SECRET_KEY", "bench-only-secret")
 os.environ.setdefault("HTTPS", "false")
