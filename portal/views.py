@@ -25,7 +25,7 @@ from .forms import CompanyDetailsForm, OwnDetailsForm, PortalContactForm, SetPas
 from .models import Area
 from .services.invitations import InvitationLinkError, accept_invitation, invitation_from_token
 from .services.profile import update_company_details, update_own_details
-from .todo import KIND_AREAS, TodoItem, totals_by_currency, waiting_items
+from .todo import KIND_AREAS, TodoItem, granted_kinds, totals_by_currency, waiting_items
 
 
 class PortalLoginView(LoginView):
@@ -63,11 +63,12 @@ class PortalHomeView(PortalView):
     nav = "home"
 
     def get_context_data(self, **kwargs):
+        # Every waiting item in one query; the navigation's badges count the same rows, so
+        # this page needs no counts query of its own.
+        items = waiting_items(self.customer, self.request.user, granted_kinds(self.portal.areas))
+        counts = {kind: len(kind_items) for kind, kind_items in items.items()}
+        self.request._portal_waiting = counts
         context = super().get_context_data(**kwargs)
-        counts = self.waiting_counts()  # the navigation's badges: the same numbers
-        items = waiting_items(
-            self.customer, self.request.user, [kind for kind, n in counts.items() if n]
-        )
         sections: dict[str, list[TodoSection]] = {}
         for kind, count in counts.items():
             if not count:
