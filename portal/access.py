@@ -4,15 +4,23 @@ Every portal page view subclasses `PortalView` (or uses `PortalRequiredMixin`): 
 user's customer once, refuses anyone without one, checks the page's area, and offers `scoped()`
 so that every query starts from that customer. Objects are looked up through `scoped()`, so a
 foreign id is simply not found (404), exactly like a missing one.
+
+The user's portal context (contact, customer, advisor, portal access, areas) is read in one
+query per request (`portal_context`) and kept on the request, so no page reads it twice.
 """
 
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import UserPassesTestMixin
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
+
+from customers.models import Contact
 
 from .models import Area
 
@@ -75,6 +83,79 @@ def portal_customer(user):
     return contact.customer
 
 
+@dataclass(frozen=True)
+class NavArea:
+    """An area in the portal navigation, with how many items wait on the user there."""
+
+    key: str
+    label: str
+    url: str
+    icon: str
+    short: str
+    waiting: int
+
+
+@dataclass(frozen=True)
+class PortalContext:
+    """Who is signed in to the portal, loaded once per request."""
+
+    contact: Contact
+    customer: object
+    areas: tuple[str, ...]
+
+
+def _load_portal_context(user) -> PortalContext | None:
+    if not getattr(user, "is_portal_user", False) or not user.is_active:
+        return None
+    User = get_user_model()
+    memberships = User.groups.through.objects.filter(user=OuterRef("user_id"))
+    area_groups = [f"{GROUP_PREFIX}{area}" for area in Area.values]
+    contact = (
+        Contact.objects.select_related("customer__advisor", "user__portal_access")
+        .annotate(
+            **{
+                f"holds_{area}": Exists(memberships.filter(group__name=f"{GROUP_PREFIX}{area}"))
+                for area in Area.values
+            },
+            other_groups=Exists(memberships.exclude(group__name__in=area_groups)),
+            own_permissions=Exists(
+                User.user_permissions.through.objects.filter(user=OuterRef("user_id"))
+            ),
+        )
+        .filter(user_id=user.pk)
+        .first()
+    )
+    # Hand what was read to the request's user, so `user.contact`, `user.portal_access` and
+    # `contact.user` cost nothing later in the request.
+    loaded = contact.user if contact else None
+    User.contact.related.set_cached_value(user, contact)
+    if contact is None:
+        return None
+    access = getattr(loaded, "portal_access", None)
+    User.portal_access.related.set_cached_value(user, access)
+    Contact.user.field.set_cached_value(contact, user)
+    if access is not None:
+        type(access).user.field.set_cached_value(access, user)
+    if not contact.customer.is_active:
+        return None
+    areas = tuple(area for area in Area.values if getattr(contact, f"holds_{area}"))
+    if not (contact.other_groups or contact.own_permissions or user.is_superuser):
+        # The area groups hold exactly AREA_PERMISSIONS (`area_group` keeps them so): the
+        # areas are the user's permissions, and `has_perm` needs no query of its own.
+        permissions = {f"portal.{name}" for area in areas for name in AREA_PERMISSIONS[area]}
+        user._user_perm_cache = set()
+        user._group_perm_cache = permissions
+        user._perm_cache = permissions
+    return PortalContext(contact=contact, customer=contact.customer, areas=areas)
+
+
+def portal_context(request) -> PortalContext | None:
+    """The signed-in portal user's context, read once per request; None for anyone else."""
+    if not hasattr(request, "_portal_context"):
+        request._portal_context = _load_portal_context(request.user)
+    return request._portal_context
+
+
 class PortalRequiredMixin(UserPassesTestMixin):
     """Anonymous visitors go to the portal login; staff, orphan logins and missing areas: 403."""
 
@@ -83,10 +164,11 @@ class PortalRequiredMixin(UserPassesTestMixin):
     nav = ""
 
     def test_func(self) -> bool:
-        self.customer = portal_customer(self.request.user)
-        if self.customer is None:
+        self.portal = portal_context(self.request)
+        if self.portal is None:
             return False
-        self.contact = self.request.user.contact
+        self.customer = self.portal.customer
+        self.contact = self.portal.contact
         if self.area and not has_area(self.request.user, self.area):
             raise PermissionDenied("This part of the portal is not open to you.")
         return True
@@ -95,15 +177,29 @@ class PortalRequiredMixin(UserPassesTestMixin):
         """Only the rows that belong to the signed-in user's customer."""
         return queryset.filter(**{field: self.customer})
 
+    def waiting_counts(self) -> dict[str, int]:
+        """What waits on the user, per kind (portal/todo.py): one query, once per request."""
+        from .todo import waiting_counts  # todo builds on the order views, which build on this
+
+        request = self.request
+        if not hasattr(request, "_portal_waiting"):
+            request._portal_waiting = waiting_counts(self.customer, request.user, self.portal.areas)
+        return request._portal_waiting
+
     def get_context_data(self, **kwargs):
-        granted = areas_of(self.request.user)
+        from .todo import KIND_AREAS
+
+        counts = self.waiting_counts()
+        per_area = {area: 0 for area in self.portal.areas}
+        for kind, count in counts.items():
+            per_area[KIND_AREAS[kind]] += count
         return super().get_context_data(
             customer=self.customer,
             contact=self.contact,
             nav=kwargs.pop("nav", self.nav),
             granted_areas=[
-                (area, Area(area).label, reverse(url_name), icon, short)
-                for area in granted
+                NavArea(area, Area(area).label, reverse(url_name), icon, short, per_area[area])
+                for area in self.portal.areas
                 for url_name, icon, short in [AREA_PAGES[area]]
             ],
             **kwargs,

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from sales.models import Cancellation, Order, OrderLine
+from sales.models import Cancellation, Memo, Order, OrderLine, ProformaInvoice, SignedDocument
 from sales.order_forms import product_search
 from sales.order_views import order_addresses
 from sales.services.cancellations import CANCELLABLE
@@ -48,6 +48,40 @@ def visible_orders(orders: QuerySet, user) -> QuerySet:
     if access is not None and access.own_orders_only:
         orders = orders.filter(placed_by=user)
     return orders.filter(~Q(status=Order.Status.DRAFT) | Q(placed_by=user))
+
+
+def _with_cache(model, rows: list) -> QuerySet:
+    # What a prefetch leaves on an instance: a queryset whose rows are already read.
+    queryset = model.objects.none()
+    queryset._result_cache = rows
+    queryset._prefetch_done = True
+    return queryset
+
+
+def pis_with_documents(order: Order) -> list[ProformaInvoice]:
+    """The order's sent PIs with their money, signed copies and memos (each with its signed
+    copies), as `with_documents()` gives them, in three queries instead of four."""
+    pis = list(order.proforma_invoices.sent().with_amounts())
+    if not pis:
+        return pis
+    documents = list(
+        SignedDocument.objects.filter(pi__in=pis).select_related("uploaded_by", "decided_by")
+    )
+    memos = list(Memo.objects.filter(pi__in=pis).select_related("created_by"))
+    for memo in memos:
+        memo._prefetched_objects_cache = {
+            "signed_documents": _with_cache(
+                SignedDocument, [d for d in documents if d.memo_id == memo.pk]
+            )
+        }
+    for pi in pis:
+        pi._prefetched_objects_cache = {
+            "signed_documents": _with_cache(
+                SignedDocument, [d for d in documents if d.pi_id == pi.pk and d.memo_id is None]
+            ),
+            "memos": _with_cache(Memo, [m for m in memos if m.pi_id == pi.pk]),
+        }
+    return pis
 
 
 def _lines_of(order: Order) -> list[OrderLine]:
@@ -137,6 +171,7 @@ class OrderDetailView(OrderAreaMixin, TemplateView):
         context = self.get_context_data(
             order=order,
             lines=_lines_of(order),
+            pis=pis_with_documents(order),
             addresses=order_addresses(order),
             history=[(label, when) for label, when in history if when],
             may_change=self.request.user.has_perm("portal.place_orders"),

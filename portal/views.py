@@ -1,10 +1,13 @@
 """Customer-facing pages. Every page view goes through `PortalView`, the one scoping mechanism."""
 
+from dataclasses import dataclass
+
 from allauth.account.views import LoginView
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import View
 
@@ -16,14 +19,13 @@ from customers.services import (
     delete_contact,
     update_contact,
 )
-from sales.models import Order
 
-from .access import AREA_KEY_PERMISSION, PortalView, has_area
+from .access import AREA_KEY_PERMISSION, PortalView
 from .forms import CompanyDetailsForm, OwnDetailsForm, PortalContactForm, SetPasswordForm
 from .models import Area
-from .order_views import visible_orders
 from .services.invitations import InvitationLinkError, accept_invitation, invitation_from_token
 from .services.profile import update_company_details, update_own_details
+from .todo import KIND_AREAS, TodoItem, granted_kinds, totals_by_currency, waiting_items
 
 
 class PortalLoginView(LoginView):
@@ -32,18 +34,62 @@ class PortalLoginView(LoginView):
     template_name = "portal/login.html"
 
 
+HOME_ITEMS = 5  # items shown per kind; the area's list has the rest
+HOME_CONTACTS = 5
+# Where "see all" goes for each kind: the area's list, filtered to the waiting items if it can.
+SEE_ALL = {
+    "quotations": ("portal:quotations", "?status=sent"),
+    "orders": ("portal:orders", "?status=submitted"),
+    "pis": ("portal:invoices", ""),
+    "memos": ("portal:invoices", ""),
+    "due": ("portal:invoices", ""),
+    "cancellations": ("portal:cancellations", ""),
+}
+
+
+@dataclass(frozen=True)
+class TodoSection:
+    kind: str
+    count: int
+    items: list[TodoItem]
+    see_all: str
+    totals: dict | None = None  # amounts due, per currency
+
+
 class PortalHomeView(PortalView):
+    """The user's to-do list: per granted area, what waits on them (portal/todo.py)."""
+
     template_name = "portal/home.html"
     nav = "home"
 
     def get_context_data(self, **kwargs):
+        # Every waiting item in one query; the navigation's badges count the same rows, so
+        # this page needs no counts query of its own.
+        items = waiting_items(self.customer, self.request.user, granted_kinds(self.portal.areas))
+        counts = {kind: len(kind_items) for kind, kind_items in items.items()}
+        self.request._portal_waiting = counts
         context = super().get_context_data(**kwargs)
-        context["contacts"] = list(self.scoped(Contact.objects.all()))
-        if has_area(self.request.user, Area.ORDERS):
-            # Submitted but not yet confirmed: the customer's move (one COUNT query).
-            orders = visible_orders(self.scoped(Order.objects.all()), self.request.user)
-            context["orders_to_confirm"] = orders.filter(status=Order.Status.SUBMITTED).count()
-        if has_area(self.request.user, Area.STATEMENTS):
+        sections: dict[str, list[TodoSection]] = {}
+        for kind, count in counts.items():
+            if not count:
+                continue
+            url_name, query = SEE_ALL[kind]
+            kind_items = items.get(kind, [])
+            sections.setdefault(KIND_AREAS[kind], []).append(
+                TodoSection(
+                    kind=kind,
+                    count=count,
+                    items=kind_items[:HOME_ITEMS],
+                    see_all=reverse(url_name) + query if count > HOME_ITEMS else "",
+                    totals=totals_by_currency(kind_items) if kind == "due" else None,
+                )
+            )
+        context["todo"] = [(area, sections.get(area.key, [])) for area in context["granted_areas"]]
+        contacts = list(self.scoped(Contact.objects.all())[: HOME_CONTACTS + 1])
+        context["contacts"] = contacts[:HOME_CONTACTS]
+        context["more_contacts"] = len(contacts) > HOME_CONTACTS
+        context["may_manage_contacts"] = Area.CONTACTS in self.portal.areas
+        if Area.STATEMENTS in self.portal.areas:
             # The customer page's Summary balance: the same providers, so the same numbers.
             context["balance"] = tabs.combine_balance(tabs.summary_parts(self.customer))
         return context

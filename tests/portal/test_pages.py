@@ -28,9 +28,7 @@ def test_home_shows_the_company_and_a_card_per_granted_area(client):
     client.force_login(contact.user)
     html = client.get(reverse("portal:home")).content.decode()
     assert "Acme Trading" in html
-    assert (
-        html.count('class="card card-body h-100 text-decoration-none text-body portal-area"') == 2
-    )
+    assert html.count('class="card card-body h-100 portal-area"') == 2
     assert 'data-area="orders"' in html and 'data-area="quotations"' in html
     assert 'data-area="statements"' not in html
 

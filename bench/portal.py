@@ -1,0 +1,165 @@
+"""Portal pages of a customer with 200 orders on PostgreSQL, as ratios to a bare view.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/lumytic_bench_portal \
+        .venv/bin/python bench/portal.py
+
+Drops and re-creates that database, migrates it, gives one customer BENCH_ORDERS orders (200)
+in every step of the workflow with their lines, PIs, signed copies, memos, payments,
+cancellations and credits (tests/portal/history.py), then requests the portal home, the orders
+list, an order, the invoices list and the statement, signed in as that customer's user with
+every area, in turn with a bare view that runs the same middleware (BENCH_ROUNDS rounds, 200).
+Prints the median and p95 of each and their ratios to the bare view, and the load average.
+Not part of the test run.
+
+BENCH_CODE=/path/to/another/checkout runs that checkout's code with this script and this
+checkout's data builder (to measure "before" on another branch the same way).
+"""
+
+import importlib.util
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parents[1]
+ROOT = Path(os.environ.get("BENCH_CODE", HERE)).resolve()
+sys.path.insert(0, str(ROOT))
+os.chdir(ROOT)  # settings read `.env` and paths from the checkout being measured
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lumytic.settings")
+os.environ.setdefault("SECRET_KEY", "bench-only-secret")
+os.environ.setdefault("HTTPS", "false")
+os.environ.setdefault("STATIC_MANIFEST", "false")
+os.environ.setdefault("DEBUG", "false")
+os.environ["ALLOWED_HOSTS"] = "testserver"
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
+
+ORDERS = int(os.environ.get("BENCH_ORDERS", "200"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "200"))
+
+
+def fresh_database() -> None:
+    import psycopg
+
+    url = os.environ["DATABASE_URL"]
+    name = url.rsplit("/", 1)[1]
+    admin_url = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def build_history():
+    # Loaded by path, so BENCH_CODE's checkout is measured with this checkout's data.
+    path = HERE / "tests" / "portal" / "history.py"
+    spec = importlib.util.spec_from_file_location("bench_history", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.build_history
+
+
+def latencies(client, urls: dict[str, str], rounds: int) -> dict[str, list[float]]:
+    """Seconds per request for each page, requested in turn (one round = every page once), so a
+    change of machine load falls on the bare view and every page alike."""
+    for url in urls.values():
+        for _ in range(5):  # warm caches and connections
+            assert client.get(url).status_code == 200, url
+    samples: dict[str, list[float]] = {name: [] for name in urls}
+    for _ in range(rounds):
+        for name, url in urls.items():
+            started = time.perf_counter()
+            response = client.get(url)
+            samples[name].append(time.perf_counter() - started)
+            assert response.status_code == 200, url
+    return samples
+
+
+def p95(samples: list[float]) -> float:
+    return statistics.quantiles(samples, n=20)[-1]
+
+
+def main() -> None:
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        sys.exit("Set DATABASE_URL to a PostgreSQL database (it is dropped and re-created).")
+    fresh_database()
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import override_settings
+
+    from lumytic.celery import app
+
+    app.conf.task_always_eager = True
+    cache.clear()
+    call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
+
+    from customers.models import Contact, Customer, CustomerGroup
+    from lumytic.accounts.models import User
+    from portal.models import Area
+    from portal.services.access import set_portal_access
+    from sales.models import Order
+
+    user = User.objects.create_user(email="omar@acme.test", password="x", role="portal")
+    customer = Customer.objects.create(
+        number="CUS-000001",
+        name="Acme Trading",
+        email="office@acme.test",
+        country="AE",
+        default_currency="USD",
+        group=CustomerGroup.default(),
+    )
+    contact = Contact.objects.create(
+        customer=customer, first_name="Omar", email=user.email, is_primary=True, user=user
+    )
+    set_portal_access(contact=contact, by=None, areas=list(Area.values))
+    by_step = build_history()(customer, user, ORDERS)
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+
+    client = Client()
+    client.force_login(user)
+    order = by_step[Order.Status.MEMO_SENT][0]
+    pages = {
+        "home": "/portal/",
+        "orders": "/portal/orders/",
+        "order": f"/portal/orders/{order.pk}/",
+        "invoices": "/portal/invoices/",
+        "statement": "/portal/statements/",
+    }
+    load_before = os.getloadavg()[0]
+    with override_settings(ROOT_URLCONF="bench.urls"):
+        results = latencies(client, {"bare view": "/bench/bare/", **pages}, ROUNDS)
+    bare = results.pop("bare view")
+    load_after = os.getloadavg()[0]
+
+    bare_median, bare_p95 = statistics.median(bare), p95(bare)
+    print(
+        f"PostgreSQL {settings.DATABASES['default']['NAME']}: one customer with {ORDERS} orders "
+        f"(code: {ROOT.name}), {ROUNDS} requests per page, in turn, after 5 warm-up requests; "
+        f"load average {load_before:.2f} before, {load_after:.2f} after"
+    )
+    print(f"{'page':<12} {'median ms':>10} {'p95 ms':>8} {'median ratio':>13} {'p95 ratio':>10}")
+    print(
+        f"{'bare view':<12} {bare_median * 1000:>10.1f} {bare_p95 * 1000:>8.1f} "
+        f"{1:>13.2f} {1:>10.2f}"
+    )
+    worst = 0.0
+    for name, samples in results.items():
+        median, tail = statistics.median(samples), p95(samples)
+        worst = max(worst, tail / bare_p95)
+        print(
+            f"{name:<12} {median * 1000:>10.1f} {tail * 1000:>8.1f} "
+            f"{median / bare_median:>13.2f} {tail / bare_p95:>10.2f}"
+        )
+    print(f"page p95 / bare p95, worst page: {worst:.2f} (goal: within 4)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,261 @@
+"""What waits on a portal user: the home page's to-do list and the navigation's badges.
+
+Each kind of item is one queryset over what the user may see (`visible_orders` honours "only
+show my own orders"). The counts of every granted kind are read in one query (scalar subqueries,
+as the office sidebar does), once per request; the home page reads the items themselves in one
+more query (a UNION of the kinds).
+
+Compiling these querysets (`with_amounts()` above all) costs several times what running them
+does, and they run on every portal page. So each shape of query (which kinds, "only my own
+orders" or not) is compiled once per process with stand-in values for the customer, the user
+and the day, and each request runs that SQL with its own values. Only SQL text is kept; every
+count and item is read fresh on every request.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import connection, models
+from django.db.models import Exists, F, Func, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
+
+from customers.models import Customer
+from sales.models import (
+    Cancellation,
+    Memo,
+    Order,
+    ProformaInvoice,
+    Quotation,
+    SignedCancellation,
+    SignedDocument,
+)
+
+from .models import Area, PortalAccess
+from .order_views import visible_orders
+
+# The kinds of waiting items, in the order the home page lists them, and the area each needs.
+KIND_AREAS = {
+    "quotations": Area.QUOTATIONS,
+    "orders": Area.ORDERS,
+    "pis": Area.INVOICES,
+    "memos": Area.INVOICES,
+    "due": Area.INVOICES,
+    "cancellations": Area.CANCELLATIONS,
+}
+# A signed copy in one of these states means the customer has done their part.
+DONE = [SignedDocument.Status.PENDING, SignedDocument.Status.APPROVED]
+MONEY = models.DecimalField(max_digits=17, decimal_places=3)
+
+
+def waiting(customer, user, kinds, today: date | None = None) -> dict[str, models.QuerySet]:
+    """For each of `kinds`, the items that wait on this user."""
+    today = today or timezone.localdate()
+    orders = visible_orders(Order.objects.filter(customer=customer), user)
+    live_pis = (
+        ProformaInvoice.objects.sent()
+        .filter(order__in=orders)
+        .exclude(order__status=Order.Status.CANCELLED)
+    )
+    signed_pi = SignedDocument.objects.filter(pi=OuterRef("pk"), memo__isnull=True, status__in=DONE)
+    signed_memo = SignedDocument.objects.filter(memo=OuterRef("pk"), status__in=DONE)
+    signed_cancellation = SignedCancellation.objects.filter(
+        cancellation=OuterRef("pk"),
+        status__in=[SignedCancellation.Status.PENDING, SignedCancellation.Status.APPROVED],
+    )
+    builders = {
+        "quotations": lambda: Quotation.objects.filter(
+            customer=customer,
+            status=Quotation.Status.SENT,
+            valid_until__gte=today,
+        ),
+        "orders": lambda: orders.filter(status=Order.Status.SUBMITTED),
+        "pis": lambda: live_pis.exclude(Exists(signed_pi)),
+        "memos": lambda: Memo.objects.sent().filter(pi__in=live_pis).exclude(Exists(signed_memo)),
+        "due": lambda: (
+            ProformaInvoice.objects.sent().filter(order__in=orders).with_amounts().open()
+        ),
+        "cancellations": lambda: Cancellation.objects.filter(
+            customer=customer, order__in=orders, status=Cancellation.Status.CONFIRMED
+        ).exclude(Exists(signed_cancellation)),
+    }
+    return {kind: builders[kind]() for kind in KIND_AREAS if kind in kinds}
+
+
+def granted_kinds(areas) -> list[str]:
+    return [kind for kind, area in KIND_AREAS.items() if area in areas]
+
+
+def _count(queryset: models.QuerySet) -> models.Expression:
+    # COUNT as a plain function: no GROUP BY, so the subquery is one scalar.
+    counted = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    return Coalesce(Subquery(counted, output_field=models.IntegerField()), 0)
+
+
+def waiting_counts(customer, user, areas) -> dict[str, int]:
+    """How many items of each granted kind wait on the user, in one query."""
+    kinds = tuple(granted_kinds(areas))
+    if not kinds:
+        return {}
+
+    def build(customer, user, today):
+        querysets = waiting(customer, user, kinds, today)
+        counts = {f"n_{kind}": _count(queryset) for kind, queryset in querysets.items()}
+        return Customer.objects.filter(pk=customer.pk).values(**counts)
+
+    with connection.cursor() as cursor:
+        cursor.execute(*_sql(("counts", kinds), build, customer, user))
+        row = cursor.fetchone()
+    return dict(zip(kinds, row, strict=True))
+
+
+# The stand-ins a query shape is compiled with (see the module's docstring).
+STAND_IN_CUSTOMER = -917_000_001
+STAND_IN_USER = -917_000_002
+STAND_IN_DAY = date(1901, 1, 1)
+_compiled: dict[tuple, tuple[str, tuple]] = {}
+
+
+def _own_orders_only(user) -> bool:
+    access = getattr(user, "portal_access", None)
+    return bool(access is not None and access.own_orders_only)
+
+
+def _sql(shape: tuple, build, customer, user) -> tuple[str, list]:
+    """The SQL of `build(customer, user, today)` and this request's parameters."""
+    zone = timezone.get_current_timezone_name()  # dates are truncated in it
+    key = (connection.vendor, zone, shape, _own_orders_only(user))
+    if key not in _compiled:
+        stand_in = get_user_model()(pk=STAND_IN_USER)
+        access = PortalAccess(own_orders_only=key[-1])
+        type(stand_in).portal_access.related.set_cached_value(stand_in, access)
+        queryset = build(Customer(pk=STAND_IN_CUSTOMER), stand_in, STAND_IN_DAY)
+        sql, params = queryset.query.sql_with_params()
+        if STAND_IN_CUSTOMER not in params:  # never expected: then this shape is not reusable
+            return build(customer, user, timezone.localdate()).query.sql_with_params()
+        _compiled[key] = (sql, params)
+    sql, params = _compiled[key]
+    values = {STAND_IN_CUSTOMER: customer.pk, STAND_IN_USER: user.pk, STAND_IN_DAY: None}
+    today = timezone.localdate()
+    return sql, [
+        (today if param == STAND_IN_DAY else values[param])
+        if isinstance(param, int | date) and param in values
+        else param
+        for param in params
+    ]
+
+
+@dataclass(frozen=True)
+class TodoItem:
+    kind: str
+    pk: int
+    number: str
+    order_id: int | None
+    order_number: str
+    on: date | None  # valid until, submitted, due, sent or confirmed, as the kind says
+    amount: Decimal | None  # the total, or for "due" the balance still owed
+    currency: str
+
+    @property
+    def overdue(self) -> bool:
+        return self.kind == "due" and self.on is not None and self.on < timezone.localdate()
+
+
+def _columns(kind, *, order, order_number, on, amount, currency) -> dict:
+    # The same names in the same order in every part, so the UNION lines up.
+    return {
+        "t_kind": Value(kind, output_field=models.CharField()),
+        "t_pk": F("pk"),
+        "t_number": Coalesce(F("number"), Value(""), output_field=models.CharField()),
+        "t_order": order,
+        "t_order_number": order_number,
+        "t_on": on,
+        "t_amount": amount,
+        "t_currency": currency,
+    }
+
+
+def _rows(kind: str, queryset: models.QuerySet) -> models.QuerySet:
+    no_order = Value(None, output_field=models.IntegerField())
+    no_number = Value("", output_field=models.CharField())
+    columns = {
+        "quotations": dict(
+            order=no_order,
+            order_number=no_number,
+            on=F("valid_until"),
+            amount=F("total"),
+            currency=F("currency"),
+        ),
+        "orders": dict(
+            order=F("pk"),
+            order_number=F("number"),
+            on=TruncDate("submitted_at"),
+            amount=F("total"),
+            currency=F("currency"),
+        ),
+        "pis": dict(
+            order=F("order_id"),
+            order_number=F("order__number"),
+            on=F("due_date"),
+            amount=F("total"),
+            currency=F("currency"),
+        ),
+        "memos": dict(
+            order=F("pi__order_id"),
+            order_number=F("pi__order__number"),
+            on=TruncDate("sent_at"),
+            amount=Value(None, output_field=MONEY),
+            currency=F("pi__currency"),
+        ),
+        "due": dict(
+            order=F("order_id"),
+            order_number=F("order__number"),
+            on=F("due_date"),
+            amount=F("balance"),
+            currency=F("currency"),
+        ),
+        "cancellations": dict(
+            order=F("order_id"),
+            order_number=F("order__number"),
+            on=TruncDate("decided_at"),
+            amount=F("order_total"),
+            currency=F("currency"),
+        ),
+    }[kind]
+    names = list(_columns(kind, **columns))
+    return queryset.order_by().annotate(**_columns(kind, **columns)).values_list(*names)
+
+
+def waiting_items(customer, user, kinds) -> dict[str, list[TodoItem]]:
+    """Every item of `kinds` that waits on the user, by kind, soonest date first, in one query."""
+    kinds = tuple(kind for kind in KIND_AREAS if kind in kinds)
+    items: dict[str, list[TodoItem]] = {kind: [] for kind in kinds}
+    if not kinds:
+        return items
+
+    def build(customer, user, today):
+        querysets = waiting(customer, user, kinds, today)
+        parts = [_rows(kind, queryset) for kind, queryset in querysets.items()]
+        return parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+
+    with connection.cursor() as cursor:
+        cursor.execute(*_sql(("items", kinds), build, customer, user))
+        rows = cursor.fetchall()
+    for kind, pk, number, order_id, order_number, on, amount, currency in rows:
+        if isinstance(on, str):  # SQLite hands dates back as text
+            on = date.fromisoformat(on[:10])
+        if amount is not None and not isinstance(amount, Decimal):
+            amount = Decimal(str(amount))
+        items[kind].append(TodoItem(kind, pk, number, order_id, order_number, on, amount, currency))
+    for kind_items in items.values():
+        kind_items.sort(key=lambda item: (item.on or date.max, item.pk))
+    return items
+
+
+def totals_by_currency(items: list[TodoItem]) -> dict[str, Decimal]:
+    totals: dict[str, Decimal] = {}
+    for item in items:
+        totals[item.currency] = totals.get(item.currency, Decimal("0")) + (item.amount or 0)
+    return dict(sorted(totals.items()))
