@@ -4,20 +4,13 @@ Each kind of item is one queryset over what the user may see (`visible_orders` h
 show my own orders"). The counts of every granted kind are read in one query (scalar subqueries,
 as the office sidebar does), once per request; the home page reads the items themselves in one
 more query (a UNION of the kinds).
-
-Compiling these querysets (`with_amounts()` above all) costs several times what running them
-does, and they run on every portal page. So each shape of query (which kinds, "only my own
-orders" or not) is compiled once per process with stand-in values for the customer, the user
-and the day, and each request runs that SQL with its own values. Only SQL text is kept; every
-count and item is read fresh on every request.
 """
 
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
-from django.db import connection, models
+from django.db import models
 from django.db.models import Exists, F, Func, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
@@ -33,7 +26,7 @@ from sales.models import (
     SignedDocument,
 )
 
-from .models import Area, PortalAccess
+from .models import Area
 from .order_views import visible_orders
 
 # The kinds of waiting items, in the order the home page lists them, and the area each needs.
@@ -100,51 +93,10 @@ def waiting_counts(customer, user, areas) -> dict[str, int]:
     if not kinds:
         return {}
 
-    def build(customer, user, today):
-        querysets = waiting(customer, user, kinds, today)
-        counts = {f"n_{kind}": _count(queryset) for kind, queryset in querysets.items()}
-        return Customer.objects.filter(pk=customer.pk).values(**counts)
-
-    with connection.cursor() as cursor:
-        cursor.execute(*_sql(("counts", kinds), build, customer, user))
-        row = cursor.fetchone()
-    return dict(zip(kinds, row, strict=True))
-
-
-# The stand-ins a query shape is compiled with (see the module's docstring).
-STAND_IN_CUSTOMER = -917_000_001
-STAND_IN_USER = -917_000_002
-STAND_IN_DAY = date(1901, 1, 1)
-_compiled: dict[tuple, tuple[str, tuple]] = {}
-
-
-def _own_orders_only(user) -> bool:
-    access = getattr(user, "portal_access", None)
-    return bool(access is not None and access.own_orders_only)
-
-
-def _sql(shape: tuple, build, customer, user) -> tuple[str, list]:
-    """The SQL of `build(customer, user, today)` and this request's parameters."""
-    zone = timezone.get_current_timezone_name()  # dates are truncated in it
-    key = (connection.vendor, zone, shape, _own_orders_only(user))
-    if key not in _compiled:
-        stand_in = get_user_model()(pk=STAND_IN_USER)
-        access = PortalAccess(own_orders_only=key[-1])
-        type(stand_in).portal_access.related.set_cached_value(stand_in, access)
-        queryset = build(Customer(pk=STAND_IN_CUSTOMER), stand_in, STAND_IN_DAY)
-        sql, params = queryset.query.sql_with_params()
-        if STAND_IN_CUSTOMER not in params:  # never expected: then this shape is not reusable
-            return build(customer, user, timezone.localdate()).query.sql_with_params()
-        _compiled[key] = (sql, params)
-    sql, params = _compiled[key]
-    values = {STAND_IN_CUSTOMER: customer.pk, STAND_IN_USER: user.pk, STAND_IN_DAY: None}
-    today = timezone.localdate()
-    return sql, [
-        (today if param == STAND_IN_DAY else values[param])
-        if isinstance(param, int | date) and param in values
-        else param
-        for param in params
-    ]
+    querysets = waiting(customer, user, kinds)
+    counts = {f"n_{kind}": _count(queryset) for kind, queryset in querysets.items()}
+    row = Customer.objects.filter(pk=customer.pk).values(**counts).get()
+    return {kind: row[f"n_{kind}"] for kind in kinds}
 
 
 @dataclass(frozen=True)
@@ -235,14 +187,9 @@ def waiting_items(customer, user, kinds) -> dict[str, list[TodoItem]]:
     if not kinds:
         return items
 
-    def build(customer, user, today):
-        querysets = waiting(customer, user, kinds, today)
-        parts = [_rows(kind, queryset) for kind, queryset in querysets.items()]
-        return parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-
-    with connection.cursor() as cursor:
-        cursor.execute(*_sql(("items", kinds), build, customer, user))
-        rows = cursor.fetchall()
+    querysets = waiting(customer, user, kinds)
+    parts = [_rows(kind, queryset) for kind, queryset in querysets.items()]
+    rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
     for kind, pk, number, order_id, order_number, on, amount, currency in rows:
         if isinstance(on, str):  # SQLite hands dates back as text
             on = date.fromisoformat(on[:10])

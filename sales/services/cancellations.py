@@ -36,7 +36,7 @@ from .orders import (
     _move,
     customer_recipients,
 )
-from .payments import pi_balance
+from .payments import pi_balance, refresh_pi_money
 
 ZERO = Decimal("0")
 # Orders a cancellation order can be asked for: confirmed or later, and not cancelled already.
@@ -422,6 +422,8 @@ def complete_cancellation(*, cancellation: Cancellation, by) -> Cancellation:
         "completed_by",
         "completed_at",
     )
+    if pi is not None:
+        refresh_pi_money(pi)  # the written-off rest
     order.cancelled_at = cancellation.completed_at
     order.cancel_reason = cancellation.reason
     order.save(update_fields=["cancelled_at", "cancel_reason", "updated_at"])

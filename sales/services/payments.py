@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +23,7 @@ from customers.services import record_activity
 from lumytic.core.uploads import display_name
 from notifications.services import notify
 
+from ..cancellations import Cancellation
 from ..documents import Order
 from ..invoicing import Memo, ProformaInvoice, SignedDocument
 from ..payments import MONEY_DIGITS, PROOF_VALIDATOR, CreditApplication, Payment
@@ -51,6 +52,27 @@ def pi_balance(pi: ProformaInvoice) -> tuple[Decimal, Decimal, Decimal]:
         quantize(money["paid"], pi.currency),
         quantize(money["credited"], pi.currency),
         quantize(money["balance"], pi.currency),
+    )
+
+
+def refresh_pi_money(pi: ProformaInvoice) -> None:
+    """Store on the PI the sums `with_amounts()` reads: confirmed and pending payments, applied
+    credits and what a completed cancellation wrote off. Every step that moves money calls it,
+    inside its transaction, after its own write."""
+    payments = Payment.objects.filter(pi=pi).aggregate(
+        paid=Sum("amount", filter=Q(status=Payment.Status.CONFIRMED), default=ZERO),
+        pending=Sum("amount", filter=Q(status=Payment.Status.PENDING), default=ZERO),
+    )
+    written_off = Cancellation.objects.filter(
+        order_id=pi.order_id, status=Cancellation.Status.COMPLETED
+    ).aggregate(s=Sum("reversed_amount", default=ZERO))["s"]
+    ProformaInvoice.objects.filter(pk=pi.pk).update(
+        money_paid=payments["paid"],
+        money_pending=payments["pending"],
+        money_credited=CreditApplication.objects.filter(pi=pi).aggregate(
+            s=Sum("amount", default=ZERO)
+        )["s"],
+        money_written_off=written_off,
     )
 
 
@@ -173,6 +195,7 @@ def upload_payment(
     )
     payment.file.save(original, file, save=False)
     payment.save()
+    refresh_pi_money(pi)
     _settle(
         order,
         pi,
@@ -216,6 +239,7 @@ def confirm_payment(*, payment: Payment, by) -> Payment:
     """Count a payment (`payment_confirmed` to the customer); paid once the PI is covered."""
     order, pi, payment = _locked_payment(payment)
     _decide(payment, Payment.Status.CONFIRMED, by=by)
+    refresh_pi_money(pi)
     _settle(
         order,
         pi,
@@ -249,6 +273,7 @@ def reject_payment(*, payment: Payment, by, reason: str) -> Payment:
         raise PaymentError(_("Keep the reason under %(max)s characters.") % {"max": MAX_REASON})
     order, pi, payment = _locked_payment(payment)
     _decide(payment, Payment.Status.REJECTED, by=by, reason=reason)
+    refresh_pi_money(pi)
     _settle(
         order,
         pi,
@@ -303,6 +328,7 @@ def apply_credit(*, pi: ProformaInvoice, by, credit: Credit, amount) -> CreditAp
     application = CreditApplication.objects.create(
         pi=pi, credit=credit, amount=amount, applied_by=by if getattr(by, "pk", None) else None
     )
+    refresh_pi_money(pi)
     _settle(
         order,
         pi,
