@@ -4,13 +4,15 @@ Each kind of item is one queryset over what the user may see (`visible_orders` h
 show my own orders"). The counts of every granted kind are read in one query (scalar subqueries,
 as the office sidebar does), once per request; the home page reads the items themselves in one
 more query (a UNION of the kinds).
+
+Both run SQL compiled once per process (`portal/compiled_sql.py`).
 """
 
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import Exists, F, Func, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
@@ -26,6 +28,7 @@ from sales.models import (
     SignedDocument,
 )
 
+from .compiled_sql import compiled_sql
 from .models import Area
 from .order_views import visible_orders
 
@@ -67,9 +70,7 @@ def waiting(customer, user, kinds, today: date | None = None) -> dict[str, model
         "orders": lambda: orders.filter(status=Order.Status.SUBMITTED),
         "pis": lambda: live_pis.exclude(Exists(signed_pi)),
         "memos": lambda: Memo.objects.sent().filter(pi__in=live_pis).exclude(Exists(signed_memo)),
-        "due": lambda: (
-            ProformaInvoice.objects.sent().filter(order__in=orders).with_amounts().open()
-        ),
+        "due": lambda: ProformaInvoice.objects.filter(order__in=orders).open().with_amounts(),
         "cancellations": lambda: Cancellation.objects.filter(
             customer=customer, order__in=orders, status=Cancellation.Status.CONFIRMED
         ).exclude(Exists(signed_cancellation)),
@@ -93,10 +94,15 @@ def waiting_counts(customer, user, areas) -> dict[str, int]:
     if not kinds:
         return {}
 
-    querysets = waiting(customer, user, kinds)
-    counts = {f"n_{kind}": _count(queryset) for kind, queryset in querysets.items()}
-    row = Customer.objects.filter(pk=customer.pk).values(**counts).get()
-    return {kind: row[f"n_{kind}"] for kind in kinds}
+    def build(customer, user, today):
+        querysets = waiting(customer, user, kinds, today)
+        counts = {f"n_{kind}": _count(queryset) for kind, queryset in querysets.items()}
+        return Customer.objects.filter(pk=customer.pk).values(**counts)
+
+    with connection.cursor() as cursor:
+        cursor.execute(*compiled_sql(("counts", kinds), build, customer, user))
+        row = cursor.fetchone()
+    return dict(zip(kinds, row, strict=True))
 
 
 @dataclass(frozen=True)
@@ -187,9 +193,14 @@ def waiting_items(customer, user, kinds) -> dict[str, list[TodoItem]]:
     if not kinds:
         return items
 
-    querysets = waiting(customer, user, kinds)
-    parts = [_rows(kind, queryset) for kind, queryset in querysets.items()]
-    rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    def build(customer, user, today):
+        querysets = waiting(customer, user, kinds, today)
+        parts = [_rows(kind, queryset) for kind, queryset in querysets.items()]
+        return parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+
+    with connection.cursor() as cursor:
+        cursor.execute(*compiled_sql(("items", kinds), build, customer, user))
+        rows = cursor.fetchall()
     for kind, pk, number, order_id, order_number, on, amount, currency in rows:
         if isinstance(on, str):  # SQLite hands dates back as text
             on = date.fromisoformat(on[:10])

@@ -92,8 +92,12 @@ class ProformaInvoiceQuerySet(models.QuerySet):
         )
 
     def open(self) -> "ProformaInvoiceQuerySet":
-        """Sent PIs the customer still owes money on (needs `with_amounts()`)."""
-        return self.filter(state__in=OPEN_STATES)
+        """Sent PIs the customer still owes money on: the rows whose `with_amounts()` state is
+        in OPEN_STATES, tested on the stored sums alone so it needs no annotation."""
+        received = models.F("money_paid") + models.F("money_credited")
+        return self.filter(status=ProformaInvoice.Status.SENT, total__gt=received).exclude(
+            order__status=Order.Status.CANCELLED
+        )
 
     def sent(self) -> "ProformaInvoiceQuerySet":
         """What the customer may see: drafts stay with the sales team."""

@@ -18,7 +18,7 @@ from django.urls import reverse
 from customers.services import add_credit
 from lumytic.core.templatetags.money import money
 from notifications.models import OutboundEmail
-from sales.invoicing import PiState
+from sales.invoicing import OPEN_STATES, PiState
 from sales.models import Cancellation, Order, Payment, ProformaInvoice
 from sales.services.cancellations import (
     approve_signed_cancellation,
@@ -221,6 +221,8 @@ def assert_pages(w: World, pi: ProformaInvoice, truth: Truth) -> None:
     # The services read the same definition the pages do.
     money_row = ProformaInvoice.objects.with_amounts().values("state", "balance").get(pk=pi.pk)
     assert (money_row["state"], money_row["balance"]) == (truth.state, truth.balance)
+    is_open = ProformaInvoice.objects.open().filter(pk=pi.pk).exists()
+    assert is_open == (truth.state in OPEN_STATES)
 
 
 def _amount(shown: str) -> Decimal:
