@@ -198,6 +198,11 @@ def assert_pages(w: World, pi: ProformaInvoice, truth: Truth) -> None:
     assert text(office_statement.select_one(".statement-closing-balance")) == usd(truth.account)
 
     home = soup(w.portal, reverse("portal:home"))
+    due = home.select_one(f'[data-kind="due"] .todo-item[data-number="{pi.number}"]')
+    if truth.state in OPEN_STATES:  # listed among the amounts due, with what is still due
+        assert usd(truth.balance) in text(due)
+    else:
+        assert due is None
     owed = home.select_one(f'.balance-amount[data-currency="{USD}"]')
     if truth.account:
         assert text(owed).endswith(usd(truth.account))
