@@ -95,7 +95,12 @@ def test_staff_quote_with_the_picker_and_the_customer_accepts_in_the_portal(
     customer_page.get_by_label("Email").fill("omar@acme.test")
     customer_page.get_by_label("Password").fill(PASSWORD)
     customer_page.get_by_role("button", name="Sign in").click()
-    customer_page.get_by_role("link", name="Quotations", exact=True).click()
+    # The sent quotation waits for an answer: the navigation says so.
+    quotations = customer_page.get_by_role("navigation", name="Customer portal").get_by_role(
+        "link", name="Quotations 1 waiting for you"
+    )
+    expect(quotations).to_be_visible()
+    quotations.click()
     customer_page.get_by_role("link", name=quotation.number).click()
     expect(customer_page.locator(".quotation-lines")).to_contain_text("Desk lamp")
     expect(customer_page.locator("#quotation-totals [data-total=total]")).to_have_text("$173.25")
