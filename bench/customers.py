@@ -21,12 +21,13 @@ import csv
 import os
 import random
 import re
-import statistics
 import sys
 import tempfile
 import time
 from html import unescape
 from pathlib import Path
+
+from report import print_ratios  # bench/report.py, beside this script
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -169,10 +170,6 @@ def deep_page_url(client, url: str) -> str:
     return page_link(client, page_link(client, url, "last"), "prev")
 
 
-def p95(samples: list[float]) -> float:
-    return statistics.quantiles(samples, n=20)[-1]
-
-
 def _already_imported() -> bool:
     """True when BENCH_REUSE=1 and the database already holds the benchmark's customers."""
     if not REUSE:
@@ -249,7 +246,6 @@ def main() -> None:
     bare = results.pop("bare view")
     load_after = os.getloadavg()[0]
 
-    bare_median, bare_p95 = statistics.median(bare), p95(bare)
     print(
         f"PostgreSQL {settings.DATABASES['default']['NAME']}: {total:,} customers, "
         f"{ROUNDS} requests per page, in turn, after 5 warm-up requests; "
@@ -257,20 +253,7 @@ def main() -> None:
         f"sessions {settings.SESSION_ENGINE.rsplit('.', 1)[-1]}; "
         f"load average {load_before:.2f} before, {load_after:.2f} after"
     )
-    print(f"{'page':<12} {'median ms':>10} {'p95 ms':>8} {'median ratio':>13} {'p95 ratio':>10}")
-    print(
-        f"{'bare view':<12} {bare_median * 1000:>10.1f} {bare_p95 * 1000:>8.1f} "
-        f"{1:>13.2f} {1:>10.2f}"
-    )
-    worst = 0.0
-    for name, samples in results.items():
-        median, tail = statistics.median(samples), p95(samples)
-        worst = max(worst, tail / bare_p95)
-        print(
-            f"{name:<12} {median * 1000:>10.1f} {tail * 1000:>8.1f} "
-            f"{median / bare_median:>13.2f} {tail / bare_p95:>10.2f}"
-        )
-    print(f"list p95 / bare p95, worst page: {worst:.2f} (goal: within 4)")
+    print_ratios(bare, results, "list p95 / bare p95, worst page")
     if job is None:
         print("import: skipped (BENCH_REUSE=1, database already imported)")
         return

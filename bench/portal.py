@@ -17,10 +17,11 @@ checkout's data builder (to measure "before" on another branch the same way).
 
 import importlib.util
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
+
+from report import print_ratios  # bench/report.py, beside this script
 
 HERE = Path(__file__).resolve().parents[1]
 ROOT = Path(os.environ.get("BENCH_CODE", HERE)).resolve()
@@ -72,10 +73,6 @@ def latencies(client, urls: dict[str, str], rounds: int) -> dict[str, list[float
             samples[name].append(time.perf_counter() - started)
             assert response.status_code == 200, url
     return samples
-
-
-def p95(samples: list[float]) -> float:
-    return statistics.quantiles(samples, n=20)[-1]
 
 
 def main() -> None:
@@ -139,26 +136,12 @@ def main() -> None:
     bare = results.pop("bare view")
     load_after = os.getloadavg()[0]
 
-    bare_median, bare_p95 = statistics.median(bare), p95(bare)
     print(
         f"PostgreSQL {settings.DATABASES['default']['NAME']}: one customer with {ORDERS} orders "
         f"(code: {ROOT.name}), {ROUNDS} requests per page, in turn, after 5 warm-up requests; "
         f"load average {load_before:.2f} before, {load_after:.2f} after"
     )
-    print(f"{'page':<12} {'median ms':>10} {'p95 ms':>8} {'median ratio':>13} {'p95 ratio':>10}")
-    print(
-        f"{'bare view':<12} {bare_median * 1000:>10.1f} {bare_p95 * 1000:>8.1f} "
-        f"{1:>13.2f} {1:>10.2f}"
-    )
-    worst = 0.0
-    for name, samples in results.items():
-        median, tail = statistics.median(samples), p95(samples)
-        worst = max(worst, tail / bare_p95)
-        print(
-            f"{name:<12} {median * 1000:>10.1f} {tail * 1000:>8.1f} "
-            f"{median / bare_median:>13.2f} {tail / bare_p95:>10.2f}"
-        )
-    print(f"page p95 / bare p95, worst page: {worst:.2f} (goal: within 4)")
+    print_ratios(bare, results, "page p95 / bare p95, worst page")
 
 
 if __name__ == "__main__":

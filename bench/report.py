@@ -1,0 +1,28 @@
+"""The ratio table every page benchmark prints: median and p95 against the bare view's."""
+
+import statistics
+
+
+def p95(samples: list[float]) -> float:
+    return statistics.quantiles(samples, n=20)[-1]
+
+
+def print_ratios(bare: list[float], results: dict[str, list[float]], worst_label: str) -> float:
+    """Print each page's median and p95 in ms and as ratios to the bare view; return the worst
+    p95 ratio."""
+    bare_median, bare_p95 = statistics.median(bare), p95(bare)
+    print(f"{'page':<12} {'median ms':>10} {'p95 ms':>8} {'median ratio':>13} {'p95 ratio':>10}")
+    print(
+        f"{'bare view':<12} {bare_median * 1000:>10.1f} {bare_p95 * 1000:>8.1f} "
+        f"{1:>13.2f} {1:>10.2f}"
+    )
+    worst = 0.0
+    for name, samples in results.items():
+        median, tail = statistics.median(samples), p95(samples)
+        worst = max(worst, tail / bare_p95)
+        print(
+            f"{name:<12} {median * 1000:>10.1f} {tail * 1000:>8.1f} "
+            f"{median / bare_median:>13.2f} {tail / bare_p95:>10.2f}"
+        )
+    print(f"{worst_label}: {worst:.2f} (goal: within 4)")
+    return worst
