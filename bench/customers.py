@@ -27,7 +27,7 @@ import time
 from html import unescape
 from pathlib import Path
 
-from report import print_ratios  # bench/report.py, beside this script
+from report import latencies, print_ratios  # bench/report.py, beside this script
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -137,25 +137,6 @@ def _headers():
     from customers.csvspec import HEADERS
 
     return HEADERS
-
-
-def latencies(client, urls: dict[str, str], rounds: int) -> dict[str, list[float]]:
-    """Seconds per request for each page, requested in turn (one round = every page once).
-
-    Interleaving means a change of machine load (other work on a shared machine) falls on
-    the bare view and every list page alike instead of on whichever page was being timed.
-    """
-    for url in urls.values():
-        for _ in range(5):  # warm caches and connections
-            assert client.get(url).status_code == 200, url
-    samples: dict[str, list[float]] = {name: [] for name in urls}
-    for _ in range(rounds):
-        for name, url in urls.items():
-            started = time.perf_counter()
-            response = client.get(url)
-            samples[name].append(time.perf_counter() - started)
-            assert response.status_code == 200, url
-    return samples
 
 
 def page_link(client, url: str, rel: str) -> str:

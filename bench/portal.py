@@ -18,10 +18,9 @@ checkout's data builder (to measure "before" on another branch the same way).
 import importlib.util
 import os
 import sys
-import time
 from pathlib import Path
 
-from report import print_ratios  # bench/report.py, beside this script
+from report import latencies, print_ratios  # bench/report.py, beside this script
 
 HERE = Path(__file__).resolve().parents[1]
 ROOT = Path(os.environ.get("BENCH_CODE", HERE)).resolve()
@@ -57,22 +56,6 @@ def build_history():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module.build_history
-
-
-def latencies(client, urls: dict[str, str], rounds: int) -> dict[str, list[float]]:
-    """Seconds per request for each page, requested in turn (one round = every page once), so a
-    change of machine load falls on the bare view and every page alike."""
-    for url in urls.values():
-        for _ in range(5):  # warm caches and connections
-            assert client.get(url).status_code == 200, url
-    samples: dict[str, list[float]] = {name: [] for name in urls}
-    for _ in range(rounds):
-        for name, url in urls.items():
-            started = time.perf_counter()
-            response = client.get(url)
-            samples[name].append(time.perf_counter() - started)
-            assert response.status_code == 200, url
-    return samples
 
 
 def main() -> None:

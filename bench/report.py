@@ -1,6 +1,26 @@
-"""The ratio table every page benchmark prints: median and p95 against the bare view's."""
+"""What every page benchmark shares: timing pages in turn, and the ratio table it prints."""
 
 import statistics
+import time
+
+
+def latencies(client, urls: dict[str, str], rounds: int) -> dict[str, list[float]]:
+    """Seconds per request for each page, requested in turn (one round = every page once).
+
+    Interleaving means a change of machine load (other work on a shared machine) falls on
+    the bare view and every page alike instead of on whichever page was being timed.
+    """
+    for url in urls.values():
+        for _ in range(5):  # warm caches and connections
+            assert client.get(url).status_code == 200, url
+    samples: dict[str, list[float]] = {name: [] for name in urls}
+    for _ in range(rounds):
+        for name, url in urls.items():
+            started = time.perf_counter()
+            response = client.get(url)
+            samples[name].append(time.perf_counter() - started)
+            assert response.status_code == 200, url
+    return samples
 
 
 def p95(samples: list[float]) -> float:
