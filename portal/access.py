@@ -6,7 +6,9 @@ so that every query starts from that customer. Objects are looked up through `sc
 foreign id is simply not found (404), exactly like a missing one.
 
 The user's portal context (contact, customer, advisor, portal access, areas) is read in one
-query per request (`portal_context`) and kept on the request, so no page reads it twice.
+query per request (`portal_context`) and kept on the request, so no page reads it twice. Its SQL
+is compiled once per process (`compiled_sql.py`): building that query through the ORM cost about
+9 ms a request against 0.2 ms to run it (bench/RESULTS.md, issue 14).
 """
 
 from dataclasses import dataclass
@@ -15,14 +17,16 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import UserPassesTestMixin
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from customers.models import Contact
+from customers.models import Contact, Customer
 
-from .models import Area
+from .compiled_sql import compiled_user_sql
+from .models import Area, PortalAccess
 
 # What each area grants: permissions of the `portal` app (PortalAccess.Meta.permissions).
 AREA_PERMISSIONS: dict[str, tuple[str, ...]] = {
@@ -104,49 +108,84 @@ class PortalContext:
     areas: tuple[str, ...]
 
 
+def _columns(model, prefix: str = "") -> list[str]:
+    return [f"{prefix}{field.attname}" for field in model._meta.concrete_fields]
+
+
+def _context_query(_customer, user, _today) -> QuerySet:
+    """The portal user's contact, customer, advisor, portal access and group memberships, as one
+    row of plain columns (so its SQL can be compiled once: `compiled_user_sql`)."""
+    User = get_user_model()
+    memberships = User.groups.through.objects.filter(user=OuterRef("user_id"))
+    area_groups = [f"{GROUP_PREFIX}{area}" for area in Area.values]
+    return Contact.objects.filter(user_id=user.pk).values_list(
+        *_columns(Contact),
+        *_columns(Customer, "customer__"),
+        *_columns(User, "customer__advisor__"),
+        *_columns(PortalAccess, "user__portal_access__"),
+        *(Exists(memberships.filter(group__name=f"{GROUP_PREFIX}{area}")) for area in Area.values),
+        Exists(memberships.exclude(group__name__in=area_groups)),
+        Exists(User.user_permissions.through.objects.filter(user=OuterRef("user_id"))),
+    )
+
+
+def _instance(model, values: list):
+    """A model instance from its raw columns (each converted as the ORM would, e.g. a phone
+    number or, on SQLite, a date), or None for an outer join that found no row."""
+    if values[0] is None:  # the primary key comes first
+        return None
+    converted = []
+    for field, value in zip(model._meta.concrete_fields, values, strict=True):
+        column = field.get_col(model._meta.db_table)
+        for convert in connection.ops.get_db_converters(column) + field.get_db_converters(
+            connection
+        ):
+            value = convert(value, column, connection)
+        converted.append(value)
+    return model.from_db(connection.alias, _columns(model), converted)
+
+
 def _load_portal_context(user) -> PortalContext | None:
     if not getattr(user, "is_portal_user", False) or not user.is_active:
         return None
     User = get_user_model()
-    memberships = User.groups.through.objects.filter(user=OuterRef("user_id"))
-    area_groups = [f"{GROUP_PREFIX}{area}" for area in Area.values]
-    contact = (
-        Contact.objects.select_related("customer__advisor", "user__portal_access")
-        .annotate(
-            **{
-                f"holds_{area}": Exists(memberships.filter(group__name=f"{GROUP_PREFIX}{area}"))
-                for area in Area.values
-            },
-            other_groups=Exists(memberships.exclude(group__name__in=area_groups)),
-            own_permissions=Exists(
-                User.user_permissions.through.objects.filter(user=OuterRef("user_id"))
-            ),
-        )
-        .filter(user_id=user.pk)
-        .first()
+    with connection.cursor() as cursor:
+        cursor.execute(*compiled_user_sql(("portal context",), _context_query, user))
+        row = cursor.fetchone()
+    if row is None:
+        User.contact.related.set_cached_value(user, None)
+        return None
+    row = list(row)
+    parts = []
+    for model in (Contact, Customer, User, PortalAccess):
+        width = len(model._meta.concrete_fields)
+        parts.append(row[:width])
+        row = row[width:]
+    contact, customer, advisor, access = (
+        _instance(model, values)
+        for model, values in zip((Contact, Customer, User, PortalAccess), parts, strict=True)
     )
-    # Hand what was read to the request's user, so `user.contact`, `user.portal_access` and
-    # `contact.user` cost nothing later in the request.
-    loaded = contact.user if contact else None
-    User.contact.related.set_cached_value(user, contact)
-    if contact is None:
-        return None
-    access = getattr(loaded, "portal_access", None)
-    User.portal_access.related.set_cached_value(user, access)
+    *holds, other_groups, own_permissions = row
+    # Hand what was read to the request's user, so `user.contact`, `user.portal_access`,
+    # `contact.user`, `contact.customer` and `customer.advisor` cost nothing later.
+    Customer.advisor.field.set_cached_value(customer, advisor)
+    Contact.customer.field.set_cached_value(contact, customer)
     Contact.user.field.set_cached_value(contact, user)
+    User.contact.related.set_cached_value(user, contact)
+    User.portal_access.related.set_cached_value(user, access)
     if access is not None:
-        type(access).user.field.set_cached_value(access, user)
-    if not contact.customer.is_active:
+        PortalAccess.user.field.set_cached_value(access, user)
+    if not customer.is_active:
         return None
-    areas = tuple(area for area in Area.values if getattr(contact, f"holds_{area}"))
-    if not (contact.other_groups or contact.own_permissions or user.is_superuser):
+    areas = tuple(area for area, held in zip(Area.values, holds, strict=True) if held)
+    if not (other_groups or own_permissions or user.is_superuser):
         # The area groups hold exactly AREA_PERMISSIONS (`area_group` keeps them so): the
         # areas are the user's permissions, and `has_perm` needs no query of its own.
         permissions = {f"portal.{name}" for area in areas for name in AREA_PERMISSIONS[area]}
         user._user_perm_cache = set()
         user._group_perm_cache = permissions
         user._perm_cache = permissions
-    return PortalContext(contact=contact, customer=contact.customer, areas=areas)
+    return PortalContext(contact=contact, customer=customer, areas=areas)
 
 
 def portal_context(request) -> PortalContext | None:

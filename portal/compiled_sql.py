@@ -33,23 +33,42 @@ def _own_orders_only(user) -> bool:
 
 def compiled_sql(shape: tuple, build, customer, user) -> tuple[str, list]:
     """The SQL of `build(customer, user, today)` and this request's parameters."""
+    own_only = _own_orders_only(user)
+    return _compiled_with_values(
+        (shape, own_only), build, customer, user, PortalAccess(own_orders_only=own_only)
+    )
+
+
+def compiled_user_sql(shape: tuple, build, user) -> tuple[str, list]:
+    """The SQL of `build(None, user, today)` for a query that depends on the user alone (it may
+    not read the user's portal access: that is what such a query loads)."""
+    return _compiled_with_values((shape, None), build, None, user, None)
+
+
+def _compiled_with_values(shape, build, customer, user, access) -> tuple[str, list]:
     zone = timezone.get_current_timezone_name()  # dates are truncated in it
-    key = (connection.vendor, zone, shape, _own_orders_only(user))
+    key = (connection.vendor, zone, shape)
     if key not in _compiled:
         stand_in = get_user_model()(pk=STAND_IN_USER)
-        access = PortalAccess(own_orders_only=key[-1])
-        type(stand_in).portal_access.related.set_cached_value(stand_in, access)
+        if access is not None:
+            type(stand_in).portal_access.related.set_cached_value(stand_in, access)
         queryset = build(Customer(pk=STAND_IN_CUSTOMER), stand_in, STAND_IN_DAY)
         sql, params = queryset.query.sql_with_params()
-        if STAND_IN_CUSTOMER not in params:  # never expected: then this shape is not reusable
+        wanted = STAND_IN_USER if customer is None else STAND_IN_CUSTOMER
+        if wanted not in params:  # never expected: then this shape is not reusable
             return build(customer, user, timezone.localdate()).query.sql_with_params()
         _compiled[key] = (sql, params)
     sql, params = _compiled[key]
-    values = {STAND_IN_CUSTOMER: customer.pk, STAND_IN_USER: user.pk, STAND_IN_DAY: None}
     today = timezone.localdate()
-    return sql, [
-        (today if param == STAND_IN_DAY else values[param])
-        if isinstance(param, int | date) and param in values
-        else param
-        for param in params
-    ]
+    values = {
+        STAND_IN_CUSTOMER: getattr(customer, "pk", None),
+        STAND_IN_USER: user.pk,
+        STAND_IN_DAY: today,
+        # SQLite's driver takes dates as ISO text, so the stand-in day arrives as text there.
+        STAND_IN_DAY.isoformat(): today.isoformat(),
+    }
+    return sql, [values.get(param, param) if _is_stand_in(param) else param for param in params]
+
+
+def _is_stand_in(param) -> bool:
+    return isinstance(param, int | date | str) and not isinstance(param, bool)
