@@ -11,6 +11,7 @@ is compiled once per process (`compiled_sql.py`): building that query through th
 9 ms a request against 0.2 ms to run it (bench/RESULTS.md, issue 14).
 """
 
+import functools
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -129,17 +130,27 @@ def _context_query(_customer, user, _today) -> QuerySet:
     )
 
 
+@functools.cache
+def _converters(model, vendor: str) -> list[tuple]:
+    """Per column, what the ORM would convert a raw value with (e.g. a phone number or, on
+    SQLite, a date); kept per model and database vendor."""
+    columns = []
+    for field in model._meta.concrete_fields:
+        column = field.get_col(model._meta.db_table)
+        convert = connection.ops.get_db_converters(column) + field.get_db_converters(connection)
+        columns.append((column, tuple(convert)))
+    return columns
+
+
 def _instance(model, values: list):
-    """A model instance from its raw columns (each converted as the ORM would, e.g. a phone
-    number or, on SQLite, a date), or None for an outer join that found no row."""
+    """A model instance from its raw columns, or None for an outer join that found no row."""
     if values[0] is None:  # the primary key comes first
         return None
     converted = []
-    for field, value in zip(model._meta.concrete_fields, values, strict=True):
-        column = field.get_col(model._meta.db_table)
-        for convert in connection.ops.get_db_converters(column) + field.get_db_converters(
-            connection
-        ):
+    for (column, converters), value in zip(
+        _converters(model, connection.vendor), values, strict=True
+    ):
+        for convert in converters:
             value = convert(value, column, connection)
         converted.append(value)
     return model.from_db(connection.alias, _columns(model), converted)

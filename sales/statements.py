@@ -104,67 +104,48 @@ def statement_for(customer, *, start: date, end: date, currency: str) -> Stateme
         written_off=(written_off.filter(on__lt=start), "reversed_amount"),
     )
     opening = before["pis"] - before["payments"] - before["credits"] - before["written_off"]
+    # Plain columns rather than model instances: a statement can run to hundreds of rows.
     movements: list[tuple] = []
-    for pi in pis.filter(issue_date__range=(start, end)).select_related("order"):
-        description = _("Proforma invoice for order %(order)s") % {"order": pi.order.number}
-        movements.append((pi.issue_date, "pi", pi.pk, pi.number, description, pi.total, None))
-    for payment in payments.filter(paid_on__range=(start, end)).select_related("pi"):
+    in_period = pis.filter(issue_date__range=(start, end))
+    for on, pk, number, order, total in in_period.values_list(
+        "issue_date", "pk", "number", "order__number", "total"
+    ):
+        description = _("Proforma invoice for order %(order)s") % {"order": order}
+        movements.append((on, "pi", pk, number, description, total, None))
+    in_period = payments.filter(paid_on__range=(start, end))
+    for on, pk, pi, reference, amount in in_period.values_list(
+        "paid_on", "pk", "pi__number", "bank_reference", "amount"
+    ):
         description = _("Payment for %(pi)s, bank reference %(reference)s") % {
-            "pi": payment.pi.number,
-            "reference": payment.bank_reference,
+            "pi": pi,
+            "reference": reference,
         }
-        movements.append(
-            (
-                payment.paid_on,
-                "payment",
-                payment.pk,
-                payment.pi.number,
-                description,
-                None,
-                payment.amount,
-            )
-        )
-    for cancellation in written_off.filter(on__range=(start, end)).select_related("order"):
+        movements.append((on, "payment", pk, pi, description, None, amount))
+    in_period = written_off.filter(on__range=(start, end))
+    for on, pk, number, order, pi, amount in in_period.values_list(
+        "on", "pk", "number", "order__number", "pi_number", "reversed_amount"
+    ):
         description = _("Order %(order)s cancelled: the unpaid rest of %(pi)s is written off") % {
-            "order": cancellation.order.number,
-            "pi": cancellation.pi_number,
+            "order": order,
+            "pi": pi,
         }
-        movements.append(
-            (
-                cancellation.on,
-                "cancellation",
-                cancellation.pk,
-                cancellation.number,
-                description,
-                None,
-                cancellation.reversed_amount,
-            )
-        )
-    for credit in credits.filter(on__range=(start, end)):
-        description = credit.reason  # the row's type says "credit issued"
-        movements.append((credit.on, "credit", credit.pk, "", description, None, credit.amount))
+        movements.append((on, "cancellation", pk, number, description, None, amount))
+    in_period = credits.filter(on__range=(start, end))
+    for on, pk, reason, amount in in_period.values_list("on", "pk", "reason", "amount"):
+        # The row's type says "credit issued"; the reason is its description.
+        movements.append((on, "credit", pk, "", reason, None, amount))
     applications = (
         CreditApplication.objects.filter(credit__customer=customer, credit__currency=currency)
         .annotate(on=TruncDate("applied_at"))
         .filter(on__range=(start, end))
-        .select_related("pi")
+        .values_list("on", "pk", "pi__number", "amount")
     )
-    for application in applications:
+    for on, pk, pi, amount in applications:
         description = _("Credit of %(amount)s applied to %(pi)s (counted when issued)") % {
-            "amount": quantize(application.amount, currency),
-            "pi": application.pi.number,
+            "amount": quantize(amount, currency),
+            "pi": pi,
         }
-        movements.append(
-            (
-                application.on,
-                "credit_applied",
-                application.pk,
-                application.pi.number,
-                description,
-                None,
-                None,
-            )
-        )
+        movements.append((on, "credit_applied", pk, pi, description, None, None))
     movements.sort(key=lambda m: (m[0], KIND_ORDER[m[1]], m[2]))
 
     statement = Statement(
