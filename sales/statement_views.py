@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -23,6 +24,7 @@ from .pdf_statement import render_statement_pdf
 from .statements import Statement, statement_csv_rows, statement_currencies, statement_for
 
 MAX_RANGE_DAYS = 3660  # ten years: a longer statement is not one anybody reads
+STATEMENT_ROWS_PER_PAGE = 50
 
 
 class StatementForm(forms.Form):
@@ -123,10 +125,30 @@ class StatementMixin:
                     return redirect(request.path)
         query = request.GET.copy()
         query.pop("download", None)
+        query.pop("page", None)
         context = self.get_context_data(
-            form=form, statement=statement, query=query.urlencode() or form_query(form)
+            form=form,
+            statement=statement,
+            query=query.urlencode() or form_query(form),
+            **(statement_page(statement, request.GET.get("page")) if statement else {}),
         )
         return self.render_to_response(context, status=200 if statement else 400)
+
+
+def statement_page(statement: Statement, number) -> dict:
+    """One screen of a long statement, with the balance brought forward from the rows before it
+    and carried forward to the next page (the downloads always hold every row)."""
+    page = Paginator(statement.rows, STATEMENT_ROWS_PER_PAGE).get_page(number)
+    rows = page.object_list
+    first = page.start_index() - 1  # index of this page's first row in the whole statement
+    return {
+        "page_obj": page,
+        "paginator": page.paginator,
+        "is_paginated": page.has_other_pages(),
+        "rows": rows,
+        "brought_forward": statement.rows[first - 1].balance if first > 0 else statement.opening,
+        "carried_forward": rows[-1].balance if page.has_next() else None,
+    }
 
 
 def form_query(form: StatementForm) -> str:

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
+from bs4 import BeautifulSoup
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -222,3 +223,38 @@ def test_the_statement_page_is_staff_only(client, buyer):
     client.force_login(buyer)
     url = reverse("sales:customer-statement", args=[buyer.contact.customer.pk])
     assert client.get(url).status_code == 403
+
+
+def test_a_long_statement_pages_on_screen_carrying_the_balance_forward(client, buyer, owner):
+    """60 movements show as 50 and 10: each page's balance carries to the next, the closing
+    balance is stated on the first page, and the CSV keeps every row."""
+    customer = buyer.contact.customer
+    for number in range(60):
+        credit(customer, "1.00", reason=f"Goodwill {number:02}")
+    client.force_login(owner)
+    url = reverse("sales:customer-statement", args=[customer.pk])
+
+    with CaptureQueriesContext(connection) as first_queries:
+        first = BeautifulSoup(client.get(url).content, "html.parser")
+    with CaptureQueriesContext(connection) as second_queries:
+        second = BeautifulSoup(client.get(url, {"page": 2}).content, "html.parser")
+
+    def cells(page, css):
+        row = page.select_one(css)
+        return None if row is None else [cell.get_text(strip=True) for cell in row.find_all("td")]
+
+    assert len(first.select("tr.statement-row")) == 50
+    assert cells(first, "tr.statement-opening")[-1] == "$0.00"
+    assert cells(first, "tr.statement-carried-forward")[-1] == "-$50.00"
+    assert cells(first, "tr.statement-closing") is None
+    assert "closing balance -$60.00" in first.get_text(" ", strip=True)
+    assert first.select_one("a[rel=next]")["href"].endswith("page=2")
+
+    assert len(second.select("tr.statement-row")) == 10
+    assert cells(second, "tr.statement-brought-forward")[-1] == "-$50.00"
+    assert cells(second, "tr.statement-closing")[-1] == "-$60.00"
+    assert cells(second, "tr.statement-opening") is None
+    assert len(first_queries) == len(second_queries)
+
+    body = b"".join(client.get(url, {"download": "csv"}).streaming_content).decode("utf-8-sig")
+    assert sum("Goodwill" in line for line in body.splitlines()) == 60
