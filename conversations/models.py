@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from lumytic.core.choices import status_display
 from lumytic.core.uploads import ContentTypeValidator, GeneratedName
 
 ATTACHMENT_MAX_BYTES = 10_485_760
@@ -58,6 +59,7 @@ class Conversation(models.Model):
         ANSWERED = "answered", _("Answered")  # the sales team wrote last: the customer's turn
         CLOSED = "closed", _("Closed")  # tickets only
 
+    get_status_display = status_display
     # A customer message opens (or reopens), a staff reply answers, either side closes a ticket.
     ALLOWED_TRANSITIONS = {
         Status.OPEN: {Status.ANSWERED, Status.CLOSED},

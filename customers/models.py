@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from phonenumber_field.modelfields import PhoneNumberField
 
+from lumytic.core.choices import status_display
 from lumytic.core.uploads import ContentTypeValidator, GeneratedName
 
 from .currencies import currency_codes
@@ -511,6 +512,7 @@ class CustomerImport(models.Model):
         DONE = "done", _("Finished")
         FAILED = "failed", _("Failed")
 
+    get_status_display = status_display
     file = models.FileField(upload_to=GeneratedName("customers/imports"))
     original_name = models.CharField(max_length=255)
     delimiter = models.CharField(max_length=1, default=",")

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Customer
+from lumytic.core.choices import status_display
 from lumytic.core.uploads import GeneratedName
 
 from .documents import MONEY_PLACES, Order
@@ -44,6 +45,7 @@ class Cancellation(models.Model):
         COMPLETED = "completed", _("Completed")
         REFUSED = "refused", _("Refused")
 
+    get_status_display = status_display
     # A rejected signed copy sends the cancellation back to the customer for signing.
     ALLOWED_TRANSITIONS = {
         Status.REQUESTED: {Status.CONFIRMED, Status.REFUSED},
@@ -187,6 +189,7 @@ class SignedCancellation(ReviewedUpload):
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
 
+    get_status_display = status_display
     ALLOWED_TRANSITIONS = {Status.PENDING: {Status.APPROVED, Status.REJECTED}}
 
     cancellation = models.ForeignKey(

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Customer, validate_currency
+from lumytic.core.choices import status_display
 
 ZERO = Decimal("0")
 # Three places hold every currency in use (KWD, BHD, OMR, JOD have 3); each amount is still
@@ -118,6 +119,7 @@ class Quotation(Totals):
         DECLINED = "declined", _("Declined")
         EXPIRED = "expired", _("Expired")
 
+    get_status_display = status_display
     ALLOWED_TRANSITIONS = {
         Status.DRAFT: {Status.SENT, Status.DECLINED},
         Status.SENT: {Status.ACCEPTED, Status.DECLINED, Status.EXPIRED},
@@ -187,6 +189,7 @@ class Order(Totals):
         PAID = "paid", _("Paid")
         CANCELLED = "cancelled", _("Cancelled")
 
+    get_status_display = status_display
     # DESIGN.md §4 in one table. A rejected signature or payment goes back one step; orders
     # that are confirmed or later are cancelled only by a completed cancellation order.
     ALLOWED_TRANSITIONS = {

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lumytic.core.choices import status_display
 from lumytic.core.uploads import ContentTypeValidator, GeneratedName
 
 from .documents import Line, Order, Totals
@@ -121,6 +122,7 @@ class ProformaInvoice(Totals):
         DRAFT = "draft", _("Draft")
         SENT = "sent", _("Sent")
 
+    get_status_display = status_display
     ALLOWED_TRANSITIONS = {Status.DRAFT: {Status.SENT}}
 
     number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
@@ -242,6 +244,7 @@ class Memo(models.Model):
         DRAFT = "draft", _("Draft")
         SENT = "sent", _("Sent")
 
+    get_status_display = status_display
     ALLOWED_TRANSITIONS = {Status.DRAFT: {Status.SENT}}
 
     number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
@@ -336,6 +339,7 @@ class SignedDocument(ReviewedUpload):
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
 
+    get_status_display = status_display
     ALLOWED_TRANSITIONS = {Status.PENDING: {Status.APPROVED, Status.REJECTED}}
 
     pi = models.ForeignKey(

@@ -14,6 +14,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lumytic.core.choices import status_display
 from lumytic.core.uploads import ContentTypeValidator, GeneratedName
 
 from .documents import MONEY_PLACES
@@ -50,6 +51,7 @@ class Payment(ReviewedUpload):
         CONFIRMED = "confirmed", _("Confirmed")
         REJECTED = "rejected", _("Rejected")
 
+    get_status_display = status_display
     ALLOWED_TRANSITIONS = {Status.PENDING: {Status.CONFIRMED, Status.REJECTED}}
 
     pi = models.ForeignKey(
