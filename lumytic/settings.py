@@ -150,11 +150,10 @@ ACCOUNT_RATE_LIMITS = {
 }
 
 # Two-factor sign-in (allauth MFA): an authenticator app with recovery codes, or a security key.
+# Browsers offer security keys (WebAuthn) only on https or at http://localhost (not an IP).
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = False  # a key is a second factor after the password, not instead
 MFA_TOTP_ISSUER = "Lumytic"
-# Browsers offer WebAuthn only on https or localhost; plain http is accepted only in DEBUG.
-MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 MFA_ADAPTER = "lumytic.accounts.mfa.MFAAdapter"
 # Staff who hold any of these permissions must pass a second factor to use /office/ or /admin/.
 MFA_REQUIRED = env.bool("MFA_REQUIRED", default=True)
