@@ -217,6 +217,28 @@ def test_a_session_that_did_not_pass_the_second_factor_cannot_reach_the_office(c
     assert client.get(reverse("customers:customer-list")).status_code == 200
 
 
+def test_a_session_that_did_not_pass_the_second_factor_cannot_change_it(client, settings):
+    """Or it could make itself new recovery codes and pass with one of them."""
+    settings.MFA_REQUIRED = False  # holds for everyone who has a second factor
+    contact = PortalContactFactory()
+    add_app(contact.user)
+    client.force_login(contact.user)
+    confirm_password(client)
+
+    for url in (reverse("mfa_generate_recovery_codes"), reverse("mfa_deactivate_totp")):
+        response = client.post(url)
+        assert response["Location"].startswith(reverse("mfa_reauthenticate"))
+    assert not Authenticator.objects.filter(
+        user=contact.user, type=Authenticator.Type.RECOVERY_CODES
+    ).exists()
+    assert Authenticator.objects.filter(user=contact.user, type=Authenticator.Type.TOTP).exists()
+
+    # Once the code is given, the same session may.
+    client.post(reverse("mfa_reauthenticate"), {"code": stored_code(contact.user)})
+    response = client.post(reverse("mfa_generate_recovery_codes"))
+    assert response["Location"] == reverse("mfa_view_recovery_codes")
+
+
 def test_a_htmx_request_is_redirected_as_a_whole_page(client):
     user = cashier()
     sign_in(client, user)
