@@ -14,6 +14,8 @@ from bs4 import BeautifulSoup
 from django.apps import apps
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import PASSWORD, PortalContactFactory, StaffFactory
@@ -182,6 +184,22 @@ def test_password_and_a_valid_app_code_reach_the_office(client):
     assert response.redirect_chain[-1][0] == reverse("office:dashboard")
     assert "Hello, Samir" in page_text(response)
     assert client.get(reverse("customers:customer-list")).status_code == 200
+
+
+def test_a_verified_session_costs_no_extra_query(client, settings):
+    user = cashier()
+    add_app(user)
+    sign_in(client, user)
+    client.post(reverse("mfa_authenticate"), {"code": stored_code(user)})
+    client.get(reverse("office:dashboard"))  # warm up per-process caches
+
+    with CaptureQueriesContext(connection) as required:
+        assert client.get(reverse("office:dashboard")).status_code == 200
+    settings.MFA_REQUIRED = False
+    with CaptureQueriesContext(connection) as not_required:
+        assert client.get(reverse("office:dashboard")).status_code == 200
+
+    assert len(required) == len(not_required)
 
 
 def test_a_wrong_code_is_refused_with_a_message(client):
