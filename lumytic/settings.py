@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
@@ -64,6 +65,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "lumytic.accounts.middleware.MFARequiredMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -146,6 +148,19 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip",
     "portal_signup": env("RATE_LIMIT_PORTAL_SIGNUP", default="10/h/ip"),
 }
+
+# Two-factor sign-in (allauth MFA): an authenticator app with recovery codes, or a security key.
+# Browsers offer security keys (WebAuthn) only on https or at http://localhost (not an IP).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = False  # a key is a second factor after the password, not instead
+MFA_TOTP_ISSUER = "Lumytic"
+MFA_ADAPTER = "lumytic.accounts.mfa.MFAAdapter"
+# Staff who hold any of these permissions must pass a second factor to use /office/ or /admin/.
+MFA_REQUIRED = env.bool("MFA_REQUIRED", default=True)
+MFA_REQUIRED_PERMISSIONS = env.list(
+    "MFA_REQUIRED_PERMISSIONS",
+    default=["sales.confirm_payment", "portal.manage_portal_access"],
+)
 
 # --- Internationalisation -----------------------------------------------------------------------
 LANGUAGE_CODE = env("LANGUAGE_CODE", default="en")
