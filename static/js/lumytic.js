@@ -8,6 +8,12 @@ document.addEventListener("click", (event) => {
   }
 }, true);
 
+// Filters that apply as soon as they change: <select data-autosubmit> (CSP allows no onchange="").
+document.addEventListener("change", (event) => {
+  const field = event.target.closest("[data-autosubmit]");
+  if (field && field.form) field.form.requestSubmit();
+});
+
 // Let htmx swap 4xx answers too: they carry the form with its error messages.
 htmx.config.responseHandling = [
   { code: "204", swap: false },
