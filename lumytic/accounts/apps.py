@@ -6,3 +6,11 @@ class AccountsConfig(AppConfig):
     name = "lumytic.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from notifications.links import register_link_kind
+
+        from .links import SET_PASSWORD, SET_PASSWORD_NOTE, issue_set_password_link
+
+        # The outbox mints set-password links while sending; it stores only this note.
+        register_link_kind(SET_PASSWORD, note=SET_PASSWORD_NOTE, issue=issue_set_password_link)
