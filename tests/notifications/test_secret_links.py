@@ -113,6 +113,7 @@ def test_no_stored_body_or_preview_holds_a_working_sign_in_link(
     for email in every_kind_of_sign_in_email:
         note = INVITATION_NOTE if email.event == "portal_invitation" else SET_PASSWORD_NOTE
         assert all(note in text for text in shown[email.pk])
+        assert "never stored" in shown[email.pk][2]  # the Outbox page says why it shows no link
 
     # The messages handed to the email backend carry links that do open, so the check can tell.
     delivered = {
@@ -318,3 +319,22 @@ def test_links_stored_before_the_upgrade_are_blanked_by_the_migration():
     assert "/reset/key/" not in old.body_text + old.body_html
     assert f"Accept invitation: {INVITATION_NOTE}" in old.body_text
     assert f'href="{SET_PASSWORD_NOTE}"' in old.body_html and SITE in old.body_text
+
+
+def test_a_secret_link_of_unknown_kind_or_beside_other_links_is_refused_and_nothing_written():
+    from notifications.links import SecretLink
+    from notifications.services import Recipient, notify
+
+    someone = [Recipient(email="someone@agent.example", side="portal")]
+    with pytest.raises(ValueError, match="Unknown secret link kind"):
+        notify("portal_password_link", recipients=someone, secret_link=SecretLink("nope", "1"))
+    with pytest.raises(ValueError, match="only button"):
+        notify(
+            "portal_password_link",
+            recipients=someone,
+            links={"portal": "/portal/"},
+            secret_link=SecretLink("set_password", "1"),
+        )
+    with pytest.raises(ValueError, match="only button"):  # this email has no button at all
+        notify("registration_rejected", recipients=someone, secret_link=SecretLink("x", "1"))
+    assert not OutboundEmail.objects.exists()
