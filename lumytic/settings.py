@@ -142,6 +142,8 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_ON_GET = False
 PORTAL_INVITATION_DAYS = env.int("PORTAL_INVITATION_DAYS", default=7)
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = True  # a set-password link lands the user signed in
+# Set-password tokens are bound to the outbox email that carried them: a newer email voids them.
+ACCOUNT_PASSWORD_RESET_TOKEN_GENERATOR = "lumytic.accounts.links.SetPasswordTokenGenerator"
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_RATE_LIMITS = {
     "login": env("RATE_LIMIT_LOGIN", default="30/m/ip"),

@@ -124,6 +124,29 @@ _TYPES = (
         button=_("Sign In"),
     ),
     EmailType(
+        key="password_reset",
+        name=_("Password reset"),
+        sender=PORTAL,
+        subject=_("Reset your Lumytic password"),
+        intro=_(
+            "Someone, probably you, asked to reset the password of your Lumytic account. Use the "
+            "button below to choose a new one; if it was not you, ignore this email and your "
+            "password stays as it is."
+        ),
+        button=_("Reset password"),
+    ),
+    EmailType(
+        key="password_reset_unknown",
+        name=_("Password reset for an unknown address"),
+        sender=PORTAL,
+        subject=_("Your Lumytic password reset request"),
+        intro=_(
+            "Someone asked to reset a Lumytic password for this email address, but no account "
+            "uses it. If it was you, try the address you sign in with; otherwise ignore this "
+            "email."
+        ),
+    ),
+    EmailType(
         key="registration_rejected",
         name=_("Registration rejected"),
         sender=PORTAL,

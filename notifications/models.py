@@ -29,6 +29,9 @@ class OutboundEmail(models.Model):
     subject = models.CharField(_("subject"), max_length=300)
     body_text = models.TextField(_("text part"))
     body_html = models.TextField(_("HTML part"))
+    # A sign-in link is stored by kind and reference only; it is minted while sending (links.py).
+    secret_link_kind = models.CharField(_("secret link"), max_length=32, blank=True)
+    secret_link_ref = models.CharField(_("secret link reference"), max_length=64, blank=True)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
@@ -45,6 +48,11 @@ class OutboundEmail(models.Model):
             models.Index(fields=["status", "created_at"], name="notif_email_status_idx"),
             models.Index(fields=["event", "created_at"], name="notif_email_event_idx"),
             models.Index(fields=["created_at"], name="notif_email_created_idx"),
+            models.Index(
+                fields=["secret_link_kind", "secret_link_ref", "-id"],
+                condition=~models.Q(secret_link_kind=""),
+                name="notif_email_secret_link_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -4,6 +4,10 @@
 transaction commits, a Celery task calls ``deliver`` for each row. ``deliver`` locks the row and
 sends it only while it is pending, so a row is never sent twice. The sweep re-queues rows whose
 task never ran (the broker was down, a worker died).
+
+A link that signs someone in is never rendered into a stored row: ``notify(secret_link=…)``
+stores a note in its place and ``deliver`` mints the real link into the outgoing message only
+(see ``links.py``).
 """
 
 import logging
@@ -24,11 +28,13 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import escape
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .catalogue import EmailType, get_email_type
+from .links import SecretLink, get_link_kind
 from .models import OutboundAttachment, OutboundEmail
 
 logger = logging.getLogger(__name__)
@@ -56,6 +62,10 @@ class NotResendableError(OutboxError):
 
 class AlreadySentError(NotResendableError):
     """The email was sent; sending it again would duplicate it."""
+
+
+class LinkWithdrawnError(OutboxError):
+    """The sign-in link an email carries may no longer be given (used, withdrawn or replaced)."""
 
 
 @dataclass(frozen=True)
@@ -106,16 +116,23 @@ def notify(
     links: Mapping[str, str] | None = None,
     reply_to: str = "",
     attachments: Iterable[Attachment | tuple[str, bytes, str]] = (),
+    secret_link: SecretLink | None = None,
 ) -> list[OutboundEmail]:
     """Write one outbound email per recipient and send them once the transaction commits.
 
     With no usable recipient, one failed row (no address) is written instead, so the Outbox
-    shows the email that reached nobody; it is never handed to a worker.
+    shows the email that reached nobody; it is never handed to a worker. A ``secret_link`` is
+    the button of every recipient; the stored row shows its note, never the link.
     """
     email_type = get_email_type(event)
     context = dict(context or {})
     details = list(details)
     button_urls = _button_urls(links or {})
+    if secret_link is not None:
+        if links or not email_type.button:
+            raise ValueError(f"Email {event!r} carries its secret link as its only button.")
+        note = get_link_kind(secret_link.kind).note
+        button_urls = dict.fromkeys(SIDES, note)
     files = [_as_attachment(item) for item in attachments]
     people = _unique_recipients(recipients)
     addressed = bool(people)
@@ -153,6 +170,8 @@ def notify(
                 subject=subject,
                 body_text=text,
                 body_html=html,
+                secret_link_kind=secret_link.kind if secret_link else "",
+                secret_link_ref=str(secret_link.ref) if secret_link else "",
                 **({} if addressed else _unaddressed_failure()),
             )
             OutboundAttachment.objects.bulk_create(
@@ -225,7 +244,8 @@ def deliver(*, email_id: int) -> OutboundEmail | None:
         email.attempts += 1
         email.last_attempt_at = timezone.now()
         try:
-            if not build_message(email).send(fail_silently=False):
+            message = build_message(email, secret_url=_mint_secret_link(email))
+            if not message.send(fail_silently=False):
                 raise smtplib.SMTPException("The email backend accepted no recipient.")
         except Exception as error:
             email.last_error = _describe(error)
@@ -255,11 +275,16 @@ def deliver(*, email_id: int) -> OutboundEmail | None:
     return email
 
 
-def build_message(email: OutboundEmail) -> EmailMultiAlternatives:
-    """Build the multipart message for a stored outbound email."""
+def build_message(email: OutboundEmail, *, secret_url: str = "") -> EmailMultiAlternatives:
+    """Build the multipart message for a stored outbound email, with its secret link if given."""
+    body_text, body_html = email.body_text, email.body_html
+    if email.secret_link_kind and secret_url:
+        note = get_link_kind(email.secret_link_kind).note
+        body_text = body_text.replace(note, secret_url)
+        body_html = body_html.replace(escape(note), escape(secret_url))
     message = EmailMultiAlternatives(
         subject=email.subject,
-        body=email.body_text,
+        body=body_text,
         from_email=email.from_email,
         to=[email.to_email],
         reply_to=[email.reply_to] if email.reply_to else None,
@@ -270,10 +295,26 @@ def build_message(email: OutboundEmail) -> EmailMultiAlternatives:
             "Auto-Submitted": "auto-generated",
         },
     )
-    message.attach_alternative(email.body_html, "text/html")
+    message.attach_alternative(body_html, "text/html")
     for attachment in email.attachments.all():
         message.attach(attachment.filename, bytes(attachment.content), attachment.mimetype)
     return message
+
+
+def _mint_secret_link(email: OutboundEmail) -> str:
+    """Mint the sign-in link of an email being sent; it lives only in the outgoing message."""
+    if not email.secret_link_kind:
+        return ""
+    kind = get_link_kind(email.secret_link_kind)
+    url = kind.issue(email.secret_link_ref, email_id=email.pk)
+    if not url:
+        raise LinkWithdrawnError(
+            gettext(
+                "The link this email carries was used, withdrawn or replaced by a newer email "
+                "before it could be sent; nothing was sent."
+            )
+        )
+    return _absolute_url(url)
 
 
 def message_id(email: OutboundEmail) -> str:

@@ -38,6 +38,12 @@ class PortalConfig(AppConfig):
         from .sidebar import registrations_awaiting_review
 
         register_count("registrations", registrations_awaiting_review)
+        from notifications.links import register_link_kind
+
+        from .services.invitations import INVITATION_LINK, INVITATION_NOTE, issue_invitation_link
+
+        # The outbox mints invitation links while sending; it stores only this note.
+        register_link_kind(INVITATION_LINK, note=INVITATION_NOTE, issue=issue_invitation_link)
         tabs.register_action(
             key="invite",
             label=_("Invite to portal"),

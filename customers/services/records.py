@@ -10,7 +10,7 @@ from django.db import router, transaction
 from django.db.models.deletion import Collector, ProtectedError
 from django.utils.translation import gettext as _
 
-from lumytic.accounts.links import set_password_path
+from lumytic.accounts.links import set_password_link
 from lumytic.core.services import allocate_number
 from notifications.services import Recipient, notify
 
@@ -229,13 +229,12 @@ def grant_portal_login(
     record_activity(
         actor=by, verb="portal login created", target=contact, customer=contact.customer
     )
-    link = set_password_path(user)
     notify(
         welcome,
         recipients=[Recipient.from_user(user)],
         context={"company": contact.customer.name, "customer": contact.customer.name},
         details=[(_("Company"), contact.customer.name), (_("Username"), user.email)],
-        links={"portal": link},
+        secret_link=set_password_link(user),
     )
     return user
 

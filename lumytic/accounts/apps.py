@@ -11,6 +11,11 @@ class AccountsConfig(AppConfig):
         from allauth.mfa import signals
 
         from lumytic.accounts import mfa
+        from notifications.links import register_link_kind
+
+        from .links import SET_PASSWORD, SET_PASSWORD_NOTE, issue_set_password_link
 
         signals.authenticator_used.connect(mfa.on_authenticator_used)
         signals.authenticator_added.connect(mfa.on_authenticator_added)
+        # The outbox mints set-password links while sending; it stores only this note.
+        register_link_kind(SET_PASSWORD, note=SET_PASSWORD_NOTE, issue=issue_set_password_link)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from customers.models import Contact
 from customers.services import CustomerError, record_activity
-from lumytic.accounts.links import set_password_path
+from lumytic.accounts.links import set_password_link
 from notifications.services import Recipient, notify
 
 from ..access import DEFAULT_AREAS, GROUP_PREFIX, area_group, areas_of
@@ -82,7 +82,7 @@ def set_portal_login_active(*, contact: Contact, by, active: bool) -> None:
 
 @transaction.atomic
 def send_set_password_email(*, contact: Contact, by) -> None:
-    """Email a portal user a link to set their password."""
+    """Email a portal user a link to set their password; any link sent before stops working."""
     user = _login_of(contact)
     if not user.is_active:
         raise PortalError(_("This portal login is disabled. Enable it first."))
@@ -91,7 +91,7 @@ def send_set_password_email(*, contact: Contact, by) -> None:
         recipients=[Recipient.from_user(user)],
         context={"company": contact.customer.name, "customer": contact.customer.name},
         details=[(_("Company"), contact.customer.name), (_("Username"), user.email)],
-        links={"portal": set_password_path(user)},
+        secret_link=set_password_link(user),
     )
     record_activity(
         actor=by, verb="set-password email sent", target=contact, customer=contact.customer

@@ -13,12 +13,15 @@ from django.utils.translation import gettext as _
 
 from customers.models import Contact, Customer
 from customers.services import add_contact, record_activity
+from notifications.links import SecretLink
 from notifications.services import Recipient, notify
 
 from ..models import Invitation
 from .access import PortalError
 
 SALT = "portal.invitation"
+INVITATION_LINK = "portal_invitation"
+INVITATION_NOTE = "[invitation link sent; not stored]"
 
 
 class InvitationLinkError(PortalError):
@@ -31,6 +34,16 @@ def _lifetime() -> timedelta:
 
 def invitation_token(invitation: Invitation) -> str:
     return signing.dumps({"i": invitation.pk, "n": invitation.nonce}, salt=SALT, compress=True)
+
+
+def issue_invitation_link(ref: str, *, email_id: int) -> str | None:
+    """Mint an open invitation's link for the email being sent (with its current nonce)."""
+    invitation = Invitation.objects.filter(
+        pk=ref, accepted_at=None, revoked_at=None, expires_at__gt=timezone.now()
+    ).first()
+    if invitation is None:
+        return None
+    return reverse("portal:invitation-accept", args=[invitation_token(invitation)])
 
 
 def _send(invitation: Invitation, by) -> None:
@@ -55,7 +68,8 @@ def _send(invitation: Invitation, by) -> None:
                 timezone.localtime(invitation.expires_at).strftime("%Y-%m-%d %H:%M"),
             ),
         ],
-        links={"portal": reverse("portal:invitation-accept", args=[invitation_token(invitation)])},
+        # The link is minted only while sending; the Outbox shows INVITATION_NOTE instead.
+        secret_link=SecretLink(kind=INVITATION_LINK, ref=str(invitation.pk)),
     )
 
 

@@ -81,9 +81,11 @@ def test_admin_login_ignores_foreign_next_urls(client):
     assert "evil.example" not in response["Location"]
 
 
-def test_password_reset_by_emailed_link(client, mailoutbox):
+def test_password_reset_by_emailed_link(client, mailoutbox, django_capture_on_commit_callbacks):
     staff = StaffFactory(email="lina@lumytic.test")
-    response = client.post(reverse("account_reset_password"), {"email": "lina@lumytic.test"})
+    # The email goes through the outbox, which sends it once its row is committed.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("account_reset_password"), {"email": "lina@lumytic.test"})
     assert response.status_code == 302
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == ["lina@lumytic.test"]
