@@ -143,6 +143,12 @@ ACCOUNT_LOGOUT_ON_GET = False
 PORTAL_INVITATION_DAYS = env.int("PORTAL_INVITATION_DAYS", default=7)
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = True  # a set-password link lands the user signed in
 ACCOUNT_PRESERVE_USERNAME_CASING = False
+# How many proxies (load balancers) append to X-Forwarded-For in front of the app: the
+# address they report is the client's, for every per-address limit. 0: no proxy, the socket's
+# address is the client's (a forged header is then ignored).
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Failed sign-ins count per client address, and per client address and account ("key"), so a
+# known email can't be used to lock its owner out from elsewhere.
 ACCOUNT_RATE_LIMITS = {
     "login": env("RATE_LIMIT_LOGIN", default="30/m/ip"),
     "login_failed": env("RATE_LIMIT_LOGIN_FAILED", default="10/m/ip,5/5m/key"),

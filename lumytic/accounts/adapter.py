@@ -1,6 +1,9 @@
 from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import ratelimit
+from allauth.core.exceptions import ImmediateHttpResponse
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.urls import reverse
 
 
@@ -25,3 +28,26 @@ class AccountAdapter(DefaultAccountAdapter):
         ):
             redirect_url = portal
         return super().post_login(request, user, redirect_url=redirect_url, **kwargs)
+
+    # --- Sign-in limits (ACCOUNT_RATE_LIMITS, TRUSTED_PROXY_COUNT) ---
+
+    def get_client_ip(self, request) -> str:
+        # A request that came past fewer proxies than configured is limited by its own address.
+        try:
+            return super().get_client_ip(request)
+        except ImproperlyConfigured:
+            return request.META["REMOTE_ADDR"]
+
+    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+        # Failures count per client address and account: someone who knows a staff email locks
+        # out only their own address, never the staff member signing in from elsewhere.
+        account = super()._get_login_attempts_cache_key(request, **credentials)
+        return f"{self.get_client_ip(request)}:{account}"
+
+    def pre_authenticate(self, request, **credentials) -> None:
+        try:
+            super().pre_authenticate(request, **credentials)
+        except ValidationError as error:
+            if error.code == "too_many_login_attempts":
+                raise ImmediateHttpResponse(ratelimit.respond_429(request)) from error
+            raise
