@@ -3,6 +3,7 @@ from urllib.parse import urlsplit
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import ratelimit
 from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.core.internal.ratelimit import get_ip as ratelimit_address
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.urls import reverse
 
@@ -41,8 +42,9 @@ class AccountAdapter(DefaultAccountAdapter):
     def _get_login_attempts_cache_key(self, request, **credentials) -> str:
         # Failures count per client address and account: someone who knows a staff email locks
         # out only their own address, never the staff member signing in from elsewhere.
+        # The address as the per-address limits see it (an IPv6 client's whole /64).
         account = super()._get_login_attempts_cache_key(request, **credentials)
-        return f"{self.get_client_ip(request)}:{account}"
+        return f"{ratelimit_address(request)}:{account}"
 
     def pre_authenticate(self, request, **credentials) -> None:
         try:

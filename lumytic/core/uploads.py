@@ -219,6 +219,7 @@ def pdf_active_content(data: bytes) -> str | None:
 # Characters that change how a name is shown without being visible: controls, format
 # characters (bidirectional overrides and isolates, zero-width joiners), line separators.
 HIDDEN_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
+LOOKS_LIKE_EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,5}")
 
 
 def display_name(filename: str, max_length: int = 120, *, kind: str | None = None) -> str:
@@ -233,7 +234,9 @@ def display_name(filename: str, max_length: int = 120, *, kind: str | None = Non
     if kind in KINDS:
         stem, ext = os.path.splitext(name)
         if ext.lower() not in KIND_EXTENSIONS[kind]:
-            # A name may say .exe or .pdf; what is shown is what the content is.
+            # A name may say .exe or .pdf; what is shown is what the content is. Text after a
+            # dot that is no extension ("v1.2 final") stays.
+            stem = stem if LOOKS_LIKE_EXTENSION.fullmatch(ext) else name
             name = f"{stem or 'file'}{KINDS[kind][1]}"
     if len(name) > max_length:
         stem, ext = os.path.splitext(name)

@@ -110,3 +110,10 @@ def test_portal_signup_is_limited_per_real_client_address(client, settings):
     assert client.post(url, {}, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=ATTACKER).status_code == 429
     other = client.post(url, {}, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="198.51.100.7")
     assert other.status_code == 400  # the empty form is checked: this address is not limited
+
+
+def test_an_ipv6_attacker_cannot_dodge_the_limit_by_changing_address_in_its_network(client, lina):
+    for n in range(5):
+        sign_in(client, f"2001:db8:1:2::{n + 1}", "wrong-guess")
+    assert sign_in(client, "2001:db8:1:2::99", "wrong-guess").status_code == 429
+    assert sign_in(client, "2001:db8:9:9::1", PASSWORD).status_code == 302

@@ -160,6 +160,8 @@ def test_pdfs_weasyprint_makes_are_accepted():
         ("photo.jpg", "jpeg", "photo.jpg"),
         ("a\u2066b\u2069\u200b\u2028c.pdf", "pdf", "abc.pdf"),
         ("fdp.exe", None, "fdp.exe"),
+        ("contract v1.2 final", "pdf", "contract v1.2 final.pdf"),
+        ("proof.tar.gz", "png", "proof.tar.png"),
     ],
 )
 def test_shown_names_lose_direction_controls_and_carry_the_real_extension(name, kind, shown):
