@@ -13,10 +13,11 @@ from PIL import Image
 from conversations.models import Attachment
 from conversations.services import open_ticket
 from lumytic.core.uploads import ContentTypeValidator, display_name, pdf_active_content
-from portal.models import Area
+from portal.models import Area, RegistrationRequest
 from portal.services.access import set_portal_access
 from sales.models import Payment
 from tests.factories import PortalContactFactory, StaffFactory
+from tests.portal.test_registrations import form_data
 from tests.sales.test_payments import approved_pi, pay
 
 pytestmark = pytest.mark.django_db
@@ -239,3 +240,19 @@ def test_a_right_to_left_override_name_is_shown_and_served_clean(client, buyer, 
     assert disposition == 'attachment; filename="invoicefdp.pdf"'
     page = client.get(reverse("portal:ticket-detail", args=[ticket.pk])).content.decode()
     assert "invoicefdp.pdf" in page and RLO not in page and ".exe" not in page
+
+
+def test_a_signup_cr_file_named_pdf_that_is_a_png_is_kept_as_a_png(client):
+    data = form_data(cr_file=SimpleUploadedFile("cr.pdf", png()))
+    assert client.post(reverse("portal:signup"), data).status_code == 302
+    assert RegistrationRequest.objects.get().cr_file.name.endswith(".png")
+
+
+def test_a_signup_cr_file_with_a_script_is_refused_next_to_the_field(client):
+    script = pdf_with(ACTIVE_PDFS["open action script"])
+    response = client.post(
+        reverse("portal:signup"), form_data(cr_file=SimpleUploadedFile("cr.pdf", script))
+    )
+    assert response.status_code == 400
+    assert "This PDF contains active content" in response.content.decode()
+    assert not RegistrationRequest.objects.exists()
