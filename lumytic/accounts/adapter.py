@@ -40,9 +40,9 @@ class AccountAdapter(DefaultAccountAdapter):
             return request.META["REMOTE_ADDR"]
 
     def _get_login_attempts_cache_key(self, request, **credentials) -> str:
-        # Failures count per client address and account: someone who knows a staff email locks
-        # out only their own address, never the staff member signing in from elsewhere.
-        # The address as the per-address limits see it (an IPv6 client's whole /64).
+        # Failures count per client address (as the per-address limits see it: an IPv6 client's
+        # whole /64) and account, so someone who knows a staff email locks out only their own
+        # address, never the staff member signing in from elsewhere.
         account = super()._get_login_attempts_cache_key(request, **credentials)
         return f"{ratelimit_address(request)}:{account}"
 
