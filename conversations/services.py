@@ -21,7 +21,7 @@ from customers.models import Customer
 from customers.services import record_activity
 from lumytic.accounts.audience import is_reachable_staff, staff_audience
 from lumytic.core.services import allocate_number
-from lumytic.core.uploads import KINDS, display_name, sniff_kind
+from lumytic.core.uploads import KINDS, display_name, file_kind
 from notifications.services import Recipient, notify
 from sales.models import Order, Quotation
 
@@ -119,11 +119,10 @@ def _attach(message: Message, files: Sequence[File]) -> None:
             digest.update(chunk)
             size += len(chunk)
         file.seek(0)
-        kind = sniff_kind(file.read(8192))
-        file.seek(0)
+        kind = file_kind(file)
         attachment = Attachment(
             message=message,
-            original_name=display_name(getattr(file, "name", "")),
+            original_name=display_name(getattr(file, "name", ""), kind=kind),
             size=size,
             sha256=digest.hexdigest(),
         )

@@ -2,8 +2,11 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from lumytic.core.uploads import name_by_content
 
 from .currencies import currency_choices
 from .models import CUSTOMER_DOCUMENT_VALIDATOR, Contact, Customer, CustomerGroup
@@ -118,6 +121,12 @@ class CustomerForm(forms.ModelForm):
             self.initial.setdefault("group", CustomerGroup.default().pk)
         self.fields["email"].required = True
         self.fields["country"].required = True
+
+    def clean_logo(self):
+        logo = self.cleaned_data["logo"]
+        if isinstance(logo, UploadedFile):
+            name_by_content(logo)  # stored with the extension of what it is
+        return logo
 
     def clean_tags_text(self) -> list[str]:
         names = [n.strip() for n in self.cleaned_data["tags_text"].split(",") if n.strip()]

@@ -128,8 +128,14 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    # Django's common list, also with the digits and symbols around a word taken off.
+    {"NAME": "lumytic.accounts.validators.CommonPasswordValidator"},
+    # The user's email, name and company (their contact's customer).
+    {"NAME": "lumytic.accounts.validators.PersonalDetailsValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
@@ -145,6 +151,12 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = True  # a set-password link lands the user sig
 # Set-password tokens are bound to the outbox email that carried them: a newer email voids them.
 ACCOUNT_PASSWORD_RESET_TOKEN_GENERATOR = "lumytic.accounts.links.SetPasswordTokenGenerator"
 ACCOUNT_PRESERVE_USERNAME_CASING = False
+# How many proxies (load balancers) append to X-Forwarded-For in front of the app: the
+# address they report is the client's, for every per-address limit. 0: no proxy, the socket's
+# address is the client's (a forged header is then ignored).
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Failed sign-ins count per client address, and per client address and account ("key"), so a
+# known email can't be used to lock its owner out from elsewhere.
 ACCOUNT_RATE_LIMITS = {
     "login": env("RATE_LIMIT_LOGIN", default="30/m/ip"),
     "login_failed": env("RATE_LIMIT_LOGIN_FAILED", default="10/m/ip,5/5m/key"),

@@ -47,8 +47,10 @@ class SetPasswordForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
-    def __init__(self, *args, email: str = "", **kwargs):
+    def __init__(self, *args, email: str = "", user=None, **kwargs):
         self.email = email
+        # The (possibly not yet saved) login the password is for: its email, name and company.
+        self.user = user
         super().__init__(*args, **kwargs)
 
     def clean(self):
@@ -58,7 +60,7 @@ class SetPasswordForm(forms.Form):
             self.add_error("password2", _("The two passwords differ."))
         elif first:
             try:
-                password_validation.validate_password(first)
+                password_validation.validate_password(first, self.user)
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return cleaned

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import CustomerGroup
-from lumytic.core.uploads import ContentTypeValidator
+from lumytic.core.uploads import ContentTypeValidator, name_by_content
 
 from .models import RegistrationRequest
 from .services.registrations import ADDRESS_PARTS, APPLICANT_FIELDS, signup_refusal
@@ -113,6 +113,11 @@ class SignupForm(forms.ModelForm):
     @property
     def is_bot(self) -> bool:
         return bool(self.data.get(self.add_prefix(HONEYPOT), "").strip())
+
+    def clean_cr_file(self):
+        upload = self.cleaned_data["cr_file"]
+        name_by_content(upload)  # stored and shown with the extension of what it is
+        return upload
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from allauth.account.views import LoginView
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import get_user_model, login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -216,10 +216,10 @@ class InvitationAcceptView(View):
         return super().dispatch(request, token)
 
     def get(self, request, token: str):
-        return self.render(SetPasswordForm(email=self.invitation.email))
+        return self.render(SetPasswordForm(email=self.invitation.email, user=self.invitee()))
 
     def post(self, request, token: str):
-        form = SetPasswordForm(request.POST, email=self.invitation.email)
+        form = SetPasswordForm(request.POST, email=self.invitation.email, user=self.invitee())
         if not form.is_valid():
             return self.render(form, status=400)
         try:
@@ -229,6 +229,15 @@ class InvitationAcceptView(View):
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Welcome! Your portal account is ready."))
         return redirect("portal:home")
+
+    def invitee(self):
+        """The login about to be created, so the password is checked against who they are."""
+        contact = self.invitation.contact
+        user = get_user_model()(
+            email=self.invitation.email, first_name=contact.first_name, last_name=contact.last_name
+        )
+        user.password_company = self.invitation.customer.name
+        return user
 
     def render(self, form, status: int = 200):
         return render(

@@ -19,18 +19,12 @@ from .quotation_views import pdf_response
 from .services.invoicing import approve_signed_pi, issue_pi, reject_signed_pi, send_pi
 from .services.orders import OrderError
 
-FILE_TYPES = {"pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg"}
 MAX_REASON = 2000
 
 
 def signed_document_response(document: SignedDocument) -> FileResponse:
-    """The stored file as a download: an attachment, never sniffed, never cached by proxies."""
-    ext = document.file.name.rsplit(".", 1)[-1].lower() if "." in document.file.name else ""
-    return file_attachment(
-        document.file,
-        filename=document.download_name,
-        content_type=FILE_TYPES.get(ext, "application/octet-stream"),
-    )
+    """The stored file as a download named after the document; its bytes decide the type."""
+    return file_attachment(document.file, filename=document.download_name)
 
 
 def pi_pdf_response(pi: ProformaInvoice) -> HttpResponse:

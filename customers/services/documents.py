@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from lumytic.core.uploads import KINDS, display_name, sniff_kind
+from lumytic.core.uploads import KINDS, display_name, file_kind
 
 from ..models import CUSTOMER_DOCUMENT_VALIDATOR, Customer, CustomerDocument
 from .activity import record_activity
@@ -43,19 +43,17 @@ def add_customer_document(*, customer: Customer, kind: str, file: File, by) -> C
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
     latest = customer.documents.filter(kind=kind).aggregate(latest=Max("version"))["latest"]
     size, sha256 = _fingerprint(file)
-    file.seek(0)
-    ext = KINDS[sniff_kind(file.read(8192))][1]
-    file.seek(0)
+    content_kind = file_kind(file)
     document = CustomerDocument(
         customer=customer,
         kind=kind,
         version=(latest or 0) + 1,
-        original_name=display_name(getattr(file, "name", ""), max_length=200),
+        original_name=display_name(getattr(file, "name", ""), max_length=200, kind=content_kind),
         size=size,
         sha256=sha256,
         uploaded_by=by if getattr(by, "pk", None) else None,
     )
-    document.file.save(f"{kind}{ext}", file, save=False)
+    document.file.save(f"{kind}{KINDS[content_kind][1]}", file, save=False)
     document.save()
     record_activity(
         actor=by,

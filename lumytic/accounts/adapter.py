@@ -1,6 +1,10 @@
 from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import ratelimit
+from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.core.internal.ratelimit import get_ip as ratelimit_address
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.urls import reverse
 
 from notifications.services import Recipient, notify
@@ -44,3 +48,27 @@ class AccountAdapter(DefaultAccountAdapter):
             notify("password_reset_unknown", recipients=[Recipient(email=email, side="portal")])
             return
         super().send_mail(template_prefix, email, context)
+
+    # --- Sign-in limits (ACCOUNT_RATE_LIMITS, TRUSTED_PROXY_COUNT) ---
+
+    def get_client_ip(self, request) -> str:
+        # A request that came past fewer proxies than configured is limited by its own address.
+        try:
+            return super().get_client_ip(request)
+        except ImproperlyConfigured:
+            return request.META["REMOTE_ADDR"]
+
+    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+        # Failures count per client address (as the per-address limits see it: an IPv6 client's
+        # whole /64) and account, so someone who knows a staff email locks out only their own
+        # address, never the staff member signing in from elsewhere.
+        account = super()._get_login_attempts_cache_key(request, **credentials)
+        return f"{ratelimit_address(request)}:{account}"
+
+    def pre_authenticate(self, request, **credentials) -> None:
+        try:
+            super().pre_authenticate(request, **credentials)
+        except ValidationError as error:
+            if error.code == "too_many_login_attempts":
+                raise ImmediateHttpResponse(ratelimit.respond_429(request)) from error
+            raise

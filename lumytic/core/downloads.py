@@ -8,7 +8,7 @@ from django.core.files import File
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.utils.cache import patch_cache_control
 
-from .uploads import KINDS, sniff_kind
+from .uploads import HEAD_BYTES, KINDS, display_name, sniff_kind
 
 
 class _Echo:
@@ -30,22 +30,25 @@ def csv_download(rows: Iterable[list], filename: str) -> StreamingHttpResponse:
     return response
 
 
-def file_attachment(file: File, *, filename: str, content_type: str = "") -> FileResponse:
+def file_attachment(file: File, *, filename: str) -> FileResponse:
     """A stored file as a download: an attachment, never sniffed, never cached by proxies.
 
-    Without a content type the stored bytes decide it (PDF, PNG, JPEG, else octet-stream) and
-    the extension given to `filename`, never the name the file was uploaded under. A file
-    missing from the storage is a 404.
+    The stored bytes decide the content type (PDF, PNG, JPEG, else octet-stream) and the
+    extension of `filename`, never the name or extension the file was uploaded or stored
+    under. A file missing from the storage is a 404.
     """
     try:
         handle = file.open("rb")
     except (FileNotFoundError, OSError) as error:
         raise Http404("The file is missing from the storage.") from error
-    if not content_type:
-        kind = sniff_kind(handle.read(8192))
-        handle.seek(0)
-        content_type, ext = KINDS.get(kind, ("application/octet-stream", ""))
-        filename = os.path.splitext(filename)[0] + ext
+    kind = sniff_kind(handle.read(HEAD_BYTES))
+    handle.seek(0)
+    if kind in KINDS:
+        content_type = KINDS[kind][0]
+        filename = display_name(filename, max_length=200, kind=kind)
+    else:
+        content_type = "application/octet-stream"
+        filename = display_name(os.path.splitext(filename)[0], max_length=200)
     response = FileResponse(
         handle, as_attachment=True, filename=filename, content_type=content_type
     )

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from customers.services import record_activity
 from lumytic.core.models import CompanyProfile
 from lumytic.core.services import allocate_number
-from lumytic.core.uploads import display_name
+from lumytic.core.uploads import display_name, file_kind
 from notifications.services import Attachment, notify
 
 from ..documents import Order
@@ -198,7 +198,7 @@ def keep_signed_version(document, *, by, file: File, versions, error: type[Excep
         raise error(" ".join(refused.messages)) from refused
     document.size, document.sha256 = _read_upload(file)
     document.version = (versions.aggregate(latest=Max("version"))["latest"] or 0) + 1
-    document.original_name = display_name(getattr(file, "name", ""))
+    document.original_name = display_name(getattr(file, "name", ""), kind=file_kind(file))
     document.uploaded_by = by if getattr(by, "pk", None) else None
     document.file.save(document.original_name, file, save=False)
     document.save()

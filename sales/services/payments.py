@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from customers.models import Credit
 from customers.services import record_activity
-from lumytic.core.uploads import display_name
+from lumytic.core.uploads import display_name, file_kind
 from notifications.services import notify
 
 from ..cancellations import Cancellation
@@ -181,7 +181,7 @@ def upload_payment(
     except ValidationError as error:
         raise PaymentError(" ".join(error.messages)) from error
     size, sha256 = _read_upload(file)
-    original = display_name(getattr(file, "name", ""))
+    original = display_name(getattr(file, "name", ""), kind=file_kind(file))
     payment = Payment(
         pi=pi,
         amount=amount,

@@ -60,7 +60,8 @@ def test_versions_are_counted_per_customer():
 def test_the_content_decides_the_stored_extension_never_the_file_name():
     document = _add(CustomerFactory(), PNG, name="scan.pdf")
     assert document.file.name.endswith(".png") and "scan" not in document.file.name
-    assert document.original_name == "scan.pdf"
+    # The shown name carries the real extension too (issue 15).
+    assert document.original_name == "scan.png"
 
 
 def test_the_file_name_shown_has_no_folders_or_control_characters():
