@@ -227,6 +227,10 @@ class Customer(models.Model):
         ordering = ["name", "pk"]
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
+        permissions = [
+            ("view_all_customers", _("See every customer, not only the ones they advise")),
+            ("export_customers", _("Export customers as CSV")),
+        ]
         indexes = [
             models.Index(fields=["name", "id"]),
             models.Index(fields=["country", "name"]),
@@ -537,6 +541,9 @@ class CustomerImport(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("customer import")
         verbose_name_plural = _("customer imports")
+        permissions = [
+            ("import_customers", _("Import customers from CSV")),
+        ]
 
     def __str__(self) -> str:
         return self.original_name

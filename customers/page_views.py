@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import TemplateView
 
+from lumytic.accounts import roles
 from lumytic.accounts.audience import is_reachable_staff, staff_audience
 from lumytic.core.access import StaffRequiredMixin, staff_file, staff_required
 from lumytic.core.downloads import file_attachment
@@ -47,6 +48,7 @@ class CustomerTabView(StaffRequiredMixin, TemplateView):
     """
 
     template_name = "customers/customer_page.html"
+    permission_required = roles.VIEW_CUSTOMER
     tab = ""
     tab_template = ""
     paginate_by = 20
@@ -141,6 +143,7 @@ class ContactsTab(CustomerTabView):
 
 class NotesTab(CustomerTabView):
     tab = "notes"
+    post_permission_required = roles.WRITE_NOTES
     tab_template = "customers/tabs/notes.html"
 
     def get_tab_context(self, customer: Customer) -> dict:
@@ -161,6 +164,7 @@ class NotesTab(CustomerTabView):
 
 class RemindersTab(CustomerTabView):
     tab = "reminders"
+    post_permission_required = roles.WRITE_NOTES
     tab_template = "customers/tabs/reminders.html"
 
     def initial(self) -> dict:
@@ -201,6 +205,7 @@ class ActivityTab(CustomerTabView):
 
 class CreditsTab(CustomerTabView):
     tab = "credits"
+    post_permission_required = roles.MANAGE_CREDITS
     tab_template = "customers/tabs/credits.html"
 
     def get_tab_context(self, customer: Customer) -> dict:
@@ -240,7 +245,7 @@ def credits_summary(customer: Customer) -> tabs.SummaryPart:
 
 
 @require_POST
-@staff_required
+@staff_required(roles.VIEW_CUSTOMER, roles.WRITE_NOTES)
 def note_update(request: HttpRequest, pk: int, note_pk: int) -> HttpResponse:
     """Change a note's text (its author or an admin)."""
     note = get_object_or_404(Note, pk=note_pk, customer_id=pk)
@@ -258,7 +263,7 @@ def note_update(request: HttpRequest, pk: int, note_pk: int) -> HttpResponse:
 
 
 @require_POST
-@staff_required
+@staff_required(roles.VIEW_CUSTOMER, roles.WRITE_NOTES)
 def note_delete(request: HttpRequest, pk: int, note_pk: int) -> HttpResponse:
     """Delete a note (its author or an admin)."""
     note = get_object_or_404(Note, pk=note_pk, customer_id=pk)
@@ -272,7 +277,7 @@ def note_delete(request: HttpRequest, pk: int, note_pk: int) -> HttpResponse:
 
 
 @require_POST
-@staff_required
+@staff_required(roles.VIEW_CUSTOMER, roles.WRITE_NOTES)
 def reminder_delete(request: HttpRequest, pk: int, reminder_pk: int) -> HttpResponse:
     """Cancel a reminder that has not been emailed."""
     reminder = get_object_or_404(Reminder, pk=reminder_pk, customer_id=pk)
@@ -289,6 +294,7 @@ class ContactFormView(StaffRequiredMixin, TemplateView):
     """Add a contact to a customer, or edit one."""
 
     template_name = "customers/contact_form.html"
+    permission_required = (roles.VIEW_CUSTOMER, roles.CHANGE_CUSTOMER)
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
@@ -332,7 +338,7 @@ def _contact_of(pk: int, contact_pk: int) -> Contact:
 
 
 @require_POST
-@staff_required
+@staff_required(roles.VIEW_CUSTOMER, roles.CHANGE_CUSTOMER)
 def contact_delete(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
     """Delete a contact that is not the primary one."""
     contact = _contact_of(pk, contact_pk)
@@ -346,7 +352,7 @@ def contact_delete(request: HttpRequest, pk: int, contact_pk: int) -> HttpRespon
 
 
 @require_POST
-@staff_required
+@staff_required(roles.VIEW_CUSTOMER, roles.CHANGE_CUSTOMER)
 def contact_make_primary(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
     """Make a contact the customer's primary contact."""
     contact = _contact_of(pk, contact_pk)
@@ -356,7 +362,7 @@ def contact_make_primary(request: HttpRequest, pk: int, contact_pk: int) -> Http
 
 
 @require_GET
-@staff_file
+@staff_file(roles.VIEW_CUSTOMER)
 def customer_document_file(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
     """One version of a customer's document, as a download whose type its bytes decide."""
     document = get_object_or_404(

@@ -14,6 +14,7 @@ from django.views.generic import ListView, TemplateView
 
 from customers.models import Customer
 from customers.page_views import CustomerTabView
+from lumytic.accounts import roles
 from lumytic.core.access import StaffRequiredMixin
 
 from .cancellations import REASON_MAX_CHARS, Cancellation, SignedCancellation
@@ -58,6 +59,8 @@ def cancellation_pdf_response(cancellation: Cancellation) -> HttpResponse:
 
 class CancellationListView(FilteredListMixin, ListView):
     """Every cancellation order: search, status, "awaiting action", owner and customer filters."""
+
+    permission_required = roles.VIEW_ORDER
 
     template_name = "sales/cancellation_list.html"
     nav = "cancellation-list"
@@ -119,6 +122,7 @@ class CancellationListView(FilteredListMixin, ListView):
 
 
 class CancellationDetailView(StaffRequiredMixin, TemplateView):
+    permission_required = roles.VIEW_ORDER
     template_name = "sales/cancellation_detail.html"
 
     def get_cancellation(self) -> Cancellation:
@@ -165,6 +169,7 @@ class CancellationDetailView(StaffRequiredMixin, TemplateView):
 
 
 class CancellationStepView(CancellationDetailView):
+    permission_required = None  # each step names its own
     http_method_names = ["post"]
 
     def done(self, cancellation: Cancellation, step, message: str, **kwargs):
@@ -179,6 +184,8 @@ class CancellationStepView(CancellationDetailView):
 
 
 class CancellationConfirmView(CancellationStepView):
+    permission_required = (roles.VIEW_ORDER, roles.MANAGE_CANCELLATIONS)
+
     def post(self, request, *args, **kwargs):
         return self.done(
             self.get_cancellation(),
@@ -188,6 +195,8 @@ class CancellationConfirmView(CancellationStepView):
 
 
 class CancellationRefuseView(CancellationStepView):
+    permission_required = (roles.VIEW_ORDER, roles.MANAGE_CANCELLATIONS)
+
     def post(self, request, *args, **kwargs):
         cancellation = self.get_cancellation()
         form = refuse_form(request.POST)
@@ -203,6 +212,8 @@ class CancellationRefuseView(CancellationStepView):
 
 
 class CancellationCompleteView(CancellationStepView):
+    permission_required = (roles.VIEW_ORDER, roles.MANAGE_CANCELLATIONS)
+
     def post(self, request, *args, **kwargs):
         return self.done(
             self.get_cancellation(),
@@ -215,6 +226,7 @@ class CancellationCompleteView(CancellationStepView):
 
 
 class CancellationPdfView(CancellationDetailView):
+    permission_required = roles.VIEW_ORDER
     http_method_names = ["get"]
 
     def get(self, request, *args, **kwargs):
@@ -230,6 +242,7 @@ class SignedCancellationMixin:
 
 
 class SignedCancellationFileView(SignedCancellationMixin, CancellationDetailView):
+    permission_required = roles.VIEW_ORDER
     http_method_names = ["get"]
 
     def get(self, request, *args, **kwargs):
@@ -237,6 +250,8 @@ class SignedCancellationFileView(SignedCancellationMixin, CancellationDetailView
 
 
 class SignedCancellationApproveView(SignedCancellationMixin, CancellationStepView):
+    permission_required = (roles.VIEW_ORDER, roles.REVIEW_SIGNED_DOCUMENTS)
+
     def post(self, request, *args, **kwargs):
         document = self.signed_copy()
         try:
@@ -256,6 +271,8 @@ class SignedCancellationApproveView(SignedCancellationMixin, CancellationStepVie
 
 
 class SignedCancellationRejectView(SignedCancellationMixin, CancellationStepView):
+    permission_required = (roles.VIEW_ORDER, roles.REVIEW_SIGNED_DOCUMENTS)
+
     def post(self, request, *args, **kwargs):
         document = self.signed_copy()
         reason = request.POST.get("reason", "").strip()
@@ -295,6 +312,8 @@ class SignedCancellationRejectView(SignedCancellationMixin, CancellationStepView
 class OrderCancellationCreateView(OrderDetailView):
     """Open a cancellation order on the customer's behalf (e.g. asked by phone)."""
 
+    permission_required = (roles.VIEW_ORDER, roles.MANAGE_CANCELLATIONS)
+
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
@@ -326,6 +345,7 @@ class OrderCancellationCreateView(OrderDetailView):
 
 
 class CustomerCancellationsTab(CustomerTabView):
+    permission_required = (roles.VIEW_CUSTOMER, roles.VIEW_ORDER)
     tab = "cancellations"
     tab_template = "sales/cancellation_customer_tab.html"
 

@@ -9,6 +9,7 @@ from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 
+from lumytic.accounts import roles
 from lumytic.core.downloads import file_attachment
 
 from .documents import Order
@@ -41,6 +42,8 @@ def pi_pdf_response(pi: ProformaInvoice) -> HttpResponse:
 
 class InvoiceStepView(OrderDetailView):
     """A POST step on an order's PI; a refused step is a message on the order page."""
+
+    permission_required = None  # each step names its own
 
     http_method_names = ["post"]
     pi_context: dict = {}
@@ -98,6 +101,8 @@ class InvoiceStepView(OrderDetailView):
 
 
 class PiIssueView(InvoiceStepView):
+    permission_required = (roles.VIEW_ORDER, roles.ISSUE_DOCUMENTS)
+
     def post(self, request, *args, **kwargs):
         order = self.get_order()
         try:
@@ -113,6 +118,8 @@ class PiIssueView(InvoiceStepView):
 
 
 class PiSendView(InvoiceStepView):
+    permission_required = (roles.VIEW_ORDER, roles.ISSUE_DOCUMENTS)
+
     def post(self, request, *args, **kwargs):
         pi = self.pi()
         try:
@@ -127,6 +134,7 @@ class PiSendView(InvoiceStepView):
 
 
 class PiPdfView(InvoiceStepView):
+    permission_required = roles.VIEW_ORDER
     http_method_names = ["get"]
 
     def get(self, request, *args, **kwargs):
@@ -139,6 +147,7 @@ class PiPdfView(InvoiceStepView):
 
 
 class SignedDocumentFileView(InvoiceStepView):
+    permission_required = roles.VIEW_ORDER
     http_method_names = ["get"]
 
     def get(self, request, *args, **kwargs):
@@ -146,6 +155,8 @@ class SignedDocumentFileView(InvoiceStepView):
 
 
 class SignedDocumentApproveView(InvoiceStepView):
+    permission_required = (roles.VIEW_ORDER, roles.REVIEW_SIGNED_DOCUMENTS)
+
     def post(self, request, *args, **kwargs):
         return self.approve(
             self.document(),
@@ -155,6 +166,8 @@ class SignedDocumentApproveView(InvoiceStepView):
 
 
 class SignedDocumentRejectView(InvoiceStepView):
+    permission_required = (roles.VIEW_ORDER, roles.REVIEW_SIGNED_DOCUMENTS)
+
     def post(self, request, *args, **kwargs):
         return self.reject(
             self.document(),

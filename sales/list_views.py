@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 
 from customers.page_views import CustomerTabView
+from lumytic.accounts import roles
 from lumytic.core.access import StaffRequiredMixin
 from lumytic.core.lists import LenientPagesMixin, SortableListMixin
 
@@ -61,6 +62,7 @@ class FilteredListMixin(StaffRequiredMixin, LenientPagesMixin, SortableListMixin
 
 
 class PiListView(FilteredListMixin, ListView):
+    permission_required = roles.VIEW_ORDER
     template_name = "sales/pi_list.html"
     nav = "pi-list"
     statuses = PiState.choices
@@ -106,6 +108,7 @@ class PiListView(FilteredListMixin, ListView):
 
 
 class PaymentListView(FilteredListMixin, ListView):
+    permission_required = roles.VIEW_ORDER
     template_name = "sales/payment_list.html"
     nav = "payment-list"
     statuses = Payment.Status.choices
@@ -155,6 +158,8 @@ class PaymentListView(FilteredListMixin, ListView):
 class CustomerPisTab(CustomerTabView):
     """A customer's proforma invoices, newest first, with where each one's money stands."""
 
+    permission_required = (roles.VIEW_CUSTOMER, roles.VIEW_ORDER)
+
     tab = "proforma-invoices"
     tab_template = "sales/pi_customer_tab.html"
 
@@ -169,6 +174,8 @@ class CustomerPisTab(CustomerTabView):
 
 class CustomerPaymentsTab(CustomerTabView):
     """A customer's SWIFT payments, newest upload first, whatever their review status."""
+
+    permission_required = (roles.VIEW_CUSTOMER, roles.VIEW_ORDER)
 
     tab = "payments"
     tab_template = "sales/payment_customer_tab.html"

@@ -8,6 +8,8 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 
+from lumytic.accounts import roles
+
 from .invoice_views import InvoiceStepView
 from .invoicing import MEMO_MAX_CHARS, Memo, SignedDocument
 from .pdf_memo import render_memo_pdf
@@ -36,6 +38,8 @@ class MemoStepView(InvoiceStepView):
 
 
 class MemoWriteView(MemoStepView):
+    permission_required = (roles.VIEW_ORDER, roles.ISSUE_DOCUMENTS)
+
     def post(self, request, *args, **kwargs):
         pi = self.pi()
         text = request.POST.get("text", "").strip()
@@ -61,6 +65,8 @@ class MemoWriteView(MemoStepView):
 
 
 class MemoSendView(MemoStepView):
+    permission_required = (roles.VIEW_ORDER, roles.ISSUE_DOCUMENTS)
+
     def post(self, request, *args, **kwargs):
         memo = self.memo()
         try:
@@ -73,6 +79,7 @@ class MemoSendView(MemoStepView):
 
 
 class MemoPdfView(MemoStepView):
+    permission_required = roles.VIEW_ORDER
     http_method_names = ["get"]
 
     def get(self, request, *args, **kwargs):
@@ -80,6 +87,8 @@ class MemoPdfView(MemoStepView):
 
 
 class SignedMemoApproveView(MemoStepView):
+    permission_required = (roles.VIEW_ORDER, roles.REVIEW_SIGNED_DOCUMENTS)
+
     def post(self, request, *args, **kwargs):
         return self.approve(
             self.signed_memo(),
@@ -89,6 +98,8 @@ class SignedMemoApproveView(MemoStepView):
 
 
 class SignedMemoRejectView(MemoStepView):
+    permission_required = (roles.VIEW_ORDER, roles.REVIEW_SIGNED_DOCUMENTS)
+
     def post(self, request, *args, **kwargs):
         return self.reject(
             self.signed_memo(),

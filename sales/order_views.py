@@ -20,6 +20,7 @@ from django_countries import countries
 
 from customers.models import ActivityEntry, Customer
 from customers.page_views import CustomerTabView
+from lumytic.accounts import roles
 from lumytic.core.access import StaffRequiredMixin
 
 from .cancellations import Cancellation
@@ -91,6 +92,8 @@ def order_addresses(order: Order) -> list[tuple[str, list[str]]]:
 
 class OrderListView(StaffRequiredMixin, TemplateView):
     """Every order: search, filters, sortable columns, pages; a fixed number of queries."""
+
+    permission_required = roles.VIEW_ORDER
 
     template_name = "sales/order_list.html"
     paginate_by = 25
@@ -169,6 +172,8 @@ class OrderListView(StaffRequiredMixin, TemplateView):
 class OrderDetailView(StaffRequiredMixin, TemplateView):
     """An order: lines, totals, rate, addresses, timeline, documents; owner and cancel forms."""
 
+    permission_required = roles.VIEW_ORDER
+
     template_name = "sales/order_detail.html"
 
     def get_order(self) -> Order:
@@ -216,6 +221,8 @@ class OrderDetailView(StaffRequiredMixin, TemplateView):
 class OrderAssignOwnerView(OrderDetailView):
     """Make a staff member responsible for the order."""
 
+    permission_required = (roles.VIEW_ORDER, roles.CHANGE_ORDER)
+
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
@@ -241,6 +248,8 @@ class OrderAssignOwnerView(OrderDetailView):
 
 class OrderCancelView(OrderDetailView):
     """Cancel an order before it is confirmed, with a reason."""
+
+    permission_required = (roles.VIEW_ORDER, roles.CHANGE_ORDER)
 
     http_method_names = ["post"]
 
@@ -268,6 +277,8 @@ class OrderCreateView(StaffRequiredMixin, TemplateView):
     The line editor round-trips through the server (add, remove, re-price), so it works with
     the keyboard and without JavaScript; htmx only fills the product search results.
     """
+
+    permission_required = (roles.VIEW_ORDER, roles.CHANGE_ORDER)
 
     template_name = "sales/order_form.html"
 
@@ -380,6 +391,8 @@ class OrderCreateView(StaffRequiredMixin, TemplateView):
 class ProductSearchView(StaffRequiredMixin, TemplateView):
     """The new-order form's product picker (an htmx fragment)."""
 
+    permission_required = (roles.VIEW_ORDER, roles.CHANGE_ORDER)
+
     template_name = "sales/_order_products.html"
 
     def get_context_data(self, **kwargs):
@@ -394,6 +407,8 @@ class ProductSearchView(StaffRequiredMixin, TemplateView):
 
 class CustomerOrdersTab(CustomerTabView):
     """A customer's orders, newest first, with a button to place a new one."""
+
+    permission_required = (roles.VIEW_CUSTOMER, roles.VIEW_ORDER)
 
     tab = "orders"
     tab_template = "sales/order_customer_tab.html"

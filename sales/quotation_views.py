@@ -11,6 +11,7 @@ from django.views.generic import ListView, TemplateView
 
 from customers.models import ActivityEntry, Customer
 from customers.page_views import CustomerTabView
+from lumytic.accounts import roles
 from lumytic.core.access import StaffRequiredMixin, staff_required
 from lumytic.core.lists import LenientPagesMixin, SortableListMixin
 
@@ -60,6 +61,7 @@ def timeline(quotation: Quotation) -> list[ActivityEntry]:
 
 
 class QuotationListView(StaffRequiredMixin, LenientPagesMixin, SortableListMixin, ListView):
+    permission_required = roles.VIEW_QUOTATION
     template_name = "sales/quotation_list.html"
     paginate_by = 25
     sorts = QUOTATION_SORTS
@@ -106,6 +108,8 @@ class QuotationListView(StaffRequiredMixin, LenientPagesMixin, SortableListMixin
 
 class QuotationEditorView(StaffRequiredMixin, TemplateView):
     """Create a draft for a customer (`?customer=`), or edit a draft, with its lines."""
+
+    permission_required = (roles.VIEW_QUOTATION, roles.CHANGE_QUOTATION)
 
     template_name = "sales/quotation_form.html"
 
@@ -251,7 +255,7 @@ class _Row:
 
 
 @require_POST
-@staff_required
+@staff_required(roles.VIEW_QUOTATION, roles.CHANGE_QUOTATION)
 def quotation_preview(request: HttpRequest) -> HttpResponse:
     """The editor's live totals (htmx): computed on the server from what is typed so far."""
     formset = QuotationLineFormSet(request.POST, prefix="lines")
@@ -265,7 +269,7 @@ def quotation_preview(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@staff_required
+@staff_required(roles.VIEW_QUOTATION, roles.CHANGE_QUOTATION)
 def product_search(request: HttpRequest) -> HttpResponse:
     """The product picker's results (htmx): active products matching SKU or name."""
     q = request.GET.get("q", "").strip()[:100]
@@ -285,7 +289,7 @@ def product_search(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@staff_required
+@staff_required(roles.VIEW_QUOTATION, roles.CHANGE_QUOTATION)
 def quotation_line(request: HttpRequest) -> HttpResponse:
     """One editor row (htmx): blank, or filled from a product priced for the customer."""
     index = request.GET.get("index", "")
@@ -345,6 +349,7 @@ def _positive(value: str) -> bool:
 
 
 class QuotationDetailView(StaffRequiredMixin, TemplateView):
+    permission_required = roles.VIEW_QUOTATION
     template_name = "sales/quotation_detail.html"
 
     def get_context_data(self, **kwargs):
@@ -370,7 +375,7 @@ def _quotation(pk: int) -> Quotation:
 
 
 @require_POST
-@staff_required
+@staff_required(roles.VIEW_QUOTATION, roles.ISSUE_DOCUMENTS)
 def quotation_send(request: HttpRequest, pk: int) -> HttpResponse:
     quotation = _quotation(pk)
     try:
@@ -383,7 +388,7 @@ def quotation_send(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@staff_required
+@staff_required(roles.VIEW_QUOTATION, roles.CHANGE_QUOTATION)
 def quotation_decline(request: HttpRequest, pk: int) -> HttpResponse:
     """Record the customer's refusal; the reason is required."""
     quotation = _quotation(pk)
@@ -404,7 +409,7 @@ def quotation_decline(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@staff_required
+@staff_required(roles.VIEW_QUOTATION, roles.CHANGE_QUOTATION)
 def quotation_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
     """A new draft from this quotation's lines."""
     quotation = _quotation(pk)
@@ -422,7 +427,7 @@ def quotation_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-@staff_required
+@staff_required(roles.VIEW_QUOTATION)
 def quotation_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     quotation = _quotation(pk)
     return pdf_response(render_quotation_pdf(quotation), f"{quotation.number}.pdf")
@@ -433,6 +438,8 @@ def quotation_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 class CustomerQuotationsTab(CustomerTabView):
     """The customer's quotations, newest first, with a button to start one."""
+
+    permission_required = (roles.VIEW_CUSTOMER, roles.VIEW_QUOTATION)
 
     tab = "quotations"
     tab_template = "sales/_quotation_customer_tab.html"

@@ -15,6 +15,7 @@ from django.views.generic import TemplateView
 
 from customers.csvspec import neutralise
 from customers.models import Customer
+from lumytic.accounts import roles
 from lumytic.core.access import StaffRequiredMixin
 from lumytic.core.downloads import csv_download
 
@@ -136,6 +137,8 @@ def form_query(form: StatementForm) -> str:
 
 class CustomerStatementView(StaffRequiredMixin, StatementMixin, TemplateView):
     """The back-office statement of one customer (the "Statement" button on its page)."""
+
+    permission_required = (roles.VIEW_CUSTOMER, roles.VIEW_ORDER)
 
     template_name = "sales/customer_statement.html"
 

@@ -13,6 +13,7 @@ def home(request):
 
 
 class DashboardView(StaffRequiredMixin, TemplateView):
+    permission_required = ()  # every staff member has a dashboard
     template_name = "core/dashboard.html"
     extra_context = {"nav": "dashboard"}
 
@@ -21,6 +22,7 @@ class SectionView(StaffRequiredMixin, TemplateView):
     """A back-office section whose records arrive with a later module: a proper empty state."""
 
     template_name = "core/section_empty.html"
+    permission_required = ()
     title = ""
     icon = "inbox"
     message = ""
