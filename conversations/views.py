@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 
-from customers.models import Customer
+from customers.models import Customer, advised_only
 from customers.page_views import CustomerTabView
 from lumytic.accounts import roles
 from lumytic.core.access import StaffRequiredMixin
@@ -140,7 +140,7 @@ class InboxView(StaffRequiredMixin, TemplateView):
         valid = form.is_valid()  # the fields in error are left out of cleaned_data
         if not valid:
             messages.error(request, _("Some filters are not valid; they are ignored."))
-        conversations = Conversation.objects.select_related(
+        conversations = Conversation.objects.filter(advised_only(request.user)).select_related(
             "customer", "assignee", "order__owner", "last_message__author"
         )
         rows = form.apply(conversations, request.user)
@@ -177,9 +177,9 @@ class TicketMixin(StaffRequiredMixin):
         allowed = super().test_func()
         if allowed:
             self.conversation = get_object_or_404(
-                Conversation.objects.tickets().select_related(
-                    "customer__advisor", "assignee", "opened_by", "order", "quotation"
-                ),
+                Conversation.objects.tickets()
+                .filter(advised_only(self.request.user))
+                .select_related("customer__advisor", "assignee", "opened_by", "order", "quotation"),
                 pk=self.kwargs["pk"],
             )
         return allowed
@@ -347,7 +347,10 @@ class OrderThreadView(OrderThreadMixin, StaffRequiredMixin, TemplateView):
         allowed = super().test_func()
         if allowed:
             self.order = get_object_or_404(
-                Order.objects.select_related("customer", "owner"), pk=self.kwargs["pk"]
+                Order.objects.filter(advised_only(self.request.user)).select_related(
+                    "customer", "owner"
+                ),
+                pk=self.kwargs["pk"],
             )
         return allowed
 
@@ -366,7 +369,10 @@ class AttachmentView(StaffRequiredMixin, View):
     http_method_names = ["get"]
 
     def get(self, request, pk: int):
-        return signed_document_response(get_object_or_404(Attachment, pk=pk))
+        attachments = Attachment.objects.filter(
+            advised_only(request.user, "message__conversation__customer")
+        )
+        return signed_document_response(get_object_or_404(attachments, pk=pk))
 
 
 # --- The customer page's Tickets tab -------------------------------------------------------------

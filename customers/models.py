@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from phonenumber_field.modelfields import PhoneNumberField
 
+from lumytic.core.access import sees_only_own_customers
 from lumytic.core.uploads import ContentTypeValidator, GeneratedName
 
 from .currencies import currency_codes
@@ -66,9 +67,22 @@ class Tag(models.Model):
         return self.name
 
 
+def advised_only(user, path: str = "customer") -> models.Q:
+    """A filter keeping the rows of customers this user may see (all, or those they advise when
+    ADVISOR_SEES_OWN_CUSTOMERS_ONLY limits them); `path` leads from the row to its customer."""
+    if sees_only_own_customers(user):
+        return models.Q(**{f"{path}__advisor": user})
+    return models.Q()
+
+
 class CustomerQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
+
+    def visible_to(self, user):
+        """The customers this staff user may see: those they advise when the setting limits
+        advisors (ADVISOR_SEES_OWN_CUSTOMERS_ONLY), else all."""
+        return self.filter(advisor=user) if sees_only_own_customers(user) else self
 
 
 class Customer(models.Model):

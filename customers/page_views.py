@@ -36,6 +36,11 @@ from .services import (
 )
 
 
+def visible_customer(user, pk: int) -> Customer:
+    """The customer `pk` if this staff user may see it, else 404 (advisors may be limited)."""
+    return get_object_or_404(Customer.objects.visible_to(user), pk=pk)
+
+
 def tab_url(customer_pk: int, key: str) -> str:
     return reverse(tabs.customer_tabs_by_key()[key].url_name, args=[customer_pk])
 
@@ -60,7 +65,10 @@ class CustomerTabView(StaffRequiredMixin, TemplateView):
 
     def get_customer(self) -> Customer:
         return get_object_or_404(
-            Customer.objects.select_related("group", "advisor", "reseller"), pk=self.kwargs["pk"]
+            Customer.objects.visible_to(self.request.user).select_related(
+                "group", "advisor", "reseller"
+            ),
+            pk=self.kwargs["pk"],
         )
 
     def get_tab_context(self, customer: Customer) -> dict:
@@ -248,6 +256,7 @@ def credits_summary(customer: Customer) -> tabs.SummaryPart:
 @staff_required(roles.VIEW_CUSTOMER, roles.WRITE_NOTES)
 def note_update(request: HttpRequest, pk: int, note_pk: int) -> HttpResponse:
     """Change a note's text (its author or an admin)."""
+    visible_customer(request.user, pk)
     note = get_object_or_404(Note, pk=note_pk, customer_id=pk)
     form = NoteForm(request.POST)
     if not form.is_valid():
@@ -266,6 +275,7 @@ def note_update(request: HttpRequest, pk: int, note_pk: int) -> HttpResponse:
 @staff_required(roles.VIEW_CUSTOMER, roles.WRITE_NOTES)
 def note_delete(request: HttpRequest, pk: int, note_pk: int) -> HttpResponse:
     """Delete a note (its author or an admin)."""
+    visible_customer(request.user, pk)
     note = get_object_or_404(Note, pk=note_pk, customer_id=pk)
     try:
         delete_note(note=note, by=request.user)
@@ -280,6 +290,7 @@ def note_delete(request: HttpRequest, pk: int, note_pk: int) -> HttpResponse:
 @staff_required(roles.VIEW_CUSTOMER, roles.WRITE_NOTES)
 def reminder_delete(request: HttpRequest, pk: int, reminder_pk: int) -> HttpResponse:
     """Cancel a reminder that has not been emailed."""
+    visible_customer(request.user, pk)
     reminder = get_object_or_404(Reminder, pk=reminder_pk, customer_id=pk)
     try:
         delete_reminder(reminder=reminder, by=request.user)
@@ -302,7 +313,7 @@ class ContactFormView(StaffRequiredMixin, TemplateView):
         self.customer_pk = kwargs["pk"]
 
     def objects(self):
-        customer = get_object_or_404(Customer, pk=self.customer_pk)
+        customer = visible_customer(self.request.user, self.customer_pk)
         contact_pk = self.kwargs.get("contact_pk")
         contact = get_object_or_404(customer.contacts, pk=contact_pk) if contact_pk else None
         return customer, contact
@@ -341,6 +352,7 @@ def _contact_of(pk: int, contact_pk: int) -> Contact:
 @staff_required(roles.VIEW_CUSTOMER, roles.CHANGE_CUSTOMER)
 def contact_delete(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
     """Delete a contact that is not the primary one."""
+    visible_customer(request.user, pk)
     contact = _contact_of(pk, contact_pk)
     try:
         delete_contact(contact=contact, by=request.user)
@@ -355,6 +367,7 @@ def contact_delete(request: HttpRequest, pk: int, contact_pk: int) -> HttpRespon
 @staff_required(roles.VIEW_CUSTOMER, roles.CHANGE_CUSTOMER)
 def contact_make_primary(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
     """Make a contact the customer's primary contact."""
+    visible_customer(request.user, pk)
     contact = _contact_of(pk, contact_pk)
     make_primary_contact(contact=contact, by=request.user)
     messages.success(request, _("%(name)s is now the primary contact.") % {"name": contact})
@@ -365,6 +378,7 @@ def contact_make_primary(request: HttpRequest, pk: int, contact_pk: int) -> Http
 @staff_file(roles.VIEW_CUSTOMER)
 def customer_document_file(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
     """One version of a customer's document, as a download whose type its bytes decide."""
+    visible_customer(request.user, pk)
     document = get_object_or_404(
         CustomerDocument.objects.select_related("customer"), pk=document_pk, customer_id=pk
     )

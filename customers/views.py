@@ -81,6 +81,7 @@ def _filtered(request: HttpRequest, menus_version: str, columns: list[str]) -> _
             unsearched, terms = filterset.unsearched, filterset.terms
         else:
             unsearched, terms = Customer.objects.all(), None
+    unsearched = unsearched.visible_to(request.user)
     key, descending = listing.parse_sort(params.get("sort"))
     listed = _Filtered(
         unsearched, terms, key, descending, explicit=key == params.get("sort", "").lstrip("-")
@@ -328,7 +329,9 @@ class CustomerUpdateView(CustomerFormView):
 
     def dispatch(self, request, *args, **kwargs):
         if has_office_perms(request.user, self.permission_required):
-            self.customer = get_object_or_404(Customer, pk=kwargs["pk"])
+            self.customer = get_object_or_404(
+                Customer.objects.visible_to(request.user), pk=kwargs["pk"]
+            )
         return super().dispatch(request, *args, **kwargs)
 
 

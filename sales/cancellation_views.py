@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView
 
-from customers.models import Customer
+from customers.models import Customer, advised_only
 from customers.page_views import CustomerTabView
 from lumytic.accounts import roles
 from lumytic.core.access import StaffRequiredMixin
@@ -77,7 +77,9 @@ class CancellationListView(FilteredListMixin, ListView):
 
     def get_queryset(self):
         queryset = self.search(
-            Cancellation.objects.select_related("order", "customer", "owner", "requested_by")
+            Cancellation.objects.filter(advised_only(self.request.user)).select_related(
+                "order", "customer", "owner", "requested_by"
+            )
         )
         if self.awaiting:
             queryset = queryset.awaiting_staff()
@@ -127,7 +129,7 @@ class CancellationDetailView(StaffRequiredMixin, TemplateView):
 
     def get_cancellation(self) -> Cancellation:
         return get_object_or_404(
-            Cancellation.objects.select_related(
+            Cancellation.objects.filter(advised_only(self.request.user)).select_related(
                 "order__customer",
                 "order__owner",
                 "owner",
@@ -236,7 +238,9 @@ class CancellationPdfView(CancellationDetailView):
 class SignedCancellationMixin:
     def signed_copy(self) -> SignedCancellation:
         return get_object_or_404(
-            SignedCancellation.objects.select_related("cancellation__order"),
+            SignedCancellation.objects.filter(
+                advised_only(self.request.user, "cancellation__customer")
+            ).select_related("cancellation__order"),
             pk=self.kwargs["pk"],
         )
 

@@ -9,6 +9,7 @@ from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 
+from customers.models import advised_only
 from lumytic.accounts import roles
 from lumytic.core.downloads import file_attachment
 
@@ -53,14 +54,17 @@ class InvoiceStepView(OrderDetailView):
 
     def pi(self) -> ProformaInvoice:
         return get_object_or_404(
-            ProformaInvoice.objects.select_related("order"), pk=self.kwargs["pk"]
+            ProformaInvoice.objects.filter(
+                advised_only(self.request.user, "order__customer")
+            ).select_related("order"),
+            pk=self.kwargs["pk"],
         )
 
     def document(self) -> SignedDocument:
         return get_object_or_404(
-            SignedDocument.objects.select_related(
-                "pi__order__customer", "pi__order__owner", "pi__order__placed_by"
-            ),
+            SignedDocument.objects.filter(
+                advised_only(self.request.user, "pi__order__customer")
+            ).select_related("pi__order__customer", "pi__order__owner", "pi__order__placed_by"),
             pk=self.kwargs["pk"],
         )
 

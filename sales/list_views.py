@@ -5,6 +5,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 
+from customers.models import advised_only
 from customers.page_views import CustomerTabView
 from lumytic.accounts import roles
 from lumytic.core.access import StaffRequiredMixin
@@ -82,7 +83,8 @@ class PiListView(FilteredListMixin, ListView):
 
     def get_queryset(self):
         queryset = (
-            ProformaInvoice.objects.select_related("order__customer")
+            ProformaInvoice.objects.filter(advised_only(self.request.user, "order__customer"))
+            .select_related("order__customer")
             .with_amounts()
             .annotate(awaiting_review=awaiting_review_pis())
         )
@@ -131,7 +133,9 @@ class PaymentListView(FilteredListMixin, ListView):
 
     def get_queryset(self):
         queryset = self.search(
-            Payment.objects.select_related("pi__order__customer", "uploaded_by", "decided_by")
+            Payment.objects.filter(
+                advised_only(self.request.user, "pi__order__customer")
+            ).select_related("pi__order__customer", "uploaded_by", "decided_by")
         )
         if self.awaiting:
             queryset = queryset.filter(status=Payment.Status.PENDING)

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 
+from customers.models import advised_only
 from lumytic.accounts import roles
 
 from .invoice_views import InvoiceStepView
@@ -26,11 +27,18 @@ def memo_pdf_response(memo: Memo):
 
 class MemoStepView(InvoiceStepView):
     def memo(self) -> Memo:
-        return get_object_or_404(Memo.objects.select_related("pi__order"), pk=self.kwargs["pk"])
+        return get_object_or_404(
+            Memo.objects.filter(
+                advised_only(self.request.user, "pi__order__customer")
+            ).select_related("pi__order"),
+            pk=self.kwargs["pk"],
+        )
 
     def signed_memo(self) -> SignedDocument:
         return get_object_or_404(
-            SignedDocument.objects.filter(memo__isnull=False).select_related(
+            SignedDocument.objects.filter(
+                advised_only(self.request.user, "pi__order__customer"), memo__isnull=False
+            ).select_related(
                 "memo", "pi__order__customer", "pi__order__owner", "pi__order__placed_by"
             ),
             pk=self.kwargs["pk"],

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from django_countries import countries
 
-from customers.models import ActivityEntry, Customer
+from customers.models import ActivityEntry, Customer, advised_only
 from customers.page_views import CustomerTabView
 from lumytic.accounts import roles
 from lumytic.core.access import StaffRequiredMixin
@@ -124,7 +124,9 @@ class OrderListView(StaffRequiredMixin, TemplateView):
         return [*(f.asc(nulls_last=True) for f in fields), "pk"]
 
     def get(self, request, *args, **kwargs):
-        orders = Order.objects.select_related("customer", "owner")
+        orders = Order.objects.filter(advised_only(request.user)).select_related(
+            "customer", "owner"
+        )
         filterset = OrderFilter(request.GET, queryset=orders, request=request)
         valid = filterset.is_valid()
         queryset = filterset.qs
@@ -178,7 +180,9 @@ class OrderDetailView(StaffRequiredMixin, TemplateView):
 
     def get_order(self) -> Order:
         return get_object_or_404(
-            Order.objects.select_related("customer", "owner", "placed_by", "source_quotation"),
+            Order.objects.filter(advised_only(self.request.user)).select_related(
+                "customer", "owner", "placed_by", "source_quotation"
+            ),
             pk=self.kwargs["pk"],
         )
 

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 
-from customers.models import Credit
+from customers.models import Credit, advised_only
 from lumytic.accounts import roles
 
 from .invoice_views import InvoiceStepView, signed_document_response
@@ -25,9 +25,9 @@ from .totals import money_text
 class PaymentStepView(InvoiceStepView):
     def payment(self) -> Payment:
         return get_object_or_404(
-            Payment.objects.select_related(
-                "pi__order__customer", "pi__order__owner", "pi__order__placed_by"
-            ),
+            Payment.objects.filter(
+                advised_only(self.request.user, "pi__order__customer")
+            ).select_related("pi__order__customer", "pi__order__owner", "pi__order__placed_by"),
             pk=self.kwargs["pk"],
         )
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import ListView, TemplateView
 
-from customers.models import ActivityEntry, Customer
+from customers.models import ActivityEntry, Customer, advised_only
 from customers.page_views import CustomerTabView
 from lumytic.accounts import roles
 from lumytic.core.access import StaffRequiredMixin, staff_required
@@ -68,7 +68,9 @@ class QuotationListView(StaffRequiredMixin, LenientPagesMixin, SortableListMixin
     default_sort = "-created"
 
     def get_queryset(self):
-        queryset = Quotation.objects.select_related("customer")
+        queryset = Quotation.objects.filter(advised_only(self.request.user)).select_related(
+            "customer"
+        )
         self.q = self.request.GET.get("q", "").strip()[:100]
         for word in self.q.split()[:5]:
             queryset = queryset.filter(
@@ -354,7 +356,7 @@ class QuotationDetailView(StaffRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         quotation = get_object_or_404(
-            Quotation.objects.select_related(
+            Quotation.objects.filter(advised_only(self.request.user)).select_related(
                 "customer", "contact", "created_by", "order", "customer__advisor"
             ),
             pk=self.kwargs["pk"],

@@ -143,7 +143,9 @@ class CustomerStatementView(StaffRequiredMixin, StatementMixin, TemplateView):
     template_name = "sales/customer_statement.html"
 
     def get(self, request, *args, **kwargs):
-        self.statement_customer = get_object_or_404(Customer, pk=kwargs["pk"])
+        self.statement_customer = get_object_or_404(
+            Customer.objects.visible_to(request.user), pk=kwargs["pk"]
+        )
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):

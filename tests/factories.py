@@ -12,7 +12,7 @@ PASSWORD = "correct-horse-battery-staple"
 
 
 def staff_roles(default: list[str]):
-    """A staff user's role groups: `default` unless given (`roles=[]` for a staff user with none)."""
+    """Staff role groups: `default` unless given (`roles=[]` for a staff user with none)."""
 
     @factory.post_generation
     def roles(obj, create, extracted, **kwargs):

@@ -13,6 +13,7 @@ from django.contrib.auth.mixins import UserPassesTestMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from lumytic.accounts import roles
 
@@ -36,6 +37,29 @@ def require_perm(by, perm: str) -> None:
     """Refuse a service call made by a person without ``perm``; ``by=None`` is the system."""
     if by is not None and not by.has_perm(perm):
         raise PermissionDenied(perm)
+
+
+def require_office_perm(by, perm: str) -> None:
+    """Like require_perm, for a service the portal shares: a staff caller needs ``perm``; a
+    customer's user is held by the portal's own access areas."""
+    if is_office_user(by):
+        require_perm(by, perm)
+
+
+def may_grant_credit(by, amount) -> bool:
+    """Whether ``by`` may create or apply a credit of ``amount`` (in the credit's own currency):
+    above CREDIT_APPROVAL_THRESHOLD it takes a manager; ``by=None`` is the system."""
+    return (
+        by is None
+        or amount <= settings.CREDIT_APPROVAL_THRESHOLD
+        or by.has_perm(roles.APPROVE_LARGE_CREDIT)
+    )
+
+
+def large_credit_message(currency: str) -> str:
+    return _(
+        "A credit above %(threshold)s %(currency)s needs a sales manager: ask one to record it."
+    ) % {"threshold": settings.CREDIT_APPROVAL_THRESHOLD, "currency": currency}
 
 
 def sees_only_own_customers(user) -> bool:
@@ -75,8 +99,10 @@ def _staff_gate(perms: tuple[str, ...], refusal: type[Exception]):
         def wrapped(request, *args, **kwargs):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            if not has_office_perms(request.user, perms):
+            if not is_office_user(request.user):
                 raise refusal
+            if not request.user.has_perms(perms):
+                raise PermissionDenied
             return view(request, *args, **kwargs)
 
         return wrapped
@@ -91,5 +117,6 @@ def staff_required(*perms: str):
 
 def staff_file(*perms: str):
     """A customer's file for staff: anyone else signed in gets 404, so the file's existence is
-    never confirmed to them (a portal user's foreign id is 404 everywhere)."""
+    never confirmed to them (a portal user's foreign id is 404 everywhere); staff without the
+    permission get 403 like on every office page."""
     return _staff_gate(perms, Http404)

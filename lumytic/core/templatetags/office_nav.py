@@ -71,6 +71,8 @@ def office_nav(context) -> SafeString:
     for link, forms in rendered_links():
         if link.visible is not None and not link.visible(user):
             continue
+        if link.permission and not (user and user.has_perm(link.permission)):
+            continue
         count = _count(context, link.count) if link.count else 0
         html = forms[(nav == link.key, bool(count))]
         parts.append(html.replace(_COUNT, escape(count), 1) if count else html)
