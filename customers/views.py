@@ -253,7 +253,11 @@ class CustomerFormView(StaffRequiredMixin, TemplateView):
         primary = self.customer.contacts.filter(is_primary=True).first() if self.customer else None
         return (
             CustomerForm(data, files, instance=self.customer),
-            PrimaryContactForm(data, instance=primary),
+            PrimaryContactForm(
+                data,
+                instance=primary,
+                may_grant_portal=self.request.user.has_perm(roles.MANAGE_PORTAL_ACCESS),
+            ),
         )
 
     def get(self, request, *args, **kwargs):

@@ -216,6 +216,8 @@ def grant_portal_login(
     """Give a contact a portal login and email them a link to set their password."""
     if welcome not in (APPROVED_SIGNUP, CREATED_BY_STAFF):
         raise ValueError(f"Not a portal welcome email: {welcome!r}")
+    if welcome == CREATED_BY_STAFF:
+        require_office_perm(by, roles.MANAGE_PORTAL_ACCESS)
     if contact.user_id:
         raise CustomerError(_("This contact already has a portal login."))
     if not contact.email:
