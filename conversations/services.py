@@ -21,7 +21,7 @@ from customers.models import Customer
 from customers.services import record_activity
 from lumytic.accounts import roles
 from lumytic.accounts.audience import is_reachable_staff, staff_audience
-from lumytic.core.access import require_office_perm, require_perm
+from lumytic.core.access import require_office_perm
 from lumytic.core.services import allocate_number
 from lumytic.core.uploads import KINDS, display_name, sniff_kind
 from notifications.services import Recipient, notify
@@ -396,7 +396,7 @@ def add_note(
     reply_to: Message | None = None,
 ) -> Message:
     """Add an internal note to a ticket: staff only, never shown or emailed to the customer."""
-    require_perm(by, roles.REPLY_CONVERSATIONS)
+    require_office_perm(by, roles.REPLY_CONVERSATIONS)  # a customer gets ConversationError
     conversation = _locked(conversation)
     if not is_reachable_staff(by):
         raise ConversationError(_("Only the sales team writes internal notes."))
@@ -447,7 +447,7 @@ def reopen_ticket(*, conversation: Conversation, by) -> Conversation:
 @transaction.atomic
 def assign_ticket(*, conversation: Conversation, by, assignee) -> Conversation:
     """Give a ticket to a staff member (or to nobody)."""
-    require_perm(by, roles.REPLY_CONVERSATIONS)
+    require_office_perm(by, roles.REPLY_CONVERSATIONS)  # a customer gets ConversationError
     conversation = _locked(conversation)
     if not is_reachable_staff(by):
         raise ConversationError(_("Only the sales team assigns tickets."))
