@@ -278,3 +278,31 @@ def test_the_demo_has_one_user_per_role_and_prints_each_login(capsys):
     advisor = users.get(email="advisor@lumytic.test")
     assert roles.role_names(advisor) == [roles.CUSTOMER_ADVISOR]
     assert not advisor.has_perm(roles.CONFIRM_PAYMENT)
+
+
+def test_the_order_page_offers_payment_and_credit_steps_only_to_roles_that_may_take_them(
+    client, pi
+):
+    pay(pi, pi.order.placed_by, "100")
+    add_credit(
+        customer=pi.order.customer,
+        by=SalesManagerFactory(),
+        amount=Decimal("50"),
+        currency="USD",
+        reason="Goodwill",
+    )
+    url = reverse("sales:order-detail", args=[pi.order_id])
+    for user, offered in [(AdvisorFactory(), False), (SalesFactory(), True)]:
+        client.force_login(user)
+        soup = BeautifulSoup(client.get(url).content, "html.parser")
+        for form in ("payment-confirm-form", "payment-reject-form", "credit-apply-form"):
+            assert bool(soup.select(f"form.{form}")) == offered, (user, form)
+
+
+def test_the_customer_form_offers_a_portal_login_only_to_who_may_manage_portal_access(client):
+    client.force_login(SalesFactory())
+    html = client.get(reverse("customers:customer-create")).content.decode()
+    assert 'name="contact-portal_login"' not in html
+    client.force_login(SalesManagerFactory())
+    html = client.get(reverse("customers:customer-create")).content.decode()
+    assert 'name="contact-portal_login"' in html
