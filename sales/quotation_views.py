@@ -210,6 +210,8 @@ class QuotationEditorView(StaffRequiredMixin, TemplateView):
             form=form,
             formset=formset,
             preview=preview_totals(formset, currency) if formset.is_bound else self.quotation,
+            # A POST without a currency re-renders with the customer's (it used to be a 500).
+            preview_currency=currency,
         )
         return self.render_to_response(context, status=status)
 

@@ -66,7 +66,7 @@ def _on_customer(key, kwarg):
 
 
 # The quotation editor's empty line formset (a POST without its management form is refused).
-NO_LINES = {"currency": "USD", "lines-TOTAL_FORMS": "0", "lines-INITIAL_FORMS": "0"}
+NO_LINES = {"lines-TOTAL_FORMS": "0", "lines-INITIAL_FORMS": "0"}
 
 # URL name -> (kwargs from the world, {method: permissions needed}[, a query string and POST
 # data for the request, from the world]).
