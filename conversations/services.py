@@ -19,7 +19,9 @@ from django.utils.translation import gettext as _
 
 from customers.models import Customer
 from customers.services import record_activity
+from lumytic.accounts import roles
 from lumytic.accounts.audience import is_reachable_staff, staff_audience
+from lumytic.core.access import require_office_perm
 from lumytic.core.services import allocate_number
 from lumytic.core.uploads import KINDS, display_name, file_kind
 from notifications.services import Recipient, notify
@@ -342,6 +344,7 @@ def post_message(
 
     A customer message (re)opens a ticket; a staff reply marks it answered.
     """
+    require_office_perm(by, roles.REPLY_CONVERSATIONS)
     conversation = _locked(conversation)
     _check_author(conversation.customer_id, by)
     body = _clean_body(body)
@@ -368,6 +371,7 @@ def write_on_order(
     reply_to: Message | None = None,
 ) -> Message:
     """Write in an order's thread, starting it with the first message."""
+    require_office_perm(by, roles.REPLY_CONVERSATIONS)
     # The order's lock makes two first messages at once share one thread.
     order = Order.objects.select_for_update().get(pk=order.pk)
     if order.status == Order.Status.DRAFT:
@@ -391,6 +395,7 @@ def add_note(
     reply_to: Message | None = None,
 ) -> Message:
     """Add an internal note to a ticket: staff only, never shown or emailed to the customer."""
+    require_office_perm(by, roles.REPLY_CONVERSATIONS)  # a customer gets ConversationError
     conversation = _locked(conversation)
     if not is_reachable_staff(by):
         raise ConversationError(_("Only the sales team writes internal notes."))
@@ -409,6 +414,7 @@ def add_note(
 @transaction.atomic
 def close_ticket(*, conversation: Conversation, by) -> Conversation:
     """Close a ticket (either side); a new customer message reopens it."""
+    require_office_perm(by, roles.REPLY_CONVERSATIONS)
     conversation = _locked(conversation)
     _check_author(conversation.customer_id, by)
     if not conversation.can_become(Conversation.Status.CLOSED):
@@ -424,6 +430,7 @@ def close_ticket(*, conversation: Conversation, by) -> Conversation:
 @transaction.atomic
 def reopen_ticket(*, conversation: Conversation, by) -> Conversation:
     """Reopen a closed ticket: it waits for the sales team again."""
+    require_office_perm(by, roles.REPLY_CONVERSATIONS)
     conversation = _locked(conversation)
     _check_author(conversation.customer_id, by)
     if conversation.status != Conversation.Status.CLOSED:
@@ -439,6 +446,7 @@ def reopen_ticket(*, conversation: Conversation, by) -> Conversation:
 @transaction.atomic
 def assign_ticket(*, conversation: Conversation, by, assignee) -> Conversation:
     """Give a ticket to a staff member (or to nobody)."""
+    require_office_perm(by, roles.REPLY_CONVERSATIONS)  # a customer gets ConversationError
     conversation = _locked(conversation)
     if not is_reachable_staff(by):
         raise ConversationError(_("Only the sales team assigns tickets."))

@@ -19,8 +19,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 
-from customers.models import Customer
+from customers.models import Customer, advised_only
 from customers.page_views import CustomerTabView
+from lumytic.accounts import roles
 from lumytic.core.access import StaffRequiredMixin
 from sales.invoice_views import signed_document_response
 from sales.models import Order
@@ -129,6 +130,8 @@ class InboxFilter(forms.Form):
 class InboxView(StaffRequiredMixin, TemplateView):
     """Open tickets and order threads whose customer wrote last; filters; a fixed query count."""
 
+    permission_required = roles.VIEW_CONVERSATIONS
+
     template_name = "conversations/inbox.html"
     paginate_by = 25
 
@@ -137,7 +140,7 @@ class InboxView(StaffRequiredMixin, TemplateView):
         valid = form.is_valid()  # the fields in error are left out of cleaned_data
         if not valid:
             messages.error(request, _("Some filters are not valid; they are ignored."))
-        conversations = Conversation.objects.select_related(
+        conversations = Conversation.objects.filter(advised_only(request.user)).select_related(
             "customer", "assignee", "order__owner", "last_message__author"
         )
         rows = form.apply(conversations, request.user)
@@ -168,13 +171,15 @@ class InboxView(StaffRequiredMixin, TemplateView):
 class TicketMixin(StaffRequiredMixin):
     """A ticket page or step; the ticket is resolved before the method is dispatched."""
 
+    permission_required = roles.VIEW_CONVERSATIONS
+
     def test_func(self) -> bool:
         allowed = super().test_func()
         if allowed:
             self.conversation = get_object_or_404(
-                Conversation.objects.tickets().select_related(
-                    "customer__advisor", "assignee", "opened_by", "order", "quotation"
-                ),
+                Conversation.objects.tickets()
+                .filter(advised_only(self.request.user))
+                .select_related("customer__advisor", "assignee", "opened_by", "order", "quotation"),
                 pk=self.kwargs["pk"],
             )
         return allowed
@@ -229,6 +234,7 @@ class TicketDetailView(TicketMixin, TemplateView):
 
 
 class TicketStepView(TicketMixin, View):
+    permission_required = (roles.VIEW_CONVERSATIONS, roles.REPLY_CONVERSATIONS)
     http_method_names = ["post"]
     success_message = ""
 
@@ -247,6 +253,8 @@ class TicketStepView(TicketMixin, View):
 
 class TicketWriteView(TicketDetailView):
     """A reply to the customer, or an internal note (`note = True`)."""
+
+    permission_required = (roles.VIEW_CONVERSATIONS, roles.REPLY_CONVERSATIONS)
 
     http_method_names = ["post"]
     note = False
@@ -289,6 +297,7 @@ class TicketWriteView(TicketDetailView):
 
 
 class TicketAssignView(TicketDetailView):
+    permission_required = (roles.VIEW_CONVERSATIONS, roles.REPLY_CONVERSATIONS)
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
@@ -326,6 +335,8 @@ class TicketReopenView(TicketStepView):
 
 
 class OrderThreadView(OrderThreadMixin, StaffRequiredMixin, TemplateView):
+    permission_required = (roles.VIEW_ORDER, roles.VIEW_CONVERSATIONS)
+    post_permission_required = roles.REPLY_CONVERSATIONS
     template_name = "conversations/order_thread.html"
     thread_url_name = "conversations:order-thread"
     order_url_name = "sales:order-detail"
@@ -336,7 +347,10 @@ class OrderThreadView(OrderThreadMixin, StaffRequiredMixin, TemplateView):
         allowed = super().test_func()
         if allowed:
             self.order = get_object_or_404(
-                Order.objects.select_related("customer", "owner"), pk=self.kwargs["pk"]
+                Order.objects.filter(advised_only(self.request.user)).select_related(
+                    "customer", "owner"
+                ),
+                pk=self.kwargs["pk"],
             )
         return allowed
 
@@ -350,16 +364,22 @@ class OrderThreadView(OrderThreadMixin, StaffRequiredMixin, TemplateView):
 class AttachmentView(StaffRequiredMixin, View):
     """Any attachment, notes' included, for staff; always a download."""
 
+    permission_required = roles.VIEW_CONVERSATIONS
+
     http_method_names = ["get"]
 
     def get(self, request, pk: int):
-        return signed_document_response(get_object_or_404(Attachment, pk=pk))
+        attachments = Attachment.objects.filter(
+            advised_only(request.user, "message__conversation__customer")
+        )
+        return signed_document_response(get_object_or_404(attachments, pk=pk))
 
 
 # --- The customer page's Tickets tab -------------------------------------------------------------
 
 
 class CustomerTicketsTab(CustomerTabView):
+    permission_required = (roles.VIEW_CUSTOMER, roles.VIEW_CONVERSATIONS)
     tab = "tickets"
     tab_template = "conversations/customer_tickets_tab.html"
 

@@ -158,9 +158,10 @@ class PrimaryContactForm(forms.ModelForm):
         model = Contact
         fields = ["first_name", "last_name", "email", "phone", "position", "messaging_handle"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, may_grant_portal: bool = True, **kwargs):
         super().__init__(*args, prefix="contact", **kwargs)
-        if self.instance.pk and self.instance.user_id:
+        # A login is offered to whoever may manage portal access (lumytic/accounts/roles.py).
+        if (self.instance.pk and self.instance.user_id) or not may_grant_portal:
             del self.fields["portal_login"]
 
     def clean(self):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import View
 from django_htmx.http import HttpResponseClientRefresh
 
+from lumytic.accounts import roles
 from lumytic.core.access import StaffRequiredMixin, staff_required
 from lumytic.core.downloads import csv_download
 
@@ -33,6 +34,8 @@ RUNNING = {CustomerImport.Status.QUEUED, CustomerImport.Status.RUNNING}
 class ImportStartView(StaffRequiredMixin, View):
     """Upload a CSV file; below, the recent imports and their status."""
 
+    permission_required = roles.IMPORT_CUSTOMERS
+
     template_name = "customers/customerimport_start.html"
 
     def get(self, request: HttpRequest) -> HttpResponse:
@@ -56,7 +59,7 @@ class ImportStartView(StaffRequiredMixin, View):
         return render(self.request, self.template_name, context, status=status)
 
 
-@staff_required
+@staff_required(roles.IMPORT_CUSTOMERS)
 def import_sample(request: HttpRequest) -> StreamingHttpResponse:
     """Download a sample file: every column of the format and two example customers."""
     return csv_download(iter(sample_rows()), "customers-sample.csv")
@@ -66,6 +69,7 @@ class ImportPreviewView(StaffRequiredMixin, View):
     """Check the mapping of the file's columns and the first lines, then start the import."""
 
     template_name = "customers/customerimport_preview.html"
+    permission_required = roles.IMPORT_CUSTOMERS
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated or not self.test_func():
@@ -147,7 +151,7 @@ def _load(pk: int) -> CustomerImport:
     return get_object_or_404(CustomerImport.objects.select_related("created_by"), pk=pk)
 
 
-@staff_required
+@staff_required(roles.IMPORT_CUSTOMERS)
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Show an import's progress while it runs, then its report with the rejected lines."""
     job = _load(pk)
@@ -165,7 +169,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "customers/customerimport_detail.html", context)
 
 
-@staff_required
+@staff_required(roles.IMPORT_CUSTOMERS)
 def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress bar alone, polled while the import runs; reload the page once it ends."""
     job = _load(pk)
@@ -176,7 +180,7 @@ def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "customers/customerimport_detail.html#progress", context)
 
 
-@staff_required
+@staff_required(roles.IMPORT_CUSTOMERS)
 def import_rejected(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     """Download the rejected lines: the file's columns, then the line number and the reason."""
     job = _load(pk)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from phonenumber_field.modelfields import PhoneNumberField
 
+from lumytic.core.access import sees_only_own_customers
 from lumytic.core.choices import status_display
 from lumytic.core.uploads import ContentTypeValidator, GeneratedName
 
@@ -67,9 +68,22 @@ class Tag(models.Model):
         return self.name
 
 
+def advised_only(user, path: str = "customer") -> models.Q:
+    """A filter keeping the rows of customers this user may see (all, or those they advise when
+    ADVISOR_SEES_OWN_CUSTOMERS_ONLY limits them); `path` leads from the row to its customer."""
+    if sees_only_own_customers(user):
+        return models.Q(**{f"{path}__advisor": user})
+    return models.Q()
+
+
 class CustomerQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
+
+    def visible_to(self, user):
+        """The customers this staff user may see: those they advise when the setting limits
+        advisors (ADVISOR_SEES_OWN_CUSTOMERS_ONLY), else all."""
+        return self.filter(advisor=user) if sees_only_own_customers(user) else self
 
 
 class Customer(models.Model):
@@ -228,6 +242,10 @@ class Customer(models.Model):
         ordering = ["name", "pk"]
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
+        permissions = [
+            ("view_all_customers", _("See every customer, not only the ones they advise")),
+            ("export_customers", _("Export customers as CSV")),
+        ]
         indexes = [
             models.Index(fields=["name", "id"]),
             models.Index(fields=["country", "name"]),
@@ -539,6 +557,9 @@ class CustomerImport(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("customer import")
         verbose_name_plural = _("customer imports")
+        permissions = [
+            ("import_customers", _("Import customers from CSV")),
+        ]
 
     def __str__(self) -> str:
         return self.original_name

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import TemplateView
 
+from lumytic.accounts import roles
 from lumytic.accounts.audience import is_reachable_staff, staff_audience
 from lumytic.core.access import StaffRequiredMixin, staff_file, staff_required
 from lumytic.core.downloads import file_attachment
@@ -35,6 +36,11 @@ from .services import (
 )
 
 
+def visible_customer(user, pk: int) -> Customer:
+    """The customer `pk` if this staff user may see it, else 404 (advisors may be limited)."""
+    return get_object_or_404(Customer.objects.visible_to(user), pk=pk)
+
+
 def tab_url(customer_pk: int, key: str) -> str:
     return reverse(tabs.customer_tabs_by_key()[key].url_name, args=[customer_pk])
 
@@ -47,6 +53,7 @@ class CustomerTabView(StaffRequiredMixin, TemplateView):
     """
 
     template_name = "customers/customer_page.html"
+    permission_required = roles.VIEW_CUSTOMER
     tab = ""
     tab_template = ""
     paginate_by = 20
@@ -58,7 +65,10 @@ class CustomerTabView(StaffRequiredMixin, TemplateView):
 
     def get_customer(self) -> Customer:
         return get_object_or_404(
-            Customer.objects.select_related("group", "advisor", "reseller"), pk=self.kwargs["pk"]
+            Customer.objects.visible_to(self.request.user).select_related(
+                "group", "advisor", "reseller"
+            ),
+            pk=self.kwargs["pk"],
         )
 
     def get_tab_context(self, customer: Customer) -> dict:
@@ -141,6 +151,7 @@ class ContactsTab(CustomerTabView):
 
 class NotesTab(CustomerTabView):
     tab = "notes"
+    post_permission_required = roles.WRITE_NOTES
     tab_template = "customers/tabs/notes.html"
 
     def get_tab_context(self, customer: Customer) -> dict:
@@ -161,6 +172,7 @@ class NotesTab(CustomerTabView):
 
 class RemindersTab(CustomerTabView):
     tab = "reminders"
+    post_permission_required = roles.WRITE_NOTES
     tab_template = "customers/tabs/reminders.html"
 
     def initial(self) -> dict:
@@ -201,6 +213,7 @@ class ActivityTab(CustomerTabView):
 
 class CreditsTab(CustomerTabView):
     tab = "credits"
+    post_permission_required = roles.MANAGE_CREDITS
     tab_template = "customers/tabs/credits.html"
 
     def get_tab_context(self, customer: Customer) -> dict:
@@ -240,9 +253,10 @@ def credits_summary(customer: Customer) -> tabs.SummaryPart:
 
 
 @require_POST
-@staff_required
+@staff_required(roles.VIEW_CUSTOMER, roles.WRITE_NOTES)
 def note_update(request: HttpRequest, pk: int, note_pk: int) -> HttpResponse:
     """Change a note's text (its author or an admin)."""
+    visible_customer(request.user, pk)
     note = get_object_or_404(Note, pk=note_pk, customer_id=pk)
     form = NoteForm(request.POST)
     if not form.is_valid():
@@ -258,9 +272,10 @@ def note_update(request: HttpRequest, pk: int, note_pk: int) -> HttpResponse:
 
 
 @require_POST
-@staff_required
+@staff_required(roles.VIEW_CUSTOMER, roles.WRITE_NOTES)
 def note_delete(request: HttpRequest, pk: int, note_pk: int) -> HttpResponse:
     """Delete a note (its author or an admin)."""
+    visible_customer(request.user, pk)
     note = get_object_or_404(Note, pk=note_pk, customer_id=pk)
     try:
         delete_note(note=note, by=request.user)
@@ -272,9 +287,10 @@ def note_delete(request: HttpRequest, pk: int, note_pk: int) -> HttpResponse:
 
 
 @require_POST
-@staff_required
+@staff_required(roles.VIEW_CUSTOMER, roles.WRITE_NOTES)
 def reminder_delete(request: HttpRequest, pk: int, reminder_pk: int) -> HttpResponse:
     """Cancel a reminder that has not been emailed."""
+    visible_customer(request.user, pk)
     reminder = get_object_or_404(Reminder, pk=reminder_pk, customer_id=pk)
     try:
         delete_reminder(reminder=reminder, by=request.user)
@@ -289,6 +305,7 @@ class ContactFormView(StaffRequiredMixin, TemplateView):
     """Add a contact to a customer, or edit one."""
 
     template_name = "customers/contact_form.html"
+    permission_required = (roles.VIEW_CUSTOMER, roles.CHANGE_CUSTOMER)
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
@@ -296,7 +313,7 @@ class ContactFormView(StaffRequiredMixin, TemplateView):
         self.customer_pk = kwargs["pk"]
 
     def objects(self):
-        customer = get_object_or_404(Customer, pk=self.customer_pk)
+        customer = visible_customer(self.request.user, self.customer_pk)
         contact_pk = self.kwargs.get("contact_pk")
         contact = get_object_or_404(customer.contacts, pk=contact_pk) if contact_pk else None
         return customer, contact
@@ -332,9 +349,10 @@ def _contact_of(pk: int, contact_pk: int) -> Contact:
 
 
 @require_POST
-@staff_required
+@staff_required(roles.VIEW_CUSTOMER, roles.CHANGE_CUSTOMER)
 def contact_delete(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
     """Delete a contact that is not the primary one."""
+    visible_customer(request.user, pk)
     contact = _contact_of(pk, contact_pk)
     try:
         delete_contact(contact=contact, by=request.user)
@@ -346,9 +364,10 @@ def contact_delete(request: HttpRequest, pk: int, contact_pk: int) -> HttpRespon
 
 
 @require_POST
-@staff_required
+@staff_required(roles.VIEW_CUSTOMER, roles.CHANGE_CUSTOMER)
 def contact_make_primary(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
     """Make a contact the customer's primary contact."""
+    visible_customer(request.user, pk)
     contact = _contact_of(pk, contact_pk)
     make_primary_contact(contact=contact, by=request.user)
     messages.success(request, _("%(name)s is now the primary contact.") % {"name": contact})
@@ -356,9 +375,10 @@ def contact_make_primary(request: HttpRequest, pk: int, contact_pk: int) -> Http
 
 
 @require_GET
-@staff_file
+@staff_file(roles.VIEW_CUSTOMER)
 def customer_document_file(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
     """One version of a customer's document, as a download whose type its bytes decide."""
+    visible_customer(request.user, pk)
     document = get_object_or_404(
         CustomerDocument.objects.select_related("customer"), pk=document_pk, customer_id=pk
     )

@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView, TemplateView, View
 
-from lumytic.core.access import StaffRequiredMixin, is_office_user, staff_required
+from lumytic.accounts import roles
+from lumytic.core.access import StaffRequiredMixin, has_office_perms, staff_required
 from lumytic.core.downloads import csv_download
 
 from . import csvspec, listing
@@ -80,6 +81,7 @@ def _filtered(request: HttpRequest, menus_version: str, columns: list[str]) -> _
             unsearched, terms = filterset.unsearched, filterset.terms
         else:
             unsearched, terms = Customer.objects.all(), None
+    unsearched = unsearched.visible_to(request.user)
     key, descending = listing.parse_sort(params.get("sort"))
     listed = _Filtered(
         unsearched, terms, key, descending, explicit=key == params.get("sort", "").lstrip("-")
@@ -107,6 +109,7 @@ class CustomerListView(StaffRequiredMixin, ListView):
     A search without a chosen sort shows the best matches first (PostgreSQL)."""
 
     template_name = "customers/customer_list.html"
+    permission_required = roles.VIEW_CUSTOMER
     paginate_by = 25
 
     def get_paginate_by(self, queryset) -> int:
@@ -174,7 +177,7 @@ class CustomerListView(StaffRequiredMixin, ListView):
         }
 
 
-@staff_required
+@staff_required(roles.VIEW_CUSTOMER, roles.EXPORT_CUSTOMERS)
 def customer_export(request: HttpRequest) -> StreamingHttpResponse:
     """Stream the list as CSV: same filters and order; visible columns, or every field."""
     visible, menus_version = listing.list_state(request.user)
@@ -230,7 +233,7 @@ def _back(request: HttpRequest, fallback: str) -> str:
 
 
 @require_POST
-@staff_required
+@staff_required(roles.VIEW_CUSTOMER)
 def customer_columns(request: HttpRequest) -> HttpResponse:
     """Remember which columns this staff member sees in the customer list."""
     listing.remember_columns(user=request.user, columns=request.POST.getlist("columns"))
@@ -250,7 +253,11 @@ class CustomerFormView(StaffRequiredMixin, TemplateView):
         primary = self.customer.contacts.filter(is_primary=True).first() if self.customer else None
         return (
             CustomerForm(data, files, instance=self.customer),
-            PrimaryContactForm(data, instance=primary),
+            PrimaryContactForm(
+                data,
+                instance=primary,
+                may_grant_portal=self.request.user.has_perm(roles.MANAGE_PORTAL_ACCESS),
+            ),
         )
 
     def get(self, request, *args, **kwargs):
@@ -318,13 +325,17 @@ class CustomerFormView(StaffRequiredMixin, TemplateView):
 
 
 class CustomerCreateView(CustomerFormView):
-    pass
+    permission_required = roles.ADD_CUSTOMER
 
 
 class CustomerUpdateView(CustomerFormView):
+    permission_required = (roles.VIEW_CUSTOMER, roles.CHANGE_CUSTOMER)
+
     def dispatch(self, request, *args, **kwargs):
-        if is_office_user(request.user):
-            self.customer = get_object_or_404(Customer, pk=kwargs["pk"])
+        if has_office_perms(request.user, self.permission_required):
+            self.customer = get_object_or_404(
+                Customer.objects.visible_to(request.user), pk=kwargs["pk"]
+            )
         return super().dispatch(request, *args, **kwargs)
 
 
@@ -332,6 +343,7 @@ class CustomerDeleteView(StaffRequiredMixin, View):
     """Confirm, then delete; a customer with documents can only be deactivated."""
 
     template_name = "customers/customer_confirm_delete.html"
+    permission_required = (roles.VIEW_CUSTOMER, roles.DELETE_CUSTOMER)
 
     def get(self, request, pk: int):
         customer = get_object_or_404(Customer, pk=pk)
@@ -353,7 +365,7 @@ class CustomerDeleteView(StaffRequiredMixin, View):
 
 
 @require_POST
-@staff_required
+@staff_required(roles.VIEW_CUSTOMER, roles.CHANGE_CUSTOMER)
 def customer_set_active(request: HttpRequest, pk: int) -> HttpResponse:
     """Activate or deactivate a customer."""
     customer = get_object_or_404(Customer, pk=pk)
@@ -370,6 +382,8 @@ class GroupListView(StaffRequiredMixin, ListView):
     """The customer-group dialog body: search, add, rename, delete (loaded with htmx)."""
 
     template_name = "customers/customergroup_list.html"
+    permission_required = roles.VIEW_CUSTOMER
+    post_permission_required = roles.MANAGE_GROUPS
     paginate_by = 20
 
     def get_queryset(self):
@@ -415,7 +429,7 @@ class GroupUpdateView(GroupListView):
 
 
 @require_POST
-@staff_required
+@staff_required(roles.DELETE_GROUP)
 def group_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """Delete a customer group that no customer uses."""
     group = get_object_or_404(CustomerGroup, pk=pk)

@@ -4,6 +4,7 @@ Unset variables give the embedded default: SQLite, a database cache, Celery task
 and emails printed to the console. See README.md for the full table.
 """
 
+from decimal import Decimal
 from pathlib import Path
 
 import environ
@@ -147,6 +148,12 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_ON_GET = False
 PORTAL_INVITATION_DAYS = env.int("PORTAL_INVITATION_DAYS", default=7)
+# Staff roles (lumytic/accounts/roles.py). When on, a user without "see every customer" (the
+# customer advisor role) sees only the customers they advise; others are 404 to them.
+ADVISOR_SEES_OWN_CUSTOMERS_ONLY = env.bool("ADVISOR_SEES_OWN_CUSTOMERS_ONLY", default=False)
+# Creating or applying a credit above this amount needs a manager (sales.approve_large_credit).
+# It is compared in the credit's own currency: no exchange rate of the day decides who may act.
+CREDIT_APPROVAL_THRESHOLD = Decimal(env("CREDIT_APPROVAL_THRESHOLD", default="1000"))
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = True  # a set-password link lands the user signed in
 # Set-password tokens are bound to the outbox email that carried them: a newer email voids them.
 ACCOUNT_PASSWORD_RESET_TOKEN_GENERATOR = "lumytic.accounts.links.SetPasswordTokenGenerator"

@@ -43,6 +43,10 @@ class OutboundEmail(models.Model):
     class Meta:
         verbose_name = _("outbound email")
         verbose_name_plural = _("outbound emails")
+        permissions = [
+            ("view_outbox", _("Read the Outbox")),
+            ("resend_email", _("Resend or test an outbound email")),
+        ]
         ordering = ["-created_at", "-pk"]
         indexes = [
             models.Index(fields=["status", "created_at"], name="notif_email_status_idx"),

@@ -18,10 +18,17 @@ from .services import OutboxError, requeue_email, send_test_email
 
 
 class StaffOnlyMixin(UserPassesTestMixin):
-    """Let active sales staff in; portal users get 403 and anonymous visitors the login page."""
+    """Let active sales staff with the page's permissions in; portal users and other staff get
+    403, anonymous visitors the login page. (The twin of lumytic.core.access, which this app
+    may not import.)"""
+
+    permission_required: tuple[str, ...] = ("notifications.view_outbox",)
 
     def test_func(self) -> bool:
-        return bool(getattr(self.request.user, "is_sales_staff", False))
+        user = self.request.user
+        return bool(getattr(user, "is_sales_staff", False)) and user.has_perms(
+            self.permission_required
+        )
 
 
 class OutboxListView(StaffOnlyMixin, FilterView):
@@ -88,6 +95,8 @@ class OutboxDetailView(StaffOnlyMixin, DetailView):
 class OutboxResendView(StaffOnlyMixin, View):
     """Queue a failed email again."""
 
+    permission_required = ("notifications.view_outbox", "notifications.resend_email")
+
     http_method_names = ["post"]
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -105,6 +114,8 @@ class OutboxResendView(StaffOnlyMixin, View):
 
 class OutboxTestView(StaffOnlyMixin, View):
     """Send the SMTP test email to the signed-in staff member."""
+
+    permission_required = ("notifications.view_outbox", "notifications.resend_email")
 
     http_method_names = ["post"]
 

@@ -49,6 +49,8 @@ class PortalAccess(models.Model):
             ("view_statements", _("Portal: see statements")),
             ("request_cancellations", _("Portal: request and sign cancellations")),
             ("manage_contacts", _("Portal: manage the company's contacts")),
+            # Staff: invite contacts, grant areas, block logins, send set-password links.
+            ("manage_portal_access", _("Office: manage customers' portal access")),
         ]
 
     def __str__(self) -> str:
@@ -178,6 +180,9 @@ class RegistrationRequest(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("registration request")
         verbose_name_plural = _("registration requests")
+        permissions = [
+            ("review_registrations", _("Approve or reject registration requests")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(status="rejected") | ~models.Q(reason=""),

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from customers.models import Contact
 from customers.page_views import CustomerTabView
+from lumytic.accounts import roles
 from lumytic.core.access import staff_required
 
 from .access import areas_of
@@ -30,6 +31,9 @@ def _tab(pk: int) -> str:
 
 class PortalTab(CustomerTabView):
     """Who at this customer can use the portal, what they may see, and open invitations."""
+
+    permission_required = roles.VIEW_CUSTOMER
+    post_permission_required = roles.MANAGE_PORTAL_ACCESS
 
     tab = "portal"
     tab_template = "portal/office/customer_portal_tab.html"
@@ -79,7 +83,7 @@ def _contact(pk: int, contact_pk: int) -> Contact:
     )
 
 
-@staff_required
+@staff_required(roles.VIEW_CUSTOMER, roles.MANAGE_PORTAL_ACCESS)
 def contact_access(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
     """Choose the areas and the order visibility of a contact's portal login."""
     contact = _contact(pk, contact_pk)
@@ -109,7 +113,7 @@ def contact_access(request: HttpRequest, pk: int, contact_pk: int) -> HttpRespon
 
 
 @require_POST
-@staff_required
+@staff_required(roles.VIEW_CUSTOMER, roles.MANAGE_PORTAL_ACCESS)
 def contact_login_active(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
     """Disable a contact's portal login, or enable it again."""
     contact = _contact(pk, contact_pk)
@@ -125,7 +129,7 @@ def contact_login_active(request: HttpRequest, pk: int, contact_pk: int) -> Http
 
 
 @require_POST
-@staff_required
+@staff_required(roles.VIEW_CUSTOMER, roles.MANAGE_PORTAL_ACCESS)
 def contact_set_password(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
     """Email a contact a link to set their portal password."""
     contact = _contact(pk, contact_pk)
@@ -145,7 +149,7 @@ def _invitation(pk: int, invitation_pk: int) -> Invitation:
 
 
 @require_POST
-@staff_required
+@staff_required(roles.VIEW_CUSTOMER, roles.MANAGE_PORTAL_ACCESS)
 def invitation_resend(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
     """Send an invitation again with a new link; the old link stops working."""
     try:
@@ -160,7 +164,7 @@ def invitation_resend(request: HttpRequest, pk: int, invitation_pk: int) -> Http
 
 
 @require_POST
-@staff_required
+@staff_required(roles.VIEW_CUSTOMER, roles.MANAGE_PORTAL_ACCESS)
 def invitation_revoke(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
     """Withdraw an invitation; its link stops working."""
     try:

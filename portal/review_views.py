@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
 from customers.services import CustomerError
+from lumytic.accounts import roles
 from lumytic.core.access import StaffRequiredMixin, staff_file, staff_required
 from lumytic.core.downloads import file_attachment
 
@@ -37,6 +38,8 @@ DUPLICATES_SHOWN = 20
 
 class RegistrationListView(StaffRequiredMixin, ListView):
     """Registration requests by status (pending first), searchable by company or email."""
+
+    permission_required = roles.REVIEW_REGISTRATIONS
 
     template_name = "portal/registrationrequest_list.html"
     paginate_by = 25
@@ -117,11 +120,13 @@ def _registration(pk: int) -> RegistrationRequest:
 class RegistrationDetailView(StaffRequiredMixin, View):
     """Everything the applicant sent, possible duplicates, and the decision buttons."""
 
+    permission_required = roles.REVIEW_REGISTRATIONS
+
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         return _detail(request, _registration(pk))
 
 
-@staff_file
+@staff_file(roles.REVIEW_REGISTRATIONS)
 def registration_cr_file(request: HttpRequest, pk: int) -> FileResponse:
     """The applicant's CR document, always as a download, never shown inline."""
     registration = get_object_or_404(RegistrationRequest, pk=pk)
@@ -133,7 +138,7 @@ def registration_cr_file(request: HttpRequest, pk: int) -> FileResponse:
 
 
 @require_POST
-@staff_required
+@staff_required(roles.REVIEW_REGISTRATIONS)
 def registration_approve(request: HttpRequest, pk: int) -> HttpResponse:
     registration = _registration(pk)
     form = ApproveForm(request.POST, reviewer=request.user)
@@ -163,7 +168,7 @@ def registration_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@staff_required
+@staff_required(roles.REVIEW_REGISTRATIONS)
 def registration_reject(request: HttpRequest, pk: int) -> HttpResponse:
     registration = _registration(pk)
     form = RejectForm(request.POST)

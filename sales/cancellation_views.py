@@ -12,8 +12,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView
 
-from customers.models import Customer
+from customers.models import Customer, advised_only
 from customers.page_views import CustomerTabView
+from lumytic.accounts import roles
 from lumytic.core.access import StaffRequiredMixin
 
 from .cancellations import REASON_MAX_CHARS, Cancellation, SignedCancellation
@@ -59,6 +60,8 @@ def cancellation_pdf_response(cancellation: Cancellation) -> HttpResponse:
 class CancellationListView(FilteredListMixin, ListView):
     """Every cancellation order: search, status, "awaiting action", owner and customer filters."""
 
+    permission_required = roles.VIEW_ORDER
+
     template_name = "sales/cancellation_list.html"
     nav = "cancellation-list"
     statuses = Cancellation.Status.choices
@@ -74,7 +77,9 @@ class CancellationListView(FilteredListMixin, ListView):
 
     def get_queryset(self):
         queryset = self.search(
-            Cancellation.objects.select_related("order", "customer", "owner", "requested_by")
+            Cancellation.objects.filter(advised_only(self.request.user)).select_related(
+                "order", "customer", "owner", "requested_by"
+            )
         )
         if self.awaiting:
             queryset = queryset.awaiting_staff()
@@ -119,11 +124,12 @@ class CancellationListView(FilteredListMixin, ListView):
 
 
 class CancellationDetailView(StaffRequiredMixin, TemplateView):
+    permission_required = roles.VIEW_ORDER
     template_name = "sales/cancellation_detail.html"
 
     def get_cancellation(self) -> Cancellation:
         return get_object_or_404(
-            Cancellation.objects.select_related(
+            Cancellation.objects.filter(advised_only(self.request.user)).select_related(
                 "order__customer",
                 "order__owner",
                 "owner",
@@ -165,6 +171,7 @@ class CancellationDetailView(StaffRequiredMixin, TemplateView):
 
 
 class CancellationStepView(CancellationDetailView):
+    permission_required = None  # each step names its own
     http_method_names = ["post"]
 
     def done(self, cancellation: Cancellation, step, message: str, **kwargs):
@@ -179,6 +186,8 @@ class CancellationStepView(CancellationDetailView):
 
 
 class CancellationConfirmView(CancellationStepView):
+    permission_required = (roles.VIEW_ORDER, roles.MANAGE_CANCELLATIONS)
+
     def post(self, request, *args, **kwargs):
         return self.done(
             self.get_cancellation(),
@@ -188,6 +197,8 @@ class CancellationConfirmView(CancellationStepView):
 
 
 class CancellationRefuseView(CancellationStepView):
+    permission_required = (roles.VIEW_ORDER, roles.MANAGE_CANCELLATIONS)
+
     def post(self, request, *args, **kwargs):
         cancellation = self.get_cancellation()
         form = refuse_form(request.POST)
@@ -203,6 +214,8 @@ class CancellationRefuseView(CancellationStepView):
 
 
 class CancellationCompleteView(CancellationStepView):
+    permission_required = (roles.VIEW_ORDER, roles.MANAGE_CANCELLATIONS)
+
     def post(self, request, *args, **kwargs):
         return self.done(
             self.get_cancellation(),
@@ -215,6 +228,7 @@ class CancellationCompleteView(CancellationStepView):
 
 
 class CancellationPdfView(CancellationDetailView):
+    permission_required = roles.VIEW_ORDER
     http_method_names = ["get"]
 
     def get(self, request, *args, **kwargs):
@@ -224,12 +238,15 @@ class CancellationPdfView(CancellationDetailView):
 class SignedCancellationMixin:
     def signed_copy(self) -> SignedCancellation:
         return get_object_or_404(
-            SignedCancellation.objects.select_related("cancellation__order"),
+            SignedCancellation.objects.filter(
+                advised_only(self.request.user, "cancellation__customer")
+            ).select_related("cancellation__order"),
             pk=self.kwargs["pk"],
         )
 
 
 class SignedCancellationFileView(SignedCancellationMixin, CancellationDetailView):
+    permission_required = roles.VIEW_ORDER
     http_method_names = ["get"]
 
     def get(self, request, *args, **kwargs):
@@ -237,6 +254,8 @@ class SignedCancellationFileView(SignedCancellationMixin, CancellationDetailView
 
 
 class SignedCancellationApproveView(SignedCancellationMixin, CancellationStepView):
+    permission_required = (roles.VIEW_ORDER, roles.REVIEW_SIGNED_DOCUMENTS)
+
     def post(self, request, *args, **kwargs):
         document = self.signed_copy()
         try:
@@ -256,6 +275,8 @@ class SignedCancellationApproveView(SignedCancellationMixin, CancellationStepVie
 
 
 class SignedCancellationRejectView(SignedCancellationMixin, CancellationStepView):
+    permission_required = (roles.VIEW_ORDER, roles.REVIEW_SIGNED_DOCUMENTS)
+
     def post(self, request, *args, **kwargs):
         document = self.signed_copy()
         reason = request.POST.get("reason", "").strip()
@@ -295,6 +316,8 @@ class SignedCancellationRejectView(SignedCancellationMixin, CancellationStepView
 class OrderCancellationCreateView(OrderDetailView):
     """Open a cancellation order on the customer's behalf (e.g. asked by phone)."""
 
+    permission_required = (roles.VIEW_ORDER, roles.MANAGE_CANCELLATIONS)
+
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
@@ -326,6 +349,7 @@ class OrderCancellationCreateView(OrderDetailView):
 
 
 class CustomerCancellationsTab(CustomerTabView):
+    permission_required = (roles.VIEW_CUSTOMER, roles.VIEW_ORDER)
     tab = "cancellations"
     tab_template = "sales/cancellation_customer_tab.html"
 

@@ -144,6 +144,9 @@ class Cancellation(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("cancellation order")
         verbose_name_plural = _("cancellation orders")
+        permissions = [
+            ("manage_cancellations", _("Open, confirm, refuse and complete cancellation orders")),
+        ]
         indexes = [
             models.Index(fields=["customer", "-created_at"]),
             models.Index(fields=["status", "-created_at"]),

@@ -94,7 +94,9 @@ def load_demo_orders() -> int:
             continue
         contact = customer.contacts.filter(is_primary=True).select_related("user").first()
         buyer = contact.user if contact and contact.user_id else None
-        actor = buyer or customer.advisor or staff
+        # Without a portal user, the first staff member (the demo admin) acts for the customer:
+        # a customer advisor's role can't change orders.
+        actor = buyer or staff
         try:
             with transaction.atomic():  # a stage that can't be reached leaves no half order
                 _place(customer, reference, stage, wanted, products, buyer, actor, contact, today)
@@ -175,7 +177,8 @@ def load_demo_cancellations() -> int:
     if order is None or Cancellation.objects.filter(order=order).exists():
         return 0
     contact = order.customer.contacts.filter(is_primary=True).select_related("user").first()
-    by = (contact.user if contact and contact.user_id else None) or order.customer.advisor
+    staff = get_user_model().objects.filter(role="staff", is_active=True).order_by("pk").first()
+    by = (contact.user if contact and contact.user_id else None) or staff
     with transaction.atomic():
         request_cancellation(
             order=order, by=by, reason="Our store opening is postponed to next year (demo)."

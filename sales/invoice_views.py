@@ -9,6 +9,8 @@ from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 
+from customers.models import advised_only
+from lumytic.accounts import roles
 from lumytic.core.downloads import file_attachment
 
 from .documents import Order
@@ -36,6 +38,8 @@ def pi_pdf_response(pi: ProformaInvoice) -> HttpResponse:
 class InvoiceStepView(OrderDetailView):
     """A POST step on an order's PI; a refused step is a message on the order page."""
 
+    permission_required = None  # each step names its own
+
     http_method_names = ["post"]
     pi_context: dict = {}
 
@@ -44,14 +48,17 @@ class InvoiceStepView(OrderDetailView):
 
     def pi(self) -> ProformaInvoice:
         return get_object_or_404(
-            ProformaInvoice.objects.select_related("order"), pk=self.kwargs["pk"]
+            ProformaInvoice.objects.filter(
+                advised_only(self.request.user, "order__customer")
+            ).select_related("order"),
+            pk=self.kwargs["pk"],
         )
 
     def document(self) -> SignedDocument:
         return get_object_or_404(
-            SignedDocument.objects.select_related(
-                "pi__order__customer", "pi__order__owner", "pi__order__placed_by"
-            ),
+            SignedDocument.objects.filter(
+                advised_only(self.request.user, "pi__order__customer")
+            ).select_related("pi__order__customer", "pi__order__owner", "pi__order__placed_by"),
             pk=self.kwargs["pk"],
         )
 
@@ -92,6 +99,8 @@ class InvoiceStepView(OrderDetailView):
 
 
 class PiIssueView(InvoiceStepView):
+    permission_required = (roles.VIEW_ORDER, roles.ISSUE_DOCUMENTS)
+
     def post(self, request, *args, **kwargs):
         order = self.get_order()
         try:
@@ -107,6 +116,8 @@ class PiIssueView(InvoiceStepView):
 
 
 class PiSendView(InvoiceStepView):
+    permission_required = (roles.VIEW_ORDER, roles.ISSUE_DOCUMENTS)
+
     def post(self, request, *args, **kwargs):
         pi = self.pi()
         try:
@@ -121,6 +132,7 @@ class PiSendView(InvoiceStepView):
 
 
 class PiPdfView(InvoiceStepView):
+    permission_required = roles.VIEW_ORDER
     http_method_names = ["get"]
 
     def get(self, request, *args, **kwargs):
@@ -133,6 +145,7 @@ class PiPdfView(InvoiceStepView):
 
 
 class SignedDocumentFileView(InvoiceStepView):
+    permission_required = roles.VIEW_ORDER
     http_method_names = ["get"]
 
     def get(self, request, *args, **kwargs):
@@ -140,6 +153,8 @@ class SignedDocumentFileView(InvoiceStepView):
 
 
 class SignedDocumentApproveView(InvoiceStepView):
+    permission_required = (roles.VIEW_ORDER, roles.REVIEW_SIGNED_DOCUMENTS)
+
     def post(self, request, *args, **kwargs):
         return self.approve(
             self.document(),
@@ -149,6 +164,8 @@ class SignedDocumentApproveView(InvoiceStepView):
 
 
 class SignedDocumentRejectView(InvoiceStepView):
+    permission_required = (roles.VIEW_ORDER, roles.REVIEW_SIGNED_DOCUMENTS)
+
     def post(self, request, *args, **kwargs):
         return self.reject(
             self.document(),

@@ -178,6 +178,9 @@ class ProformaInvoice(Totals):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("proforma invoice")
         verbose_name_plural = _("proforma invoices")
+        permissions = [
+            ("issue_documents", _("Send quotations, issue and send PIs and memos")),
+        ]
         indexes = [models.Index(fields=["status", "-created_at"])]
         constraints = [
             # One PI per order; later changes are memos against it.
@@ -371,6 +374,9 @@ class SignedDocument(ReviewedUpload):
         ordering = ["-version", "-pk"]
         verbose_name = _("signed document")
         verbose_name_plural = _("signed documents")
+        permissions = [
+            ("review_signed_documents", _("Approve or reject signed PIs, memos and cancellations")),
+        ]
         constraints = [
             # Versions count per signed PI and, separately, per signed memo.
             models.UniqueConstraint(

@@ -5,7 +5,9 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 
+from customers.models import advised_only
 from customers.page_views import CustomerTabView
+from lumytic.accounts import roles
 from lumytic.core.access import StaffRequiredMixin
 from lumytic.core.lists import LenientPagesMixin, SortableListMixin
 
@@ -61,6 +63,7 @@ class FilteredListMixin(StaffRequiredMixin, LenientPagesMixin, SortableListMixin
 
 
 class PiListView(FilteredListMixin, ListView):
+    permission_required = roles.VIEW_ORDER
     template_name = "sales/pi_list.html"
     nav = "pi-list"
     statuses = PiState.choices
@@ -80,7 +83,8 @@ class PiListView(FilteredListMixin, ListView):
 
     def get_queryset(self):
         queryset = (
-            ProformaInvoice.objects.select_related("order__customer")
+            ProformaInvoice.objects.filter(advised_only(self.request.user, "order__customer"))
+            .select_related("order__customer")
             .with_amounts()
             .annotate(awaiting_review=awaiting_review_pis())
         )
@@ -106,6 +110,7 @@ class PiListView(FilteredListMixin, ListView):
 
 
 class PaymentListView(FilteredListMixin, ListView):
+    permission_required = roles.VIEW_ORDER
     template_name = "sales/payment_list.html"
     nav = "payment-list"
     statuses = Payment.Status.choices
@@ -128,7 +133,9 @@ class PaymentListView(FilteredListMixin, ListView):
 
     def get_queryset(self):
         queryset = self.search(
-            Payment.objects.select_related("pi__order__customer", "uploaded_by", "decided_by")
+            Payment.objects.filter(
+                advised_only(self.request.user, "pi__order__customer")
+            ).select_related("pi__order__customer", "uploaded_by", "decided_by")
         )
         if self.awaiting:
             queryset = queryset.filter(status=Payment.Status.PENDING)
@@ -155,6 +162,8 @@ class PaymentListView(FilteredListMixin, ListView):
 class CustomerPisTab(CustomerTabView):
     """A customer's proforma invoices, newest first, with where each one's money stands."""
 
+    permission_required = (roles.VIEW_CUSTOMER, roles.VIEW_ORDER)
+
     tab = "proforma-invoices"
     tab_template = "sales/pi_customer_tab.html"
 
@@ -169,6 +178,8 @@ class CustomerPisTab(CustomerTabView):
 
 class CustomerPaymentsTab(CustomerTabView):
     """A customer's SWIFT payments, newest upload first, whatever their review status."""
+
+    permission_required = (roles.VIEW_CUSTOMER, roles.VIEW_ORDER)
 
     tab = "payments"
     tab_template = "sales/payment_customer_tab.html"

@@ -8,6 +8,9 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 
+from customers.models import advised_only
+from lumytic.accounts import roles
+
 from .invoice_views import InvoiceStepView
 from .invoicing import MEMO_MAX_CHARS, Memo, SignedDocument
 from .pdf_memo import render_memo_pdf
@@ -24,11 +27,18 @@ def memo_pdf_response(memo: Memo):
 
 class MemoStepView(InvoiceStepView):
     def memo(self) -> Memo:
-        return get_object_or_404(Memo.objects.select_related("pi__order"), pk=self.kwargs["pk"])
+        return get_object_or_404(
+            Memo.objects.filter(
+                advised_only(self.request.user, "pi__order__customer")
+            ).select_related("pi__order"),
+            pk=self.kwargs["pk"],
+        )
 
     def signed_memo(self) -> SignedDocument:
         return get_object_or_404(
-            SignedDocument.objects.filter(memo__isnull=False).select_related(
+            SignedDocument.objects.filter(
+                advised_only(self.request.user, "pi__order__customer"), memo__isnull=False
+            ).select_related(
                 "memo", "pi__order__customer", "pi__order__owner", "pi__order__placed_by"
             ),
             pk=self.kwargs["pk"],
@@ -36,6 +46,8 @@ class MemoStepView(InvoiceStepView):
 
 
 class MemoWriteView(MemoStepView):
+    permission_required = (roles.VIEW_ORDER, roles.ISSUE_DOCUMENTS)
+
     def post(self, request, *args, **kwargs):
         pi = self.pi()
         text = request.POST.get("text", "").strip()
@@ -61,6 +73,8 @@ class MemoWriteView(MemoStepView):
 
 
 class MemoSendView(MemoStepView):
+    permission_required = (roles.VIEW_ORDER, roles.ISSUE_DOCUMENTS)
+
     def post(self, request, *args, **kwargs):
         memo = self.memo()
         try:
@@ -73,6 +87,7 @@ class MemoSendView(MemoStepView):
 
 
 class MemoPdfView(MemoStepView):
+    permission_required = roles.VIEW_ORDER
     http_method_names = ["get"]
 
     def get(self, request, *args, **kwargs):
@@ -80,6 +95,8 @@ class MemoPdfView(MemoStepView):
 
 
 class SignedMemoApproveView(MemoStepView):
+    permission_required = (roles.VIEW_ORDER, roles.REVIEW_SIGNED_DOCUMENTS)
+
     def post(self, request, *args, **kwargs):
         return self.approve(
             self.signed_memo(),
@@ -89,6 +106,8 @@ class SignedMemoApproveView(MemoStepView):
 
 
 class SignedMemoRejectView(MemoStepView):
+    permission_required = (roles.VIEW_ORDER, roles.REVIEW_SIGNED_DOCUMENTS)
+
     def post(self, request, *args, **kwargs):
         return self.reject(
             self.signed_memo(),

@@ -93,6 +93,9 @@ class ExchangeRate(models.Model):
         ordering = ["-date", "currency"]
         verbose_name = _("exchange rate")
         verbose_name_plural = _("exchange rates")
+        permissions = [
+            ("change_rates", _("Update exchange rates and set manual and customer rates")),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["currency", "date", "source"], name="sales_rate_one_per_source_and_day"

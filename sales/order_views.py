@@ -18,8 +18,9 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from django_countries import countries
 
-from customers.models import ActivityEntry, Customer
+from customers.models import ActivityEntry, Customer, advised_only
 from customers.page_views import CustomerTabView
+from lumytic.accounts import roles
 from lumytic.core.access import StaffRequiredMixin
 
 from .cancellations import Cancellation
@@ -92,6 +93,8 @@ def order_addresses(order: Order) -> list[tuple[str, list[str]]]:
 class OrderListView(StaffRequiredMixin, TemplateView):
     """Every order: search, filters, sortable columns, pages; a fixed number of queries."""
 
+    permission_required = roles.VIEW_ORDER
+
     template_name = "sales/order_list.html"
     paginate_by = 25
     # sort key -> (label, ordering)
@@ -121,7 +124,9 @@ class OrderListView(StaffRequiredMixin, TemplateView):
         return [*(f.asc(nulls_last=True) for f in fields), "pk"]
 
     def get(self, request, *args, **kwargs):
-        orders = Order.objects.select_related("customer", "owner")
+        orders = Order.objects.filter(advised_only(request.user)).select_related(
+            "customer", "owner"
+        )
         filterset = OrderFilter(request.GET, queryset=orders, request=request)
         valid = filterset.is_valid()
         queryset = filterset.qs
@@ -169,11 +174,15 @@ class OrderListView(StaffRequiredMixin, TemplateView):
 class OrderDetailView(StaffRequiredMixin, TemplateView):
     """An order: lines, totals, rate, addresses, timeline, documents; owner and cancel forms."""
 
+    permission_required = roles.VIEW_ORDER
+
     template_name = "sales/order_detail.html"
 
     def get_order(self) -> Order:
         return get_object_or_404(
-            Order.objects.select_related("customer", "owner", "placed_by", "source_quotation"),
+            Order.objects.filter(advised_only(self.request.user)).select_related(
+                "customer", "owner", "placed_by", "source_quotation"
+            ),
             pk=self.kwargs["pk"],
         )
 
@@ -216,6 +225,8 @@ class OrderDetailView(StaffRequiredMixin, TemplateView):
 class OrderAssignOwnerView(OrderDetailView):
     """Make a staff member responsible for the order."""
 
+    permission_required = (roles.VIEW_ORDER, roles.CHANGE_ORDER)
+
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
@@ -241,6 +252,8 @@ class OrderAssignOwnerView(OrderDetailView):
 
 class OrderCancelView(OrderDetailView):
     """Cancel an order before it is confirmed, with a reason."""
+
+    permission_required = (roles.VIEW_ORDER, roles.CHANGE_ORDER)
 
     http_method_names = ["post"]
 
@@ -268,6 +281,8 @@ class OrderCreateView(StaffRequiredMixin, TemplateView):
     The line editor round-trips through the server (add, remove, re-price), so it works with
     the keyboard and without JavaScript; htmx only fills the product search results.
     """
+
+    permission_required = (roles.VIEW_ORDER, roles.CHANGE_ORDER)
 
     template_name = "sales/order_form.html"
 
@@ -380,6 +395,8 @@ class OrderCreateView(StaffRequiredMixin, TemplateView):
 class ProductSearchView(StaffRequiredMixin, TemplateView):
     """The new-order form's product picker (an htmx fragment)."""
 
+    permission_required = (roles.VIEW_ORDER, roles.CHANGE_ORDER)
+
     template_name = "sales/_order_products.html"
 
     def get_context_data(self, **kwargs):
@@ -394,6 +411,8 @@ class ProductSearchView(StaffRequiredMixin, TemplateView):
 
 class CustomerOrdersTab(CustomerTabView):
     """A customer's orders, newest first, with a button to place a new one."""
+
+    permission_required = (roles.VIEW_CUSTOMER, roles.VIEW_ORDER)
 
     tab = "orders"
     tab_template = "sales/order_customer_tab.html"

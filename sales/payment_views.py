@@ -7,7 +7,8 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 
-from customers.models import Credit
+from customers.models import Credit, advised_only
+from lumytic.accounts import roles
 
 from .invoice_views import InvoiceStepView, signed_document_response
 from .payments import Payment
@@ -24,14 +25,15 @@ from .totals import money_text
 class PaymentStepView(InvoiceStepView):
     def payment(self) -> Payment:
         return get_object_or_404(
-            Payment.objects.select_related(
-                "pi__order__customer", "pi__order__owner", "pi__order__placed_by"
-            ),
+            Payment.objects.filter(
+                advised_only(self.request.user, "pi__order__customer")
+            ).select_related("pi__order__customer", "pi__order__owner", "pi__order__placed_by"),
             pk=self.kwargs["pk"],
         )
 
 
 class PaymentFileView(PaymentStepView):
+    permission_required = roles.VIEW_ORDER
     http_method_names = ["get"]
 
     def get(self, request, *args, **kwargs):
@@ -40,6 +42,8 @@ class PaymentFileView(PaymentStepView):
 
 
 class PaymentConfirmView(PaymentStepView):
+    permission_required = (roles.VIEW_ORDER, roles.CONFIRM_PAYMENT)
+
     def post(self, request, *args, **kwargs):
         payment = self.payment()
         try:
@@ -56,6 +60,8 @@ class PaymentConfirmView(PaymentStepView):
 
 
 class PaymentRejectView(PaymentStepView):
+    permission_required = (roles.VIEW_ORDER, roles.CONFIRM_PAYMENT)
+
     def post(self, request, *args, **kwargs):
         payment = self.payment()
         order = payment.pi.order
@@ -83,6 +89,8 @@ class PaymentRejectView(PaymentStepView):
 
 
 class CreditApplyView(PaymentStepView):
+    permission_required = (roles.VIEW_ORDER, roles.MANAGE_CREDITS)
+
     def post(self, request, *args, **kwargs):
         pi = self.pi()
         order = pi.order

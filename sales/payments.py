@@ -80,6 +80,10 @@ class Payment(ReviewedUpload):
         ordering = ["-uploaded_at", "-pk"]
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
+        permissions = [
+            ("confirm_payment", _("Confirm or reject payments")),
+            ("approve_overpayment", _("Confirm a payment that overpays its PI")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(amount__gt=0), name="sales_payment_amount_positive"
@@ -130,6 +134,10 @@ class CreditApplication(models.Model):
         ordering = ["applied_at", "pk"]
         verbose_name = _("credit application")
         verbose_name_plural = _("credit applications")
+        permissions = [
+            ("manage_credits", _("Create credits and apply them to PIs")),
+            ("approve_large_credit", _("Create or apply a credit above the approval threshold")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(amount__gt=0), name="sales_creditapp_amount_positive"

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView, TemplateView
 
+from lumytic.accounts import roles
 from lumytic.core.access import StaffRequiredMixin, staff_required
 from lumytic.core.lists import LenientPagesMixin, SortableListMixin
 
@@ -31,6 +32,7 @@ def search_products(queryset, text: str):
 
 
 class ProductListView(StaffRequiredMixin, LenientPagesMixin, SortableListMixin, ListView):
+    permission_required = roles.VIEW_PRODUCT
     template_name = "sales/product_list.html"
     paginate_by = 25
     sorts = PRODUCT_SORTS
@@ -66,6 +68,8 @@ class ProductListView(StaffRequiredMixin, LenientPagesMixin, SortableListMixin, 
 class ProductFormView(StaffRequiredMixin, TemplateView):
     """Create a product, or edit one."""
 
+    permission_required = (roles.VIEW_PRODUCT, roles.CHANGE_PRODUCT)
+
     template_name = "sales/product_form.html"
 
     def get_object(self) -> Product | None:
@@ -96,7 +100,7 @@ class ProductFormView(StaffRequiredMixin, TemplateView):
 
 
 @require_POST
-@staff_required
+@staff_required(roles.VIEW_PRODUCT, roles.CHANGE_PRODUCT)
 def product_set_active(request: HttpRequest, pk: int) -> HttpResponse:
     """Deactivate a product (it leaves the picker; quotations keep their lines) or reactivate."""
     product = get_object_or_404(Product, pk=pk)

@@ -9,8 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import ListView, TemplateView
 
-from customers.models import ActivityEntry, Customer
+from customers.models import ActivityEntry, Customer, advised_only
 from customers.page_views import CustomerTabView
+from lumytic.accounts import roles
 from lumytic.core.access import StaffRequiredMixin, staff_required
 from lumytic.core.lists import LenientPagesMixin, SortableListMixin
 
@@ -60,13 +61,16 @@ def timeline(quotation: Quotation) -> list[ActivityEntry]:
 
 
 class QuotationListView(StaffRequiredMixin, LenientPagesMixin, SortableListMixin, ListView):
+    permission_required = roles.VIEW_QUOTATION
     template_name = "sales/quotation_list.html"
     paginate_by = 25
     sorts = QUOTATION_SORTS
     default_sort = "-created"
 
     def get_queryset(self):
-        queryset = Quotation.objects.select_related("customer")
+        queryset = Quotation.objects.filter(advised_only(self.request.user)).select_related(
+            "customer"
+        )
         self.q = self.request.GET.get("q", "").strip()[:100]
         for word in self.q.split()[:5]:
             queryset = queryset.filter(
@@ -106,6 +110,8 @@ class QuotationListView(StaffRequiredMixin, LenientPagesMixin, SortableListMixin
 
 class QuotationEditorView(StaffRequiredMixin, TemplateView):
     """Create a draft for a customer (`?customer=`), or edit a draft, with its lines."""
+
+    permission_required = (roles.VIEW_QUOTATION, roles.CHANGE_QUOTATION)
 
     template_name = "sales/quotation_form.html"
 
@@ -204,6 +210,8 @@ class QuotationEditorView(StaffRequiredMixin, TemplateView):
             form=form,
             formset=formset,
             preview=preview_totals(formset, currency) if formset.is_bound else self.quotation,
+            # A POST without a currency re-renders with the customer's (it used to be a 500).
+            preview_currency=currency,
         )
         return self.render_to_response(context, status=status)
 
@@ -251,7 +259,7 @@ class _Row:
 
 
 @require_POST
-@staff_required
+@staff_required(roles.VIEW_QUOTATION, roles.CHANGE_QUOTATION)
 def quotation_preview(request: HttpRequest) -> HttpResponse:
     """The editor's live totals (htmx): computed on the server from what is typed so far."""
     formset = QuotationLineFormSet(request.POST, prefix="lines")
@@ -265,7 +273,7 @@ def quotation_preview(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@staff_required
+@staff_required(roles.VIEW_QUOTATION, roles.CHANGE_QUOTATION)
 def product_search(request: HttpRequest) -> HttpResponse:
     """The product picker's results (htmx): active products matching SKU or name."""
     q = request.GET.get("q", "").strip()[:100]
@@ -285,7 +293,7 @@ def product_search(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@staff_required
+@staff_required(roles.VIEW_QUOTATION, roles.CHANGE_QUOTATION)
 def quotation_line(request: HttpRequest) -> HttpResponse:
     """One editor row (htmx): blank, or filled from a product priced for the customer."""
     index = request.GET.get("index", "")
@@ -345,11 +353,12 @@ def _positive(value: str) -> bool:
 
 
 class QuotationDetailView(StaffRequiredMixin, TemplateView):
+    permission_required = roles.VIEW_QUOTATION
     template_name = "sales/quotation_detail.html"
 
     def get_context_data(self, **kwargs):
         quotation = get_object_or_404(
-            Quotation.objects.select_related(
+            Quotation.objects.filter(advised_only(self.request.user)).select_related(
                 "customer", "contact", "created_by", "order", "customer__advisor"
             ),
             pk=self.kwargs["pk"],
@@ -370,7 +379,7 @@ def _quotation(pk: int) -> Quotation:
 
 
 @require_POST
-@staff_required
+@staff_required(roles.VIEW_QUOTATION, roles.ISSUE_DOCUMENTS)
 def quotation_send(request: HttpRequest, pk: int) -> HttpResponse:
     quotation = _quotation(pk)
     try:
@@ -383,7 +392,7 @@ def quotation_send(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@staff_required
+@staff_required(roles.VIEW_QUOTATION, roles.CHANGE_QUOTATION)
 def quotation_decline(request: HttpRequest, pk: int) -> HttpResponse:
     """Record the customer's refusal; the reason is required."""
     quotation = _quotation(pk)
@@ -404,7 +413,7 @@ def quotation_decline(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@staff_required
+@staff_required(roles.VIEW_QUOTATION, roles.CHANGE_QUOTATION)
 def quotation_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
     """A new draft from this quotation's lines."""
     quotation = _quotation(pk)
@@ -422,7 +431,7 @@ def quotation_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-@staff_required
+@staff_required(roles.VIEW_QUOTATION)
 def quotation_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     quotation = _quotation(pk)
     return pdf_response(render_quotation_pdf(quotation), f"{quotation.number}.pdf")
@@ -433,6 +442,8 @@ def quotation_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 class CustomerQuotationsTab(CustomerTabView):
     """The customer's quotations, newest first, with a button to start one."""
+
+    permission_required = (roles.VIEW_CUSTOMER, roles.VIEW_QUOTATION)
 
     tab = "quotations"
     tab_template = "sales/_quotation_customer_tab.html"

@@ -16,6 +16,7 @@ from django.views.generic import TemplateView
 
 from customers.csvspec import neutralise
 from customers.models import Customer
+from lumytic.accounts import roles
 from lumytic.core.access import StaffRequiredMixin
 from lumytic.core.downloads import csv_download
 
@@ -159,10 +160,14 @@ def form_query(form: StatementForm) -> str:
 class CustomerStatementView(StaffRequiredMixin, StatementMixin, TemplateView):
     """The back-office statement of one customer (the "Statement" button on its page)."""
 
+    permission_required = (roles.VIEW_CUSTOMER, roles.VIEW_ORDER)
+
     template_name = "sales/customer_statement.html"
 
     def get(self, request, *args, **kwargs):
-        self.statement_customer = get_object_or_404(Customer, pk=kwargs["pk"])
+        self.statement_customer = get_object_or_404(
+            Customer.objects.visible_to(request.user), pk=kwargs["pk"]
+        )
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):

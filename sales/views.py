@@ -11,6 +11,7 @@ from django.views.generic import TemplateView
 
 from customers.csvspec import neutralise
 from customers.page_views import CustomerTabView
+from lumytic.accounts import roles
 from lumytic.core.access import StaffRequiredMixin, staff_required
 from lumytic.core.downloads import csv_download
 
@@ -34,6 +35,8 @@ from .services.rates import last_update
 
 class ExchangeView(StaffRequiredMixin, TemplateView):
     """Latest rates, the last update, a converter, a rate's history and manual rate entry."""
+
+    permission_required = roles.VIEW_RATES
 
     template_name = "sales/exchangerate_list.html"
 
@@ -125,6 +128,8 @@ class ExchangeView(StaffRequiredMixin, TemplateView):
 class ManualRateCreateView(ExchangeView):
     """Staff enter the rate of a currency for a day; it wins over the fetched one."""
 
+    permission_required = (roles.VIEW_RATES, roles.CHANGE_RATES)
+
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
@@ -152,6 +157,8 @@ class ManualRateCreateView(ExchangeView):
 class RateExportView(ExchangeView):
     """The history of one currency's rates as CSV."""
 
+    permission_required = roles.VIEW_RATES
+
     def get(self, request, *args, **kwargs):
         form = self.history_form(active_currencies())
         if not form.is_valid():
@@ -173,7 +180,7 @@ class RateExportView(ExchangeView):
 
 
 @require_POST
-@staff_required
+@staff_required(roles.VIEW_RATES, roles.CHANGE_RATES)
 def exchange_update(request: HttpRequest) -> HttpResponse:
     """Start the rates update in the background ("Update now")."""
     try:
@@ -194,6 +201,9 @@ def fx_tab_url(customer_pk: int) -> str:
 
 class CustomerRatesTab(CustomerTabView):
     """A customer's own FX rates, which beat the daily rate on their documents."""
+
+    permission_required = (roles.VIEW_CUSTOMER, roles.VIEW_RATES)
+    post_permission_required = roles.CHANGE_RATES
 
     tab = "fx-rates"
     tab_template = "sales/customerrate_list.html"
@@ -234,7 +244,7 @@ class CustomerRatesTab(CustomerTabView):
 
 
 @require_POST
-@staff_required
+@staff_required(roles.VIEW_CUSTOMER, roles.CHANGE_RATES)
 def customer_rate_delete(request: HttpRequest, pk: int, rate_pk: int) -> HttpResponse:
     """Delete one of a customer's FX rates (the button asks for confirmation first)."""
     customer_rate = get_object_or_404(

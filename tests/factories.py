@@ -2,11 +2,27 @@
 
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 
 from customers.models import Contact, Customer, CustomerGroup
+from lumytic.accounts.roles import ADMIN, CUSTOMER_ADVISOR, SALES, SALES_MANAGER
 from lumytic.core.services import allocate_number
 
 PASSWORD = "correct-horse-battery-staple"
+
+
+def staff_roles(default: list[str]):
+    """Staff role groups: `default` unless given (`roles=[]` for a staff user with none)."""
+
+    @factory.post_generation
+    def roles(obj, create, extracted, **kwargs):
+        if not create or obj.role != "staff":
+            return
+        names = default if extracted is None else list(extracted)
+        if names:
+            obj.groups.add(*Group.objects.filter(name__in=names))
+
+    return roles
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -25,9 +41,25 @@ class UserFactory(factory.django.DjangoModelFactory):
         if create:
             obj.save()
 
+    roles = staff_roles([ADMIN])
+
 
 class StaffFactory(UserFactory):
+    """A staff member who may do everything in the office (the admin role)."""
+
     role = "staff"
+
+
+class SalesManagerFactory(StaffFactory):
+    roles = staff_roles([SALES_MANAGER])
+
+
+class SalesFactory(StaffFactory):
+    roles = staff_roles([SALES])
+
+
+class AdvisorFactory(StaffFactory):
+    roles = staff_roles([CUSTOMER_ADVISOR])
 
 
 class PortalUserFactory(UserFactory):

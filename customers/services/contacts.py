@@ -3,6 +3,9 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from lumytic.accounts import roles
+from lumytic.core.access import require_office_perm
+
 from ..models import Contact, Customer
 from .activity import record_activity
 from .records import CustomerError
@@ -11,6 +14,7 @@ from .records import CustomerError
 @transaction.atomic
 def delete_contact(*, contact: Contact, by) -> None:
     """Delete a contact; the primary one is refused."""
+    require_office_perm(by, roles.CHANGE_CUSTOMER)
     Customer.objects.select_for_update().get(pk=contact.customer_id)
     contact = Contact.objects.get(pk=contact.pk)
     if contact.is_primary:
@@ -30,6 +34,7 @@ def delete_contact(*, contact: Contact, by) -> None:
 @transaction.atomic
 def make_primary_contact(*, contact: Contact, by) -> Contact:
     """Make this contact the customer's primary one (the old primary stays as a contact)."""
+    require_office_perm(by, roles.CHANGE_CUSTOMER)
     # The customer lock serialises swaps, so there is always exactly one primary.
     Customer.objects.select_for_update().get(pk=contact.customer_id)
     contact = Contact.objects.get(pk=contact.pk)

@@ -8,6 +8,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from lumytic.accounts import roles
+from lumytic.core.access import require_office_perm
 from lumytic.core.uploads import KINDS, display_name, file_kind
 
 from ..models import CUSTOMER_DOCUMENT_VALIDATOR, Customer, CustomerDocument
@@ -33,6 +35,7 @@ def add_customer_document(*, customer: Customer, kind: str, file: File, by) -> C
     The content decides whether it is accepted (PDF, PNG, JPEG, size-limited) and the stored
     file's extension; a refused file raises CustomerError and nothing is written.
     """
+    require_office_perm(by, roles.CHANGE_CUSTOMER)
     if kind not in CustomerDocument.Kind.values:
         raise CustomerError(_("This is not a kind of customer document."))
     try:

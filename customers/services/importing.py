@@ -29,6 +29,8 @@ from django_countries.fields import CountryField
 from phonenumber_field.modelfields import PhoneNumberField
 from phonenumber_field.phonenumber import PhoneNumber
 
+from lumytic.accounts import roles
+from lumytic.core.access import require_perm
 from lumytic.core.services import allocate_block
 
 from .. import csvspec
@@ -711,6 +713,7 @@ def preview_import(*, job: CustomerImport, mapping: dict[str, str], update_exist
 @transaction.atomic
 def start_import(*, upload, info: FileInfo, update_existing: bool, by) -> CustomerImport:
     """Store an uploaded CSV file as an import awaiting confirmation, with a guessed mapping."""
+    require_perm(by, roles.IMPORT_CUSTOMERS)
     upload.seek(0)
     return CustomerImport.objects.create(
         file=upload,
@@ -735,6 +738,7 @@ def change_import_mapping(
     *, job: CustomerImport, mapping: dict[str, str], update_existing: bool, by
 ) -> CustomerImport:
     """Save the column mapping and duplicate handling of an import awaiting confirmation."""
+    require_perm(by, roles.IMPORT_CUSTOMERS)
     job = _locked_preview(job)
     job.mapping = {source: target for source, target in mapping.items() if target}
     job.update_existing = update_existing
@@ -747,6 +751,7 @@ def confirm_import(
     *, job: CustomerImport, mapping: dict[str, str], update_existing: bool, by
 ) -> CustomerImport:
     """Queue an import with its final mapping; the work starts in the background after commit."""
+    require_perm(by, roles.IMPORT_CUSTOMERS)
     from ..tasks import run_customer_import  # the tasks module imports this one
 
     job = _locked_preview(job)
@@ -764,6 +769,7 @@ def confirm_import(
 @transaction.atomic
 def discard_import(*, job: CustomerImport, by) -> None:
     """Delete an import that was never confirmed, and its file."""
+    require_perm(by, roles.IMPORT_CUSTOMERS)
     job = _locked_preview(job)
     name, storage = job.file.name, job.file.storage
     job.delete()

@@ -7,6 +7,9 @@ from django.db import transaction
 from django.db.models import Count, Sum
 from django.utils.translation import gettext as _
 
+from lumytic.accounts import roles
+from lumytic.core.access import large_credit_message, may_grant_credit, require_perm
+
 from ..models import Credit, Customer, Note
 from .activity import record_activity
 from .records import CustomerError
@@ -19,6 +22,7 @@ def _may_change(note: Note, by) -> bool:
 @transaction.atomic
 def add_note(*, customer: Customer, by, text: str) -> Note:
     """Write an internal note (never shown in the portal)."""
+    require_perm(by, roles.WRITE_NOTES)
     text = text.strip()
     if not text:
         raise CustomerError(_("A note cannot be empty."))
@@ -30,6 +34,7 @@ def add_note(*, customer: Customer, by, text: str) -> Note:
 @transaction.atomic
 def update_note(*, note: Note, by, text: str) -> Note:
     """Change a note's text; only its author or an admin may."""
+    require_perm(by, roles.WRITE_NOTES)
     note = Note.objects.select_for_update().get(pk=note.pk)
     if not _may_change(note, by):
         raise CustomerError(_("Only the note's author or an admin can change it."))
@@ -53,6 +58,7 @@ def update_note(*, note: Note, by, text: str) -> Note:
 @transaction.atomic
 def delete_note(*, note: Note, by) -> None:
     """Delete a note; only its author or an admin may."""
+    require_perm(by, roles.WRITE_NOTES)
     note = Note.objects.select_for_update().select_related("customer").get(pk=note.pk)
     if not _may_change(note, by):
         raise CustomerError(_("Only the note's author or an admin can delete it."))
@@ -63,6 +69,7 @@ def delete_note(*, note: Note, by) -> None:
 @transaction.atomic
 def add_credit(*, customer: Customer, by, amount: Decimal, currency: str, reason: str) -> Credit:
     """Record an amount owed back to the customer, usable on later proforma invoices."""
+    require_perm(by, roles.MANAGE_CREDITS)
     if amount <= 0:
         raise CustomerError(_("A credit must be more than zero."))
     places = get_currency_precision(currency)
@@ -71,6 +78,8 @@ def add_credit(*, customer: Customer, by, amount: Decimal, currency: str, reason
             _("%(currency)s amounts have at most %(places)d decimals.")
             % {"currency": currency, "places": places}
         )
+    if not may_grant_credit(by, amount):
+        raise CustomerError(large_credit_message(currency))
     credit = Credit(customer=customer, amount=amount, currency=currency, reason=reason.strip())
     credit.created_by = by
     credit.full_clean()

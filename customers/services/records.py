@@ -10,7 +10,9 @@ from django.db import router, transaction
 from django.db.models.deletion import Collector, ProtectedError
 from django.utils.translation import gettext as _
 
+from lumytic.accounts import roles
 from lumytic.accounts.links import set_password_link
+from lumytic.core.access import require_office_perm, require_perm
 from lumytic.core.services import allocate_number
 from notifications.services import Recipient, notify
 
@@ -54,6 +56,7 @@ def create_customer(
     ``portal_welcome=APPROVED_SIGNUP``. A `cr_document` becomes version 1 of the customer's CR
     document.
     """
+    require_office_perm(by, roles.ADD_CUSTOMER)
     fields.setdefault("group", CustomerGroup.default())
     customer = Customer(
         number=allocate_number(kind="CUS", yearly=False, width=6), name=name, **fields
@@ -91,6 +94,7 @@ def update_customer(
 
     A `cr_document` is kept as the next version of the customer's CR document.
     """
+    require_office_perm(by, roles.CHANGE_CUSTOMER)
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
     before = snapshot(customer, TRACKED)
     before_tags = sorted(customer.tags.values_list("name", flat=True))
@@ -127,6 +131,7 @@ def update_customer(
 @transaction.atomic
 def update_contact(*, contact: Contact, by, **fields: Any) -> Contact:
     """Change a contact and record which fields changed."""
+    require_office_perm(by, roles.CHANGE_CUSTOMER)
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
     before = snapshot(contact, CONTACT_TRACKED)
     for name, value in fields.items():
@@ -147,6 +152,7 @@ def update_contact(*, contact: Contact, by, **fields: Any) -> Contact:
 @transaction.atomic
 def add_contact(*, customer: Customer, by, **fields: Any) -> Contact:
     """Add a contact; the first contact of a customer becomes its primary one."""
+    require_office_perm(by, roles.CHANGE_CUSTOMER)
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
     has_primary = customer.contacts.filter(is_primary=True).exists()
     fields.pop("is_primary", None)
@@ -164,6 +170,7 @@ def add_contact(*, customer: Customer, by, **fields: Any) -> Contact:
 @transaction.atomic
 def set_customer_active(*, customer: Customer, by, active: bool) -> Customer:
     """Activate or deactivate a customer (its portal users are locked out while inactive)."""
+    require_perm(by, roles.CHANGE_CUSTOMER)
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
     if customer.is_active != active:
         customer.is_active = active
@@ -191,6 +198,7 @@ def customer_documents(customer: Customer) -> dict[str, int]:
 @transaction.atomic
 def delete_customer(*, customer: Customer, by) -> None:
     """Delete a customer that has no documents; otherwise refuse (deactivate it instead)."""
+    require_perm(by, roles.DELETE_CUSTOMER)
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
     if customer_documents(customer):
         raise CustomerError(
@@ -208,6 +216,8 @@ def grant_portal_login(
     """Give a contact a portal login and email them a link to set their password."""
     if welcome not in (APPROVED_SIGNUP, CREATED_BY_STAFF):
         raise ValueError(f"Not a portal welcome email: {welcome!r}")
+    if welcome == CREATED_BY_STAFF:
+        require_office_perm(by, roles.MANAGE_PORTAL_ACCESS)
     if contact.user_id:
         raise CustomerError(_("This contact already has a portal login."))
     if not contact.email:
@@ -242,6 +252,7 @@ def grant_portal_login(
 @transaction.atomic
 def save_group(*, group: CustomerGroup | None = None, by, name: str, description: str = ""):
     """Create or rename a customer group."""
+    require_perm(by, roles.MANAGE_GROUPS)
     group = group or CustomerGroup()
     group.name = name
     group.description = description
@@ -252,6 +263,7 @@ def save_group(*, group: CustomerGroup | None = None, by, name: str, description
 @transaction.atomic
 def delete_group(*, group: CustomerGroup, by) -> None:
     """Delete a group that no customer uses; the default group always stays."""
+    require_perm(by, roles.DELETE_GROUP)
     group = CustomerGroup.objects.select_for_update().get(pk=group.pk)
     if group.is_default:
         raise CustomerError(_("The default group cannot be deleted."))

@@ -4,7 +4,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lumytic.accounts import roles
 from lumytic.accounts.audience import staff_audience
+from lumytic.core.access import require_perm
 from notifications.services import notify
 
 from ..models import Customer, Reminder
@@ -17,6 +19,7 @@ BATCH = 200
 @transaction.atomic
 def add_reminder(*, customer: Customer, by, staff, due_at, text: str) -> Reminder:
     """Schedule a reminder about a customer for a staff member."""
+    require_perm(by, roles.WRITE_NOTES)
     text = text.strip()
     if not text:
         raise CustomerError(_("Say what the reminder is about."))
@@ -40,6 +43,7 @@ def add_reminder(*, customer: Customer, by, staff, due_at, text: str) -> Reminde
 @transaction.atomic
 def delete_reminder(*, reminder: Reminder, by) -> None:
     """Cancel a reminder that has not been emailed yet."""
+    require_perm(by, roles.WRITE_NOTES)
     reminder = Reminder.objects.select_for_update().select_related("customer").get(pk=reminder.pk)
     if reminder.notified_at:
         raise CustomerError(_("This reminder was already emailed; it stays on record."))

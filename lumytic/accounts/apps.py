@@ -1,5 +1,19 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def _sync_roles(sender, using, apps=None, **kwargs) -> None:
+    """Keep the role groups after every migrate and flush (a test's flush empties them)."""
+    from django.apps import apps as live_apps
+    from django.contrib.auth.management import create_permissions
+
+    from .roles import sync_roles
+
+    # Other apps' permissions come with their own post_migrate; the roles need them now.
+    for app_config in live_apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, using=using)
+    sync_roles()
 
 
 class AccountsConfig(AppConfig):
@@ -19,3 +33,4 @@ class AccountsConfig(AppConfig):
         signals.authenticator_added.connect(mfa.on_authenticator_added)
         # The outbox mints set-password links while sending; it stores only this note.
         register_link_kind(SET_PASSWORD, note=SET_PASSWORD_NOTE, issue=issue_set_password_link)
+        post_migrate.connect(_sync_roles, sender=self, dispatch_uid="accounts_sync_roles")

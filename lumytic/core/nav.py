@@ -16,6 +16,8 @@ from typing import Any
 from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
+from lumytic.accounts import roles
+
 # A count: () -> (a scalar SELECT, its parameters); tables are quoted by the caller.
 CountQuery = Callable[[], tuple[str, list]]
 _counts: dict[str, CountQuery] = {}
@@ -47,6 +49,7 @@ class NavLink:
     count: str = ""
     count_title: Any = ""
     visible: Callable[[Any], bool] | None = None  # who sees it (default: every office user)
+    permission: str = ""  # the permission its page needs (lumytic/accounts/roles.py)
 
 
 OFFICE_NAV: tuple[NavLink, ...] = (
@@ -58,8 +61,15 @@ OFFICE_NAV: tuple[NavLink, ...] = (
         _("Inbox"),
         count="nav_counts.inbox",
         count_title=_("conversations waiting for an answer"),
+        permission=roles.VIEW_CONVERSATIONS,
     ),
-    NavLink("customers", "customers:customer-list", "building", _("Customers")),
+    NavLink(
+        "customers",
+        "customers:customer-list",
+        "building",
+        _("Customers"),
+        permission=roles.VIEW_CUSTOMER,
+    ),
     NavLink(
         "registrations",
         "portal_office:registration-list",
@@ -67,10 +77,23 @@ OFFICE_NAV: tuple[NavLink, ...] = (
         _("Registrations"),
         count="nav_counts.registrations",
         count_title=_("registration requests awaiting review"),
+        permission=roles.REVIEW_REGISTRATIONS,
     ),
-    NavLink("quotation-list", "sales:quotation-list", "file-earmark-text", _("Quotations")),
-    NavLink("product-list", "sales:product-list", "box-seam", _("Products")),
-    NavLink("order-list", "sales:order-list", "cart3", _("Orders")),
+    NavLink(
+        "quotation-list",
+        "sales:quotation-list",
+        "file-earmark-text",
+        _("Quotations"),
+        permission=roles.VIEW_QUOTATION,
+    ),
+    NavLink(
+        "product-list",
+        "sales:product-list",
+        "box-seam",
+        _("Products"),
+        permission=roles.VIEW_PRODUCT,
+    ),
+    NavLink("order-list", "sales:order-list", "cart3", _("Orders"), permission=roles.VIEW_ORDER),
     NavLink(
         "pi-list",
         "sales:pi-list",
@@ -78,6 +101,7 @@ OFFICE_NAV: tuple[NavLink, ...] = (
         _("Proforma invoices"),
         count="nav_counts.pis",
         count_title=_("signed copies awaiting review"),
+        permission=roles.VIEW_ORDER,
     ),
     NavLink(
         "payment-list",
@@ -86,6 +110,7 @@ OFFICE_NAV: tuple[NavLink, ...] = (
         _("Payments"),
         count="nav_counts.payments",
         count_title=_("payments awaiting review"),
+        permission=roles.VIEW_ORDER,
     ),
     NavLink(
         "cancellation-list",
@@ -94,7 +119,16 @@ OFFICE_NAV: tuple[NavLink, ...] = (
         _("Cancellations"),
         count="nav_counts.cancellations",
         count_title=_("cancellation orders to decide or review"),
+        permission=roles.VIEW_ORDER,
     ),
-    NavLink("exchange", "sales:exchange", "currency-exchange", _("Currency exchange")),
-    NavLink("outbox", "notifications:outbox-list", "envelope", _("Outbox")),
+    NavLink(
+        "exchange",
+        "sales:exchange",
+        "currency-exchange",
+        _("Currency exchange"),
+        permission=roles.VIEW_RATES,
+    ),
+    NavLink(
+        "outbox", "notifications:outbox-list", "envelope", _("Outbox"), permission=roles.VIEW_OUTBOX
+    ),
 )

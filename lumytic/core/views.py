@@ -1,6 +1,8 @@
 from django.shortcuts import redirect, render
 from django.views.generic import TemplateView
 
+from lumytic.accounts import roles
+
 from .access import StaffRequiredMixin
 
 
@@ -13,14 +15,20 @@ def home(request):
 
 
 class DashboardView(StaffRequiredMixin, TemplateView):
+    permission_required = ()  # every staff member has a dashboard
     template_name = "core/dashboard.html"
     extra_context = {"nav": "dashboard"}
+
+    def get_context_data(self, **kwargs):
+        names = roles.role_names(self.request.user)
+        return super().get_context_data(roles=[roles.ROLE_LABELS[name] for name in names], **kwargs)
 
 
 class SectionView(StaffRequiredMixin, TemplateView):
     """A back-office section whose records arrive with a later module: a proper empty state."""
 
     template_name = "core/section_empty.html"
+    permission_required = ()
     title = ""
     icon = "inbox"
     message = ""

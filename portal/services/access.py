@@ -8,7 +8,9 @@ from django.utils.translation import gettext as _
 
 from customers.models import Contact
 from customers.services import CustomerError, record_activity
+from lumytic.accounts import roles
 from lumytic.accounts.links import set_password_link
+from lumytic.core.access import require_perm
 from notifications.services import Recipient, notify
 
 from ..access import DEFAULT_AREAS, GROUP_PREFIX, area_group, areas_of
@@ -30,6 +32,7 @@ def set_portal_access(
     *, contact: Contact, by, areas: Iterable[str], own_orders_only: bool | None = None
 ) -> PortalAccess:
     """Grant exactly these areas (and their permissions) to a contact's portal login."""
+    require_perm(by, roles.MANAGE_PORTAL_ACCESS)
     user = get_user_model().objects.select_for_update().get(pk=_login_of(contact).pk)
     wanted = [area for area in Area.values if area in set(areas)]
     before = areas_of(user)
@@ -67,6 +70,7 @@ def give_default_access(user, *, manage_contacts: bool = False) -> None:
 @transaction.atomic
 def set_portal_login_active(*, contact: Contact, by, active: bool) -> None:
     """Disable a portal login (it can no longer sign in) or enable it again."""
+    require_perm(by, roles.MANAGE_PORTAL_ACCESS)
     user = get_user_model().objects.select_for_update().get(pk=_login_of(contact).pk)
     if user.is_active == active:
         return
@@ -83,6 +87,7 @@ def set_portal_login_active(*, contact: Contact, by, active: bool) -> None:
 @transaction.atomic
 def send_set_password_email(*, contact: Contact, by) -> None:
     """Email a portal user a link to set their password; any link sent before stops working."""
+    require_perm(by, roles.MANAGE_PORTAL_ACCESS)
     user = _login_of(contact)
     if not user.is_active:
         raise PortalError(_("This portal login is disabled. Enable it first."))

@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 
 from customers.models import Contact, Customer
 from customers.services import add_contact, record_activity
+from lumytic.accounts import roles
+from lumytic.core.access import require_perm
 from notifications.links import SecretLink
 from notifications.services import Recipient, notify
 
@@ -78,6 +80,7 @@ def invite_to_portal(
     *, customer: Customer, by, first_name: str, last_name: str = "", email: str
 ) -> Invitation:
     """Create or link the contact with this email and email them an invitation."""
+    require_perm(by, roles.MANAGE_PORTAL_ACCESS)
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
     email = email.strip()
     if get_user_model().objects.filter(email__iexact=email).exists():
@@ -118,6 +121,7 @@ def invite_to_portal(
 @transaction.atomic
 def resend_invitation(*, invitation: Invitation, by) -> Invitation:
     """Send a fresh link (the old one stops working) with a new expiry."""
+    require_perm(by, roles.MANAGE_PORTAL_ACCESS)
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at:
         raise PortalError(_("This invitation was already accepted."))
@@ -138,6 +142,7 @@ def resend_invitation(*, invitation: Invitation, by) -> Invitation:
 @transaction.atomic
 def revoke_invitation(*, invitation: Invitation, by) -> Invitation:
     """Void an invitation that has not been accepted."""
+    require_perm(by, roles.MANAGE_PORTAL_ACCESS)
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at:
         raise PortalError(_("This invitation was already accepted; disable the login instead."))

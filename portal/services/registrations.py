@@ -16,7 +16,9 @@ from django.utils.translation import gettext as _
 from customers.models import Contact, Customer, CustomerGroup
 from customers.services import create_customer, record_activity
 from customers.services.records import APPROVED_SIGNUP
+from lumytic.accounts import roles
 from lumytic.accounts.audience import staff_audience
+from lumytic.core.access import require_perm
 from notifications.services import Recipient, notify
 
 from ..models import Area, RegistrationRequest
@@ -179,6 +181,7 @@ def approve_registration(
     *, registration: RegistrationRequest, by, advisor, group: CustomerGroup
 ) -> Customer:
     """Create the customer (advisor, group, CR document v1), its primary contact and login."""
+    require_perm(by, roles.REVIEW_REGISTRATIONS)
     registration = _locked_pending(registration, RegistrationRequest.Status.APPROVED)
     _check_assignment(advisor, group)
     if email_has_login(registration.email):
@@ -230,6 +233,7 @@ def reject_registration(
     *, registration: RegistrationRequest, by, reason: str
 ) -> RegistrationRequest:
     """Refuse a pending request and email the applicant why."""
+    require_perm(by, roles.REVIEW_REGISTRATIONS)
     reason = (reason or "").strip()
     if not reason:
         raise PortalError(_("Give the applicant a reason for the rejection."))

@@ -17,7 +17,14 @@ from django.utils.translation import gettext as _
 
 from customers.models import Credit
 from customers.services import record_activity
+from lumytic.accounts import roles
 from lumytic.accounts.audience import staff_audience
+from lumytic.core.access import (
+    large_credit_message,
+    may_grant_credit,
+    require_office_perm,
+    require_perm,
+)
 from lumytic.core.models import CompanyProfile
 from lumytic.core.services import allocate_number
 from notifications.services import Attachment, Recipient, notify
@@ -160,6 +167,7 @@ def order_received(order: Order, pi: ProformaInvoice | None) -> tuple[str, Decim
 def request_cancellation(*, order: Order, by, reason: str) -> Cancellation:
     """Ask to cancel an order that is confirmed or later (`cancellation_new` to the customer and
     the order owner). Staff may open one on the customer's behalf."""
+    require_office_perm(by, roles.MANAGE_CANCELLATIONS)
     reason = _clean_reason(reason, _("Tell us why the order should be cancelled."))
     order = _locked(order)
     if order.status not in CANCELLABLE:
@@ -203,6 +211,7 @@ def request_cancellation(*, order: Order, by, reason: str) -> Cancellation:
 def confirm_cancellation(*, cancellation: Cancellation, by) -> Cancellation:
     """Accept a request: number it, copy what its PDF prints, and send it to the customer to sign
     (`cancellation_confirmed`, PDF attached)."""
+    require_perm(by, roles.MANAGE_CANCELLATIONS)
     order, cancellation = _locked_cancellation(cancellation)
     if order.status == Order.Status.CANCELLED:
         raise CancellationError(_("Order %(order)s is already cancelled.") % {"order": order})
@@ -274,6 +283,7 @@ def confirm_cancellation(*, cancellation: Cancellation, by) -> Cancellation:
 @transaction.atomic
 def refuse_cancellation(*, cancellation: Cancellation, by, reason: str) -> Cancellation:
     """Turn a request down with a reason (`cancellation_refused`); the order carries on."""
+    require_perm(by, roles.MANAGE_CANCELLATIONS)
     reason = _clean_reason(reason, _("Give the customer a reason for refusing the cancellation."))
     order, cancellation = _locked_cancellation(cancellation)
     cancellation.refusal_reason = reason
@@ -336,6 +346,7 @@ def upload_signed_cancellation(*, cancellation: Cancellation, by, file: File) ->
 @transaction.atomic
 def approve_signed_cancellation(*, document: SignedCancellation, by) -> SignedCancellation:
     """Accept the customer's signed copy; the cancellation can then be applied."""
+    require_perm(by, roles.REVIEW_SIGNED_DOCUMENTS)
     order, cancellation, document = _locked_signed(document)
     _decide(document, SignedCancellation.Status.APPROVED, by=by)
     _record(
@@ -354,6 +365,7 @@ def reject_signed_cancellation(
 ) -> SignedCancellation:
     """Refuse a signed copy with a reason (`cancellation_signed_rejected`); the customer signs
     and uploads it again."""
+    require_perm(by, roles.REVIEW_SIGNED_DOCUMENTS)
     reason = _clean_reason(reason, _("Give the customer a reason for rejecting the signed copy."))
     order, cancellation, document = _locked_signed(document)
     _decide(document, SignedCancellation.Status.REJECTED, by=by, reason=reason)
@@ -381,6 +393,7 @@ def complete_cancellation(*, cancellation: Cancellation, by) -> Cancellation:
     """Apply a signed cancellation: the order becomes cancelled, the money received on it
     (confirmed payments and credits applied) becomes customer credit, and the PI's unpaid rest is
     written off (`cancellation_completed` to the owner and the customer)."""
+    require_perm(by, roles.MANAGE_CANCELLATIONS)
     order, cancellation = _locked_cancellation(cancellation)
     if not cancellation.can_become(Cancellation.Status.COMPLETED):
         raise InvalidCancellationStep(cancellation, Cancellation.Status.COMPLETED)
@@ -396,6 +409,8 @@ def complete_cancellation(*, cancellation: Cancellation, by) -> Cancellation:
     currency = pi.currency if pi is not None else order.currency
     returned = paid + applied
     credit = None
+    if not may_grant_credit(by, returned):
+        raise CancellationError(large_credit_message(currency))
     if returned > 0:
         credit = Credit.objects.create(
             customer=order.customer,

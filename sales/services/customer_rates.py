@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 
 from customers.models import Customer
 from customers.services import record_activity
+from lumytic.accounts import roles
+from lumytic.core.access import require_perm
 
 from ..models import Currency, CustomerRate
 from .currency import ExchangeError, base_currency
@@ -33,6 +35,7 @@ def add_customer_rate(
     valid_until: date | None = None,
 ) -> CustomerRate:
     """Agree a rate with a customer for a date range; ranges of one currency never overlap."""
+    require_perm(by, roles.CHANGE_RATES)
     # Locking the customer makes two overlapping additions wait for each other.
     Customer.objects.select_for_update().filter(pk=customer.pk).first()
     if currency.code == base_currency():
@@ -77,6 +80,7 @@ def add_customer_rate(
 @transaction.atomic
 def delete_customer_rate(*, customer_rate: CustomerRate, by) -> None:
     """Remove a customer's rate; their documents go back to the daily rate."""
+    require_perm(by, roles.CHANGE_RATES)
     customer = customer_rate.customer
     record_activity(
         actor=by,

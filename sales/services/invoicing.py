@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.services import record_activity
+from lumytic.accounts import roles
+from lumytic.core.access import require_perm
 from lumytic.core.models import CompanyProfile
 from lumytic.core.services import allocate_number
 from lumytic.core.uploads import display_name, file_kind
@@ -81,6 +83,7 @@ def _locked_document(document: SignedDocument) -> tuple[Order, ProformaInvoice, 
 @transaction.atomic
 def issue_pi(*, order: Order, by, due_date: date | None = None) -> ProformaInvoice:
     """Issue the proforma invoice of a confirmed order, freezing its lines, totals and parties."""
+    require_perm(by, roles.ISSUE_DOCUMENTS)
     order = _locked(order)
     if order.status != Order.Status.CONFIRMED:
         raise InvalidTransition(order, Order.Status.PI_SENT)
@@ -149,6 +152,7 @@ def issue_pi(*, order: Order, by, due_date: date | None = None) -> ProformaInvoi
 @transaction.atomic
 def send_pi(*, pi: ProformaInvoice, by) -> ProformaInvoice:
     """Send a draft PI to the customer (`pi_sent`, PDF attached); the order becomes pi_sent."""
+    require_perm(by, roles.ISSUE_DOCUMENTS)
     order, pi = _locked_pi(pi)
     if not pi.can_become(ProformaInvoice.Status.SENT):
         raise InvoiceError(
@@ -257,6 +261,7 @@ def _decide(document: SignedDocument, status: str, *, by, reason: str = "") -> N
 @transaction.atomic
 def approve_signed_pi(*, document: SignedDocument, by) -> SignedDocument:
     """Accept the customer's signed PI (`pi_signed_approved`); the order becomes pi_approved."""
+    require_perm(by, roles.REVIEW_SIGNED_DOCUMENTS)
     order, pi, document = _locked_document(document)
     _decide(document, SignedDocument.Status.APPROVED, by=by)
     _move(
@@ -279,6 +284,7 @@ def approve_signed_pi(*, document: SignedDocument, by) -> SignedDocument:
 @transaction.atomic
 def reject_signed_pi(*, document: SignedDocument, by, reason: str) -> SignedDocument:
     """Refuse a signed PI with a reason (`pi_signed_rejected`); the order goes back to pi_sent."""
+    require_perm(by, roles.REVIEW_SIGNED_DOCUMENTS)
     reason = (reason or "").strip()
     if not reason:
         raise InvoiceError(_("Give the customer a reason for rejecting the signed copy."))

@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.services import record_activity
+from lumytic.accounts import roles
+from lumytic.core.access import require_perm
 from lumytic.core.services import allocate_number
 from notifications.services import Attachment, notify
 
@@ -78,6 +80,7 @@ def _refuse_unless_memo_allowed(order: Order, pi: ProformaInvoice) -> None:
 @transaction.atomic
 def write_memo(*, pi: ProformaInvoice, by, text: str) -> Memo:
     """Write a draft memo against a sent PI (payment instructions or amendments)."""
+    require_perm(by, roles.ISSUE_DOCUMENTS)
     text = (text or "").strip()
     if not text:
         raise MemoError(_("Write the memo text."))
@@ -106,6 +109,7 @@ def write_memo(*, pi: ProformaInvoice, by, text: str) -> Memo:
 @transaction.atomic
 def send_memo(*, memo: Memo, by) -> Memo:
     """Send a draft memo to the customer (`memo_sent`, PDF attached); the order: memo_sent."""
+    require_perm(by, roles.ISSUE_DOCUMENTS)
     order, pi, memo = _locked_memo(memo)
     if not memo.can_become(Memo.Status.SENT):
         raise MemoError(_("Memo %(memo)s is already sent; it can't change.") % {"memo": memo})
@@ -169,6 +173,7 @@ def upload_signed_memo(*, memo: Memo, by, file: File) -> SignedDocument:
 @transaction.atomic
 def approve_signed_memo(*, document: SignedDocument, by) -> SignedDocument:
     """Accept the customer's signed memo; the order stays memo_signed, ready for payment."""
+    require_perm(by, roles.REVIEW_SIGNED_DOCUMENTS)
     order, pi, document = _locked_signed_memo(document)
     _decide(document, SignedDocument.Status.APPROVED, by=by)
     record_activity(
@@ -185,6 +190,7 @@ def approve_signed_memo(*, document: SignedDocument, by) -> SignedDocument:
 def reject_signed_memo(*, document: SignedDocument, by, reason: str) -> SignedDocument:
     """Refuse a signed memo with a reason (`memo_signed_rejected`); the order goes back to
     memo_sent, so the customer uploads it again."""
+    require_perm(by, roles.REVIEW_SIGNED_DOCUMENTS)
     reason = (reason or "").strip()
     if not reason:
         raise MemoError(_("Give the customer a reason for rejecting the signed memo."))

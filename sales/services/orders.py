@@ -17,7 +17,9 @@ from django.utils.translation import gettext as _
 
 from customers.models import Customer
 from customers.services import record_activity
+from lumytic.accounts import roles
 from lumytic.accounts.audience import staff_audience
+from lumytic.core.access import require_office_perm, require_perm
 from lumytic.core.services import allocate_number
 from notifications.services import Recipient, notify
 
@@ -211,6 +213,7 @@ def create_order(
     submit: bool = True,
 ) -> Order:
     """Create an order (a draft cart, or submitted at once) with its lines and totals."""
+    require_office_perm(by, roles.CHANGE_ORDER)
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
     if not customer.is_active:
         raise OrderError(_("%(name)s is inactive; it cannot order.") % {"name": customer.name})
@@ -233,6 +236,7 @@ def create_order(
 @transaction.atomic
 def submit_order(*, order: Order, by) -> Order:
     """Send a draft order to the sales team (`order_new` to the customer advisor)."""
+    require_office_perm(by, roles.CHANGE_ORDER)
     order = _locked(order)
     if not order.can_become(Order.Status.SUBMITTED):
         raise InvalidTransition(order, Order.Status.SUBMITTED)
@@ -260,6 +264,7 @@ def submit_order(*, order: Order, by) -> Order:
 @transaction.atomic
 def create_order_from_quotation(*, quotation: Quotation, by) -> Order:
     """The order a customer places by accepting a quotation (`order_from_quotation`)."""
+    require_office_perm(by, roles.CHANGE_ORDER)
     lines = [{name: getattr(line, name) for name in LINE_FIELDS} for line in quotation.lines.all()]
     order = create_order(
         customer=quotation.customer,
@@ -309,6 +314,7 @@ def update_order(
     customer_reference: str | None = None,
 ) -> Order:
     """Change an order's lines before it is confirmed (`order_updated` once submitted)."""
+    require_office_perm(by, roles.CHANGE_ORDER)
     order = _locked(order)
     if not order.is_open:
         raise OrderError(
@@ -371,6 +377,7 @@ def confirm_order(
 
     `shipping=None` means "same as billing". Totals and the base-currency rate are frozen here.
     """
+    require_office_perm(by, roles.CHANGE_ORDER)
     order = _locked(order)
     if not order.can_become(Order.Status.CONFIRMED):
         raise InvalidTransition(order, Order.Status.CONFIRMED)
@@ -431,6 +438,7 @@ def confirm_order(
 @transaction.atomic
 def cancel_order(*, order: Order, by, reason: str = "") -> Order:
     """Cancel an order that is not yet confirmed (`order_cancelled`)."""
+    require_office_perm(by, roles.CHANGE_ORDER)
     order = _locked(order)
     if not order.is_open:
         raise OrderError(
@@ -465,6 +473,7 @@ def cancel_order(*, order: Order, by, reason: str = "") -> Order:
 @transaction.atomic
 def assign_owner(*, order: Order, by, owner) -> Order:
     """Make a staff member responsible for an order."""
+    require_perm(by, roles.CHANGE_ORDER)
     order = _locked(order)
     if owner is not None and (getattr(owner, "role", "") != "staff" or not owner.is_active):
         raise OrderError(_("The owner must be an active staff member."))

@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 
 from customers.models import Credit
 from customers.services import record_activity
+from lumytic.accounts import roles
+from lumytic.core.access import large_credit_message, may_grant_credit, require_perm
 from lumytic.core.uploads import display_name, file_kind
 from notifications.services import notify
 
@@ -237,7 +239,21 @@ def _decide(payment: Payment, status: str, *, by, reason: str = "") -> None:
 @transaction.atomic
 def confirm_payment(*, payment: Payment, by) -> Payment:
     """Count a payment (`payment_confirmed` to the customer); paid once the PI is covered."""
+    require_perm(by, roles.CONFIRM_PAYMENT)
     order, pi, payment = _locked_payment(payment)
+    _paid, _credited, due = pi_balance(pi)
+    if payment.amount > due and by is not None and not by.has_perm(roles.APPROVE_OVERPAYMENT):
+        raise PaymentError(
+            _(
+                "This payment of %(amount)s is more than the %(due)s still due on %(pi)s; "
+                "a sales manager must confirm an overpayment."
+            )
+            % {
+                "amount": money_text(payment.amount, payment.currency),
+                "due": money_text(due, pi.currency),
+                "pi": pi,
+            }
+        )
     _decide(payment, Payment.Status.CONFIRMED, by=by)
     refresh_pi_money(pi)
     _settle(
@@ -266,6 +282,7 @@ def confirm_payment(*, payment: Payment, by) -> Payment:
 @transaction.atomic
 def reject_payment(*, payment: Payment, by, reason: str) -> Payment:
     """Refuse a payment with a reason (`payment_rejected` to the customer); it never counts."""
+    require_perm(by, roles.CONFIRM_PAYMENT)
     reason = (reason or "").strip()
     if not reason:
         raise PaymentError(_("Give the customer a reason for rejecting the payment."))
@@ -298,6 +315,7 @@ def reject_payment(*, payment: Payment, by, reason: str) -> Payment:
 @transaction.atomic
 def apply_credit(*, pi: ProformaInvoice, by, credit: Credit, amount) -> CreditApplication:
     """Use part of the customer's credit on a PI, within what is left of both."""
+    require_perm(by, roles.MANAGE_CREDITS)
     order, pi = _locked_pi(pi)
     credit = Credit.objects.select_for_update().get(pk=credit.pk)
     if pi.status != ProformaInvoice.Status.SENT or order.status not in PAYABLE:
@@ -319,6 +337,8 @@ def apply_credit(*, pi: ProformaInvoice, by, credit: Credit, amount) -> CreditAp
             _("Only %(remaining)s of this credit is left.")
             % {"remaining": money_text(remaining, credit.currency)}
         )
+    if not may_grant_credit(by, amount):
+        raise PaymentError(large_credit_message(pi.currency))
     _paid, _credited, outstanding = pi_balance(pi)
     if amount > outstanding:
         raise PaymentError(

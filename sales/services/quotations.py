@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 
 from customers.models import Contact, Customer
 from customers.services import record_activity
+from lumytic.accounts import roles
+from lumytic.core.access import require_office_perm, require_perm
 from lumytic.core.services import allocate_number
 from notifications.services import Attachment, Recipient, notify
 
@@ -230,6 +232,7 @@ def create_quotation(
     terms: str = "",
 ) -> Quotation:
     """Create a draft quotation with its number, lines and totals."""
+    require_office_perm(by, roles.CHANGE_QUOTATION)
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
     if not customer.is_active:
         raise QuotationError(
@@ -265,6 +268,7 @@ def update_quotation(
     terms: str = "",
 ) -> Quotation:
     """Change a draft quotation's header and lines; anything else is refused."""
+    require_office_perm(by, roles.CHANGE_QUOTATION)
     quotation = _locked(quotation)
     _require_draft(quotation)
     currency = currency.upper()
@@ -305,6 +309,7 @@ def update_quotation(
 @transaction.atomic
 def send_quotation(*, quotation: Quotation, by) -> Quotation:
     """Send a draft to the customer (`quotation_sent` with the PDF attached)."""
+    require_perm(by, roles.ISSUE_DOCUMENTS)
     from ..pdf import render_quotation_pdf  # WeasyPrint loads only when a PDF is needed
 
     quotation = _locked(quotation)
@@ -351,6 +356,7 @@ def send_quotation(*, quotation: Quotation, by) -> Quotation:
 @transaction.atomic
 def accept_quotation(*, quotation: Quotation, by) -> Order:
     """The customer accepts a sent, unexpired quotation: it becomes an order, in one step."""
+    require_office_perm(by, roles.CHANGE_QUOTATION)
     quotation = _locked(quotation)
     customer_of_user = getattr(getattr(by, "contact", None), "customer_id", None)
     if getattr(by, "role", "") == "portal" and customer_of_user != quotation.customer_id:
@@ -374,6 +380,7 @@ def accept_quotation(*, quotation: Quotation, by) -> Order:
 @transaction.atomic
 def decline_quotation(*, quotation: Quotation, by, reason: str) -> Quotation:
     """Record that the customer declined a draft or sent quotation, and why."""
+    require_office_perm(by, roles.CHANGE_QUOTATION)
     reason = (reason or "").strip()
     if not reason:
         raise QuotationError(_("Say why the quotation is declined."))
@@ -423,6 +430,7 @@ def expire_quotations(today: date | None = None) -> int:
 @transaction.atomic
 def duplicate_quotation(*, quotation: Quotation, by) -> Quotation:
     """A new draft with a new number, the same customer, contact and lines, valid from today."""
+    require_perm(by, roles.CHANGE_QUOTATION)
     source = Quotation.objects.select_related("customer", "contact").get(pk=quotation.pk)
     lines = [{name: getattr(line, name) for name in LINE_FIELDS} for line in source.lines.all()]
     contact = source.contact
@@ -454,6 +462,7 @@ PRODUCT_FIELDS = ("sku", "name", "description", "unit", "unit_price", "currency"
 @transaction.atomic
 def create_product(*, by, **values: Any) -> Product:
     """Add a product to the catalogue."""
+    require_perm(by, roles.CHANGE_PRODUCT)
     unknown = set(values) - {*PRODUCT_FIELDS, "is_active"}
     if unknown:
         raise TypeError(f"Not a product field: {', '.join(sorted(unknown))}")
@@ -463,6 +472,7 @@ def create_product(*, by, **values: Any) -> Product:
 @transaction.atomic
 def update_product(*, product: Product, by, **values: Any) -> Product:
     """Change a product; quotations already written keep their own copy of each line."""
+    require_perm(by, roles.CHANGE_PRODUCT)
     unknown = set(values) - {*PRODUCT_FIELDS, "is_active"}
     if unknown:
         raise TypeError(f"Not a product field: {', '.join(sorted(unknown))}")
@@ -476,6 +486,7 @@ def update_product(*, product: Product, by, **values: Any) -> Product:
 @transaction.atomic
 def set_product_active(*, product: Product, by, active: bool) -> Product:
     """Deactivate a product (it leaves the picker) or bring it back."""
+    require_perm(by, roles.CHANGE_PRODUCT)
     product = Product.objects.select_for_update().get(pk=product.pk)
     if product.is_active != active:
         product.is_active = active

@@ -13,7 +13,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lumytic.accounts import roles
 from lumytic.accounts.audience import staff_audience
+from lumytic.core.access import require_perm
 from notifications.services import notify
 
 from ..models import Currency, ExchangeRate, RateUpdate
@@ -32,6 +34,7 @@ MAX_ERROR_LENGTH = 2000
 
 def request_rate_update(*, by) -> RateUpdate:
     """Record an update asked for by staff and run it in the background after commit."""
+    require_perm(by, roles.CHANGE_RATES)
     with transaction.atomic():
         # The lock on the base currency serialises two clicks on "Update now".
         Currency.objects.select_for_update().filter(code=base_currency()).first()
@@ -238,6 +241,7 @@ def _send_failure_alert(update: RateUpdate) -> None:
 @transaction.atomic
 def enter_manual_rate(*, currency: Currency, on: date, rate: Decimal, by) -> ExchangeRate:
     """Set staff's rate for a currency and day; it wins over any fetched rate for that day."""
+    require_perm(by, roles.CHANGE_RATES)
     if currency.code == base_currency():
         raise ExchangeError(_("The base currency's rate is always 1."))
     if rate <= 0:

@@ -1,8 +1,10 @@
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.mail.backends import locmem
 from django.db import transaction
 
+from lumytic.accounts.roles import ADMIN
 from notifications.services import Recipient, notify
 
 PASSWORD = "correct-horse-battery-staple"
@@ -36,7 +38,10 @@ def make_user(db):
 
 @pytest.fixture
 def staff_user(make_user):
-    return make_user("lina@lumytic.test", first_name="Lina", last_name="Haddad")
+    user = make_user("lina@lumytic.test", first_name="Lina", last_name="Haddad")
+    # The Outbox is for roles that may read it (lumytic/accounts/roles.py).
+    user.groups.add(Group.objects.get(name=ADMIN))
+    return user
 
 
 @pytest.fixture

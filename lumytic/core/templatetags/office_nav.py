@@ -71,6 +71,9 @@ def office_nav(context) -> SafeString:
     for link, forms in rendered_links():
         if link.visible is not None and not link.visible(user):
             continue
+        # A link to a page the user's role can't open is left out (the page would say 403).
+        if link.permission and hasattr(user, "has_perm") and not user.has_perm(link.permission):
+            continue
         count = _count(context, link.count) if link.count else 0
         html = forms[(nav == link.key, bool(count))]
         parts.append(html.replace(_COUNT, escape(count), 1) if count else html)

@@ -3,6 +3,7 @@
 import random
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -10,6 +11,7 @@ from django.db import transaction
 from conversations.demo import load_demo_conversations
 from customers.models import ActivityEntry, Contact, Customer, CustomerGroup, Tag
 from customers.services import add_contact, create_customer
+from lumytic.accounts import roles
 from lumytic.core.models import CompanyProfile
 from lumytic.core.services import allocate_block
 from portal.models import Area
@@ -21,10 +23,11 @@ from sales.demo_orders import load_demo_cancellations, load_demo_invoices, load_
 DEMO_PASSWORD = "lumytic-demo"
 
 STAFF = [
-    # email, first, last, admin site, sales notifications
-    ("admin@lumytic.test", "Amira", "Haddad", True, False),
-    ("sales@lumytic.test", "Samir", "Nasser", False, True),
-    ("advisor@lumytic.test", "Lina", "Farouk", False, False),
+    # email, first, last, admin site, sales notifications, role (lumytic/accounts/roles.py)
+    ("admin@lumytic.test", "Amira", "Haddad", True, False, roles.ADMIN),
+    ("manager@lumytic.test", "Karim", "Saleh", False, False, roles.SALES_MANAGER),
+    ("sales@lumytic.test", "Samir", "Nasser", False, True, roles.SALES),
+    ("advisor@lumytic.test", "Lina", "Farouk", False, False, roles.CUSTOMER_ADVISOR),
 ]
 
 CUSTOMERS = [
@@ -99,7 +102,7 @@ class Command(BaseCommand):
             profile.save()
 
         staff = {}
-        for email, first, last, admin_access, notifications in STAFF:
+        for email, first, last, admin_access, notifications, role in STAFF:
             user = users.filter(email=email).first()
             if user is None:
                 user = users.create_user(
@@ -112,6 +115,7 @@ class Command(BaseCommand):
                     is_superuser=admin_access,
                     sales_notifications=notifications,
                 )
+            user.groups.add(Group.objects.get(name=role))
             staff[email] = user
 
         CustomerGroup.objects.get_or_create(
@@ -167,8 +171,8 @@ class Command(BaseCommand):
         out = self.stdout
         out.write(self.style.SUCCESS("Demo data is ready. Sign in with password: " + DEMO_PASSWORD))
         out.write("  Back-office  http://127.0.0.1:8000/accounts/login/")
-        for email, *_rest in STAFF:
-            out.write(f"    {email}")
+        for email, *_rest, role in STAFF:
+            out.write(f"    {email}  ({roles.ROLE_LABELS[role]})")
         out.write("  Portal       http://127.0.0.1:8000/portal/login/")
         for email, company in portal_logins:
             out.write(f"    {email}  ({company})")
