@@ -18,7 +18,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.factories import PASSWORD, PortalContactFactory, StaffFactory
+from tests.factories import PASSWORD, AdvisorFactory, PortalContactFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -74,8 +74,9 @@ def add_recovery_codes(user) -> list[str]:
 
 
 def cashier(**kwargs):
-    """A staff member who can confirm payments, so must use a second factor."""
-    user = StaffFactory(**kwargs)
+    """A staff member who can confirm payments, so must use a second factor (an advisor by
+    role, so no other permission of theirs is in the list)."""
+    user = AdvisorFactory(**kwargs)
     grant(user, "sales.confirm_payment")
     return user
 
@@ -127,7 +128,7 @@ def test_portal_access_managers_must_use_a_second_factor_too(client):
 
 
 def test_staff_without_the_listed_permissions_is_not_forced(client):
-    user = StaffFactory(first_name="Rana")
+    user = AdvisorFactory(first_name="Rana")
     grant(user, "sales.view_payment")
     sign_in(client, user)
     response = client.get(reverse("office:dashboard"))
