@@ -49,3 +49,22 @@ def chromium_path() -> str:
     path = "/usr/bin/chromium"
     require(shutil.which(path) is not None, "Chromium (/usr/bin/chromium)")
     return path
+
+
+@pytest.fixture
+def media_on_disk(settings, tmp_path):
+    """Uploaded files go to a fresh folder of this test, on the plain file system."""
+    settings.MEDIA_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    }
+    return tmp_path
+
+
+@pytest.fixture
+def usd_site(settings, media_on_disk):
+    """The settings most order-flow tests share: USD books, English, a site URL, files on disk."""
+    settings.BASE_CURRENCY = "USD"
+    settings.SITE_URL = "https://lumytic.test"
+    settings.LANGUAGE_CODE = "en"

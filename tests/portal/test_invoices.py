@@ -23,15 +23,8 @@ BILLING = {"first_name": "Omar", "last_name": "Khalil", "city": "Dubai", "countr
 
 
 @pytest.fixture(autouse=True)
-def _settings(settings, tmp_path):
-    settings.BASE_CURRENCY = "USD"
-    settings.SITE_URL = "https://lumytic.test"
-    settings.LANGUAGE_CODE = "en"
-    settings.MEDIA_ROOT = tmp_path
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    }
+def _settings(usd_site):
+    """Every test here runs with the shared order-flow settings (tests/conftest.py)."""
 
 
 @pytest.fixture
