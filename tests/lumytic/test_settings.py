@@ -55,7 +55,7 @@ def test_database_url_selects_postgresql_and_redis_url_the_broker_and_cache():
     )
     assert config["engine"] == "django.db.backends.postgresql"
     assert config["name"] == "lumytic"
-    assert config["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert config["cache"] == "lumytic.core.cache.ResilientRedisCache"  # Redis, degrading
     assert config["eager"] is False
     assert config["broker"] == "redis://redis.internal:6379/2"
     assert config["email"] == "django.core.mail.backends.smtp.EmailBackend"
