@@ -9,7 +9,6 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView, TemplateView, View
@@ -17,6 +16,7 @@ from django.views.generic import ListView, TemplateView, View
 from lumytic.accounts import roles
 from lumytic.core.access import StaffRequiredMixin, has_office_perms, staff_required
 from lumytic.core.downloads import csv_download
+from lumytic.core.redirects import safe_next
 
 from . import csvspec, listing
 from .forms import (
@@ -227,9 +227,7 @@ def _full_row(customer: Customer) -> list:
 
 def _back(request: HttpRequest, fallback: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return target
-    return fallback
+    return safe_next(request, target, fallback)
 
 
 @require_POST

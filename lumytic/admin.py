@@ -9,8 +9,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+
+from lumytic.core.redirects import safe_next
 
 
 class LumyticAdminSite(admin.AdminSite):
@@ -31,9 +32,7 @@ class LumyticAdminSite(admin.AdminSite):
         return guarded
 
     def login(self, request: HttpRequest, extra_context=None) -> HttpResponse:
-        nxt = request.GET.get("next", "")
-        if not url_has_allowed_host_and_scheme(nxt, {request.get_host()}, request.is_secure()):
-            nxt = reverse("admin:index")
+        nxt = safe_next(request, request.GET.get("next", ""), reverse("admin:index"))
         if request.user.is_authenticated:
             if self.has_permission(request):
                 return redirect(nxt)
