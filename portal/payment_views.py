@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import View
 
+from lumytic.core.validation import sensible_dates
 from sales.invoice_views import signed_document_response
 from sales.models import Payment
 from sales.payments import MONEY_DIGITS, PROOF_VALIDATOR
@@ -35,6 +36,7 @@ class PaymentForm(forms.Form):
     )
     paid_on = forms.DateField(
         label=gettext_lazy("Payment date"),
+        validators=sensible_dates(),
         error_messages={"required": gettext_lazy("Enter the date of the transfer.")},
     )
     bank_reference = forms.CharField(

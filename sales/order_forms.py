@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Customer
+from lumytic.core.validation import sensible_dates
 
 from .cancellations import REASON_MAX_CHARS
 from .documents import Order, Product
@@ -71,8 +72,12 @@ class OrderFilter(django_filters.FilterSet):
         label=_("Currency"),
         method="filter_currency",
     )
-    date_from = django_filters.DateFilter(method="filter_from", label=_("From"), widget=DATE_INPUT)
-    date_to = django_filters.DateFilter(method="filter_to", label=_("To"), widget=DATE_INPUT)
+    date_from = django_filters.DateFilter(
+        method="filter_from", label=_("From"), widget=DATE_INPUT, validators=sensible_dates()
+    )
+    date_to = django_filters.DateFilter(
+        method="filter_to", label=_("To"), widget=DATE_INPUT, validators=sensible_dates()
+    )
 
     class Meta:
         model = Order

@@ -19,6 +19,7 @@ from customers.models import Customer
 from lumytic.accounts import roles
 from lumytic.core.access import StaffRequiredMixin
 from lumytic.core.downloads import csv_download
+from lumytic.core.validation import sensible_dates
 
 from .pdf_invoice import PdfTooLarge
 from .pdf_statement import render_statement_pdf
@@ -30,9 +31,15 @@ STATEMENT_ROWS_PER_PAGE = 50
 
 class StatementForm(forms.Form):
     start = forms.DateField(
-        label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("From"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=sensible_dates(),
     )
-    end = forms.DateField(label=gettext_lazy("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(
+        label=gettext_lazy("To"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=sensible_dates(),
+    )
     currency = forms.ChoiceField(label=gettext_lazy("Currency"))
 
     def __init__(self, *args, currencies: list[str], **kwargs):

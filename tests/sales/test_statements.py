@@ -258,3 +258,11 @@ def test_a_long_statement_pages_on_screen_carrying_the_balance_forward(client, b
 
     body = b"".join(client.get(url, {"download": "csv"}).streaming_content).decode("utf-8-sig")
     assert sum("Goodwill" in line for line in body.splitlines()) == 60
+
+
+def test_a_statement_date_at_the_calendars_end_is_a_clear_400(client, buyer, owner):
+    client.force_login(owner)
+    url = reverse("sales:customer-statement", args=[buyer.contact.customer.pk])
+    response = client.get(url, {"start": "9999-01-01", "end": "9999-12-31", "currency": "USD"})
+    assert response.status_code == 400
+    assert "Enter a date before the year 3000." in response.content.decode()
