@@ -16,6 +16,7 @@ from django.views.generic import ListView, TemplateView, View
 from lumytic.accounts import roles
 from lumytic.core.access import StaffRequiredMixin, has_office_perms, staff_required
 from lumytic.core.downloads import csv_download
+from lumytic.core.lists import search_text
 from lumytic.core.redirects import safe_next
 
 from . import csvspec, listing
@@ -388,7 +389,7 @@ class GroupListView(StaffRequiredMixin, ListView):
         queryset = CustomerGroup.objects.annotate(customer_count=Count("customers")).order_by(
             "-is_default", "name"
         )
-        query = self.request.GET.get("q", "").strip()
+        query = search_text(self.request)
         return queryset.filter(name__icontains=query) if query else queryset
 
     def get_context_data(self, **kwargs):

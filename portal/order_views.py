@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from lumytic.core.lists import search_text
 from sales.models import Cancellation, Memo, Order, OrderLine, ProformaInvoice, SignedDocument
 from sales.order_forms import product_search
 from sales.order_views import order_addresses
@@ -129,7 +130,7 @@ class OrderListView(OrderAreaMixin, TemplateView):
     paginate_by = 20
 
     def get_context_data(self, **kwargs):
-        query = self.request.GET.get("q", "").strip()[:100]
+        query = search_text(self.request)
         status = self.request.GET.get("status", "")
         orders = self.visible().select_related("placed_by").order_by("-created_at", "-pk")
         if query:
@@ -217,7 +218,7 @@ class OrderCartView(PlaceOrdersMixin, TemplateView):
     def render_cart(self, order: Order | None, status: int = 200, **forms) -> HttpResponse:
         lines = _lines_of(order) if order else []
         currency = order.currency if order else self.customer.default_currency
-        query = self.request.GET.get("q", "").strip()[:100]
+        query = search_text(self.request)
         page = Paginator(product_search(query), CATALOGUE_PAGE).get_page(
             self.request.GET.get("page")
         )

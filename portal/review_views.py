@@ -15,6 +15,7 @@ from customers.services import CustomerError
 from lumytic.accounts import roles
 from lumytic.core.access import StaffRequiredMixin, staff_file, staff_required
 from lumytic.core.downloads import file_attachment
+from lumytic.core.lists import search_text
 
 from .models import RegistrationRequest
 from .services.registrations import (
@@ -47,7 +48,7 @@ class RegistrationListView(StaffRequiredMixin, ListView):
     def get_queryset(self):
         status = self.request.GET.get("status", Status.PENDING)
         self.status = status if status in {*Status.values, ALL} else Status.PENDING
-        self.query = self.request.GET.get("q", "").strip()[:200]
+        self.query = search_text(self.request, max_length=200)
         queryset = RegistrationRequest.objects.select_related("decided_by", "customer")
         if self.status != ALL:
             queryset = queryset.filter(status=self.status)

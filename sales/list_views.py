@@ -9,7 +9,7 @@ from customers.models import advised_only
 from customers.page_views import CustomerTabView
 from lumytic.accounts import roles
 from lumytic.core.access import StaffRequiredMixin
-from lumytic.core.lists import LenientPagesMixin, SortableListMixin
+from lumytic.core.lists import LenientPagesMixin, SortableListMixin, search_text
 
 from .invoicing import PiState, ProformaInvoice, SignedDocument
 from .payments import Payment
@@ -32,7 +32,7 @@ class FilteredListMixin(StaffRequiredMixin, LenientPagesMixin, SortableListMixin
     nav = ""
 
     def search(self, queryset):
-        self.q = self.request.GET.get("q", "").strip()[:MAX_SEARCH]
+        self.q = search_text(self.request, max_length=MAX_SEARCH)
         for word in self.q.split()[:MAX_WORDS]:
             condition = Q()
             for field in self.search_fields:

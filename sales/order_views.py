@@ -22,6 +22,7 @@ from customers.models import ActivityEntry, Customer, advised_only
 from customers.page_views import CustomerTabView
 from lumytic.accounts import roles
 from lumytic.core.access import StaffRequiredMixin
+from lumytic.core.lists import search_text
 
 from .cancellations import Cancellation
 from .documents import Order, OrderLine
@@ -400,7 +401,7 @@ class ProductSearchView(StaffRequiredMixin, TemplateView):
     template_name = "sales/_order_products.html"
 
     def get_context_data(self, **kwargs):
-        query = self.request.GET.get("product_q", "")
+        query = search_text(self.request, "product_q")
         return super().get_context_data(
             product_q=query, products=list(product_search(query)[:10]) if query else []
         )

@@ -13,7 +13,7 @@ from customers.models import ActivityEntry, Customer, advised_only
 from customers.page_views import CustomerTabView
 from lumytic.accounts import roles
 from lumytic.core.access import StaffRequiredMixin, staff_required
-from lumytic.core.lists import LenientPagesMixin, SortableListMixin
+from lumytic.core.lists import LenientPagesMixin, SortableListMixin, search_text
 
 from .documents import Product, Quotation
 from .models import plain
@@ -71,7 +71,7 @@ class QuotationListView(StaffRequiredMixin, LenientPagesMixin, SortableListMixin
         queryset = Quotation.objects.filter(advised_only(self.request.user)).select_related(
             "customer"
         )
-        self.q = self.request.GET.get("q", "").strip()[:100]
+        self.q = search_text(self.request)
         for word in self.q.split()[:5]:
             queryset = queryset.filter(
                 Q(number__icontains=word)
@@ -216,7 +216,7 @@ class QuotationEditorView(StaffRequiredMixin, TemplateView):
         return self.render_to_response(context, status=status)
 
     def customer_picker(self) -> HttpResponse:
-        q = self.request.GET.get("q", "").strip()[:100]
+        q = search_text(self.request)
         customers = Customer.objects.active().select_related("group")
         for word in q.split()[:5]:
             customers = customers.filter(
@@ -276,7 +276,7 @@ def quotation_preview(request: HttpRequest) -> HttpResponse:
 @staff_required(roles.VIEW_QUOTATION, roles.CHANGE_QUOTATION)
 def product_search(request: HttpRequest) -> HttpResponse:
     """The product picker's results (htmx): active products matching SKU or name."""
-    q = request.GET.get("q", "").strip()[:100]
+    q = search_text(request)
     row = request.GET.get("row", "")
     products = []
     if q:

@@ -1,4 +1,16 @@
-"""Small pieces shared by the back-office list pages."""
+"""Small pieces shared by the list pages of the office and the portal."""
+
+import unicodedata
+
+MAX_SEARCH = 100
+
+
+def search_text(request, name: str = "q", max_length: int = MAX_SEARCH) -> str:
+    """What was typed in a list's search box: control characters removed (a NUL byte made
+    PostgreSQL refuse the query, a 500), spaces trimmed, cut to `max_length`."""
+    value = request.GET.get(name, "")
+    kept = "".join(ch for ch in value if unicodedata.category(ch) != "Cc")
+    return kept.strip()[:max_length]
 
 
 class LenientPagesMixin:
