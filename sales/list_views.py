@@ -14,7 +14,6 @@ from lumytic.core.lists import LenientPagesMixin, SortableListMixin, search_text
 from .invoicing import PiState, ProformaInvoice, SignedDocument
 from .payments import Payment
 
-MAX_SEARCH = 100
 MAX_WORDS = 5
 
 
@@ -32,7 +31,7 @@ class FilteredListMixin(StaffRequiredMixin, LenientPagesMixin, SortableListMixin
     nav = ""
 
     def search(self, queryset):
-        self.q = search_text(self.request, max_length=MAX_SEARCH)
+        self.q = search_text(self.request)
         for word in self.q.split()[:MAX_WORDS]:
             condition = Q()
             for field in self.search_fields:

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from lumytic.core.lists import search_text
 from tests.factories import CustomerFactory, PortalContactFactory, StaffFactory
+from tests.sales.test_order_views import place
 
 pytestmark = pytest.mark.django_db
 NUL = "Fal\x00con"
@@ -53,3 +54,21 @@ def test_the_customer_group_search_finds_the_name_around_the_nul(client):
     response = client.get(reverse("customers:group-list"), {"q": "Fal\x00con"})
     assert response.status_code == 200
     assert "Falcon partners" in response.content.decode()
+
+
+def test_the_order_lists_refuse_or_search_past_the_nul(client):
+    """The office list's filter form refuses the NUL with its message (django-filter's form
+    field); the portal's plain search box searches the text around it."""
+    contact = PortalContactFactory()
+    falcon = place(contact.customer, customer_reference="Falcon-7")
+    heron = place(contact.customer, customer_reference="Heron-8")
+
+    client.force_login(StaffFactory())
+    office = client.get(reverse("sales:order-list"), {"q": "Fal\x00con-7"})
+    assert office.status_code == 400
+    assert "Some filters are not valid" in office.content.decode()
+
+    client.force_login(contact.user)
+    portal = client.get(reverse("portal:orders"), {"q": "Fal\x00con-7"}).content.decode()
+    assert falcon.number in portal
+    assert heron.number not in portal
