@@ -76,6 +76,7 @@ def worker(smtp_server):
             "lumytic",
             "worker",
             "--pool=solo",
+            "--queues=email,celery",
             "--without-heartbeat",
             "--without-gossip",
             "--without-mingle",
