@@ -240,6 +240,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10_485_760
 
 # --- Email and notifications --------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+if EMAIL_CONFIG.get("EMAIL_BACKEND") == "django.core.mail.backends.smtp.EmailBackend":
+    # Django's backend on a connection that knows whether a message went out (mailer.py).
+    EMAIL_CONFIG["EMAIL_BACKEND"] = "notifications.mailer.SMTPBackend"
 vars().update(EMAIL_CONFIG)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="no-reply@lumytic.local")
@@ -250,7 +253,12 @@ NOTIFICATIONS = {
     "MAX_RETRIES": env.int("OUTBOX_MAX_RETRIES", default=5),
     "RETRY_BACKOFF_SECONDS": env.int("OUTBOX_RETRY_BACKOFF", default=30),
     "RETRY_BACKOFF_MAX_SECONDS": env.int("OUTBOX_RETRY_BACKOFF_MAX", default=600),
-    "SWEEP_AFTER_SECONDS": env.int("OUTBOX_SWEEP_AFTER", default=900),
+    # A pending email this long overdue is queued again by the sweep (which runs every minute).
+    "SWEEP_AFTER_SECONDS": env.int("OUTBOX_SWEEP_AFTER", default=60),
+    # A worker silent this long after it started sending has stopped; the outcome is unknown.
+    "SENDING_STALE_AFTER_SECONDS": env.int("OUTBOX_SENDING_STALE_AFTER", default=300),
+    # An email whose server may already have it is tried once more, only after this delay.
+    "UNKNOWN_RETRY_AFTER_SECONDS": env.int("OUTBOX_UNKNOWN_RETRY_AFTER", default=3600),
 }
 
 # --- Currency exchange --------------------------------------------------------------------------
@@ -284,7 +292,7 @@ CELERY_TASK_ROUTES = {"notifications.tasks.send_outbound_email": {"queue": "emai
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {
         "task": "notifications.tasks.sweep_outbox",
-        "schedule": crontab(minute="*/5"),
+        "schedule": crontab(minute="*"),
     },
     "customer-reminders": {
         "task": "customers.tasks.send_due_reminders",

@@ -11,11 +11,14 @@ class OutboundEmail(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
+        # A worker has claimed the row and is talking to the mail server.
+        SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
 
     ALLOWED_TRANSITIONS = {
-        Status.PENDING: {Status.SENT, Status.FAILED},
+        Status.PENDING: {Status.SENDING, Status.FAILED},
+        Status.SENDING: {Status.SENT, Status.PENDING, Status.FAILED},
         Status.FAILED: {Status.PENDING},
     }
 
@@ -37,6 +40,11 @@ class OutboundEmail(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     enqueued_at = models.DateTimeField(_("enqueued"), null=True, blank=True)
     last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
+    # A retry waits until then; nothing picks the row up earlier (services.deliver, sweep).
+    not_before = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    # Set when an attempt ended without knowing whether the server took the message; a later
+    # copy, if any, carries the same Message-ID.
+    outcome_unknown = models.BooleanField(_("outcome unknown"), default=False)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     failed_at = models.DateTimeField(_("failed"), null=True, blank=True)
 
@@ -60,7 +68,7 @@ class OutboundEmail(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(status__in=["pending", "sent", "failed"]),
+                condition=models.Q(status__in=["pending", "sending", "sent", "failed"]),
                 name="notif_email_status_valid",
             ),
             # A sent email always says when, so "sent once" can be audited.
@@ -83,6 +91,40 @@ class OutboundEmail(models.Model):
     def event_name(self) -> str:
         email_type = CATALOGUE.get(self.event)
         return str(email_type.name) if email_type else self.event
+
+
+class DeliveryAttempt(models.Model):
+    """One try at handing an email to the mail server, written before the server is called."""
+
+    class Outcome(models.TextChoices):
+        SENDING = "sending", _("In progress")
+        SENT = "sent", _("Accepted by the server")
+        RETRY = "retry", _("Temporary failure, retried")
+        FAILED = "failed", _("Refused")
+        # The message data went out but no reply came back (timeout, worker stopped).
+        UNKNOWN = "unknown", _("Unknown: the server may have it")
+
+    email = models.ForeignKey(
+        OutboundEmail, on_delete=models.CASCADE, related_name="delivery_attempts"
+    )
+    number = models.PositiveIntegerField(_("attempt"))
+    outcome = models.CharField(
+        _("outcome"), max_length=16, choices=Outcome, default=Outcome.SENDING
+    )
+    error = models.TextField(_("error"), blank=True)
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("delivery attempt")
+        verbose_name_plural = _("delivery attempts")
+        ordering = ["email", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["email", "number"], name="notif_attempt_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email_id} #{self.number}: {self.outcome}"
 
 
 class OutboundAttachment(models.Model):

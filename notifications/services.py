@@ -1,9 +1,10 @@
 """The outbox: write emails with the change that causes them, send them after commit.
 
 ``notify`` renders and stores one row per recipient inside the caller's transaction; once that
-transaction commits, a Celery task calls ``deliver`` for each row. ``deliver`` locks the row and
-sends it only while it is pending, so a row is never sent twice. The sweep re-queues rows whose
-task never ran (the broker was down, a worker died).
+transaction commits, a Celery task calls ``deliver`` for each row. ``deliver`` claims a pending
+row and writes its attempt before calling the mail server, so two workers never both send it,
+and records the outcome afterwards; no transaction or lock is held while the server is called.
+The sweep re-queues rows whose task never ran (the broker was down, a worker died).
 
 A link that signs someone in is never rendered into a stored row: ``notify(secret_link=…)``
 stores a note in its place and ``deliver`` mints the real link into the outgoing message only
@@ -24,7 +25,8 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Max, Q
+from django.db.models.functions import Coalesce, Greatest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -33,19 +35,20 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from . import mailer
 from .catalogue import EmailType, get_email_type
 from .links import SecretLink, get_link_kind
-from .models import OutboundAttachment, OutboundEmail
+from .models import DeliveryAttempt, OutboundAttachment, OutboundEmail
 
 logger = logging.getLogger(__name__)
 
 SIDES = ("office", "portal")
-# A row that was never handed to the broker gets this long for its on-commit hook to run.
-NEVER_ENQUEUED_GRACE = timedelta(seconds=60)
 MAX_ERROR_LENGTH = 2000
 MAX_SUBJECT_LENGTH = 300
 # Kept on a row that had nobody to go to; such a row is failed from the start, never sent.
 NO_RECIPIENT_ERROR = "No recipient: nobody with an email address was given for this email."
+# After this many attempts whose outcome is unknown the email is failed, not tried again.
+MAX_UNKNOWN_OUTCOMES = 2
 
 
 class OutboxError(Exception):
@@ -54,6 +57,10 @@ class OutboxError(Exception):
 
 class TransientDeliveryError(OutboxError):
     """Sending failed in a way that may work later (connection lost, 4xx reply)."""
+
+    def __init__(self, message: str, *, countdown: int = 0):
+        super().__init__(message)
+        self.countdown = countdown
 
 
 class NotResendableError(OutboxError):
@@ -226,53 +233,114 @@ def render_email(
 
 
 def deliver(*, email_id: int) -> OutboundEmail | None:
-    """Send one pending outbound email; a sent or failed one is left alone."""
-    transient_error = None
+    """Send one pending outbound email; a sent, failed or claimed one is left alone.
+
+    The attempt is claimed and recorded in a short transaction of its own, the mail server is
+    called with no transaction open and no row locked, and the outcome is recorded afterwards.
+    A worker that dies in between leaves the row "sending"; the sweep finds it later and marks
+    the outcome unknown rather than sending it again straight away.
+    """
+    email = _claim(email_id)
+    if email is None:
+        return OutboundEmail.objects.filter(pk=email_id).first()
+    if not email.to_email.strip():
+        # Nothing to hand to SMTP: fail it for staff to see rather than "send" it to nobody.
+        logger.warning("Outbound email %s has no recipient; marked failed.", email.pk)
+        return _record(email, DeliveryAttempt.Outcome.FAILED, NO_RECIPIENT_ERROR)
+    try:
+        message = build_message(email, secret_url=_mint_secret_link(email))
+        if not mailer.send(message):
+            raise smtplib.SMTPException("The email backend accepted no recipient.")
+    except mailer.OutcomeUnknown as error:
+        logger.warning("Outbound email %s: outcome unknown: %s", email.pk, error)
+        return _record(email, DeliveryAttempt.Outcome.UNKNOWN, _describe(error))
+    except Exception as error:
+        if not is_transient(error):
+            logger.error("Outbound email %s failed: %s", email.pk, _describe(error))
+            return _record(email, DeliveryAttempt.Outcome.FAILED, _describe(error))
+        logger.warning("Outbound email %s will be retried: %s", email.pk, _describe(error))
+        email = _record(email, DeliveryAttempt.Outcome.RETRY, _describe(error))
+        countdown = retry_delay(email.attempts)
+        raise TransientDeliveryError(email.last_error, countdown=countdown) from error
+    return _record(email, DeliveryAttempt.Outcome.SENT)
+
+
+def retry_delay(attempts: int) -> int:
+    """Seconds to wait after the given number of failed attempts: doubling, capped."""
+    config = settings.NOTIFICATIONS
+    base, cap = config["RETRY_BACKOFF_SECONDS"], config["RETRY_BACKOFF_MAX_SECONDS"]
+    return min(base * 2 ** max(attempts - 1, 0), cap)
+
+
+def _claim(email_id: int) -> OutboundEmail | None:
+    """Mark a pending email as being sent and write its attempt; None if it is not ours."""
+    now = timezone.now()
+    # An email whose last outcome is unknown waits out its delay, whoever asks for it.
+    due = Q(outcome_unknown=False) | Q(not_before__isnull=True) | Q(not_before__lte=now)
     with transaction.atomic():
-        # The lock makes a second worker with the same id wait, then find the row sent.
-        email = OutboundEmail.objects.select_for_update().filter(pk=email_id).first()
-        if email is None or email.status != OutboundEmail.Status.PENDING:
-            return email
-        if not email.to_email.strip():
-            # Nothing to hand to SMTP: fail it for staff to see rather than "send" it to nobody.
-            email.status = OutboundEmail.Status.FAILED
-            email.failed_at = timezone.now()
-            email.last_error = NO_RECIPIENT_ERROR
-            email.save(update_fields=["status", "failed_at", "last_error"])
-            logger.warning("Outbound email %s has no recipient; marked failed.", email.pk)
-            return email
-        email.attempts += 1
-        email.last_attempt_at = timezone.now()
-        try:
-            message = build_message(email, secret_url=_mint_secret_link(email))
-            if not message.send(fail_silently=False):
-                raise smtplib.SMTPException("The email backend accepted no recipient.")
-        except Exception as error:
-            email.last_error = _describe(error)
-            if is_transient(error):
-                transient_error = error
-                logger.warning("Outbound email %s will be retried: %s", email.pk, email.last_error)
-            else:
-                email.status = OutboundEmail.Status.FAILED
-                email.failed_at = timezone.now()
-                logger.error("Outbound email %s failed: %s", email.pk, email.last_error)
-        else:
-            email.status = OutboundEmail.Status.SENT
-            email.sent_at = timezone.now()
-        # Saved before leaving the block, so the attempt is recorded even when we raise below.
-        email.save(
-            update_fields=[
-                "attempts",
-                "last_attempt_at",
-                "last_error",
-                "status",
-                "sent_at",
-                "failed_at",
-            ]
+        claimed = OutboundEmail.objects.filter(
+            due, pk=email_id, status=OutboundEmail.Status.PENDING
+        ).update(
+            status=OutboundEmail.Status.SENDING,
+            attempts=F("attempts") + 1,
+            last_attempt_at=now,
         )
-    if transient_error is not None:
-        raise TransientDeliveryError(email.last_error) from transient_error
+        if not claimed:
+            return None
+        email = OutboundEmail.objects.get(pk=email_id)
+        number = DeliveryAttempt.objects.filter(email=email).aggregate(n=Max("number"))["n"]
+        DeliveryAttempt.objects.create(email=email, number=(number or 0) + 1, started_at=now)
     return email
+
+
+# What each attempt outcome makes of the email.
+_AFTER_OUTCOME = {
+    DeliveryAttempt.Outcome.SENT: OutboundEmail.Status.SENT,
+    DeliveryAttempt.Outcome.RETRY: OutboundEmail.Status.PENDING,
+    DeliveryAttempt.Outcome.UNKNOWN: OutboundEmail.Status.PENDING,
+    DeliveryAttempt.Outcome.FAILED: OutboundEmail.Status.FAILED,
+}
+
+
+def _record(email: OutboundEmail, outcome: str, error: str = "") -> OutboundEmail:
+    """Write how the email's latest attempt ended, and what the email becomes."""
+    now = timezone.now()
+    status = _AFTER_OUTCOME[outcome]
+    changes: dict[str, Any] = {"status": status, "not_before": None}
+    if error:
+        changes["last_error"] = error[:MAX_ERROR_LENGTH]
+    if outcome == DeliveryAttempt.Outcome.SENT:
+        changes["sent_at"] = now
+    elif outcome == DeliveryAttempt.Outcome.FAILED:
+        changes["failed_at"] = now
+    elif outcome == DeliveryAttempt.Outcome.RETRY:
+        changes["not_before"] = now + timedelta(seconds=retry_delay(email.attempts))
+    else:
+        changes.update(_unknown_outcome(email, now))
+    with transaction.atomic():
+        DeliveryAttempt.objects.filter(
+            email=email, outcome=DeliveryAttempt.Outcome.SENDING
+        ).update(outcome=outcome, error=error[:MAX_ERROR_LENGTH], finished_at=now)
+        # Only the attempt that claimed the row moves it on; an acceptance always counts, even
+        # if the sweep has meanwhile given up waiting for this worker.
+        claimed = [OutboundEmail.Status.SENDING]
+        if outcome == DeliveryAttempt.Outcome.SENT:
+            claimed.append(OutboundEmail.Status.PENDING)
+        OutboundEmail.objects.filter(pk=email.pk, status__in=claimed).update(**changes)
+    email.refresh_from_db()
+    return email
+
+
+def _unknown_outcome(email: OutboundEmail, now: Any) -> dict[str, Any]:
+    """Changes for an email whose server may or may not have taken the message."""
+    unknown = DeliveryAttempt.objects.filter(
+        email=email, outcome=DeliveryAttempt.Outcome.UNKNOWN
+    ).count()
+    if unknown + 1 >= MAX_UNKNOWN_OUTCOMES:
+        # Sending yet again could make a third copy; a person decides (Resend in the Outbox).
+        return {"status": OutboundEmail.Status.FAILED, "failed_at": now, "outcome_unknown": True}
+    delay = settings.NOTIFICATIONS.get("UNKNOWN_RETRY_AFTER_SECONDS", 3600)
+    return {"outcome_unknown": True, "not_before": now + timedelta(seconds=delay)}
 
 
 def build_message(email: OutboundEmail, *, secret_url: str = "") -> EmailMultiAlternatives:
@@ -376,21 +444,28 @@ def requeue_email(*, email: OutboundEmail) -> OutboundEmail:
 
 
 def sweep_outbox(*, older_than: timedelta | None = None) -> int:
-    """Queue again the pending emails whose task never ran or stalled; return how many."""
+    """Queue again the pending emails that are overdue; return how many.
+
+    A pending email is overdue once it has waited ``older_than`` (a minute by default) past the
+    latest of its creation, its queueing, its last attempt and its planned retry: its task never
+    reached a worker, or the worker died. An email left "sending" by a worker that stopped is
+    first marked as having an unknown outcome, and waits the longer delay for that.
+    """
+    config = settings.NOTIFICATIONS
     if older_than is None:
-        older_than = timedelta(seconds=settings.NOTIFICATIONS["SWEEP_AFTER_SECONDS"])
+        older_than = timedelta(seconds=config.get("SWEEP_AFTER_SECONDS", 60))
     now = timezone.now()
-    cutoff = now - older_than
-    never_enqueued = Q(
-        enqueued_at__isnull=True, created_at__lt=now - min(older_than, NEVER_ENQUEUED_GRACE)
-    )
-    stalled = Q(enqueued_at__lt=cutoff) & (
-        Q(last_attempt_at__isnull=True) | Q(last_attempt_at__lt=cutoff)
+    _give_up_on_stalled_attempts(now)
+    created = F("created_at")
+    last_moved = Greatest(
+        Coalesce("not_before", created),
+        Coalesce("enqueued_at", created),
+        Coalesce("last_attempt_at", created),
     )
     email_ids = list(
-        OutboundEmail.objects.filter(
-            Q(status=OutboundEmail.Status.PENDING) & (never_enqueued | stalled)
-        )
+        OutboundEmail.objects.filter(status=OutboundEmail.Status.PENDING)
+        .alias(last_moved=last_moved)
+        .filter(last_moved__lt=now - older_than)
         .order_by("pk")
         .values_list("pk", flat=True)
     )
@@ -398,6 +473,21 @@ def sweep_outbox(*, older_than: timedelta | None = None) -> int:
         logger.info("Outbox sweep re-queues %s email(s).", len(email_ids))
         _enqueue(email_ids)
     return len(email_ids)
+
+
+def _give_up_on_stalled_attempts(now: Any) -> None:
+    """Mark the attempts of workers that stopped mid-send as having an unknown outcome."""
+    stale = timedelta(seconds=settings.NOTIFICATIONS.get("SENDING_STALE_AFTER_SECONDS", 300))
+    stalled = OutboundEmail.objects.filter(
+        status=OutboundEmail.Status.SENDING, last_attempt_at__lt=now - stale
+    )
+    for email in stalled:
+        logger.warning("Outbound email %s: its worker stopped while sending.", email.pk)
+        _record(
+            email,
+            DeliveryAttempt.Outcome.UNKNOWN,
+            "The worker stopped while sending; the mail server may have the message.",
+        )
 
 
 def send_test_email(*, to: str, by: Any) -> OutboundEmail:

@@ -12,17 +12,12 @@ def send_outbound_email(self, email_id: int) -> None:
     try:
         services.deliver(email_id=email_id)
     except services.TransientDeliveryError as error:
-        config = settings.NOTIFICATIONS
         # Read at run time so a settings change applies without redefining the task.
-        max_retries = config["MAX_RETRIES"]
+        max_retries = settings.NOTIFICATIONS["MAX_RETRIES"]
         if self.request.retries >= max_retries:
             services.mark_failed(email_id=email_id, error=str(error))
             return
-        countdown = min(
-            config["RETRY_BACKOFF_SECONDS"] * 2**self.request.retries,
-            config["RETRY_BACKOFF_MAX_SECONDS"],
-        )
-        raise self.retry(exc=error, countdown=countdown, max_retries=max_retries) from error
+        raise self.retry(exc=error, countdown=error.countdown, max_retries=max_retries) from error
 
 
 @shared_task(acks_late=True)

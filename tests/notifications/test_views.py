@@ -87,7 +87,7 @@ def test_list_shows_newest_first_with_status_counts(staff_client, queue_email, f
     emails = list(response.context["object_list"])
     assert [email.to_email for email in emails] == ["newest@agent.example", "buyer@agent.example"]
     counts = {tab["value"]: tab["count"] for tab in response.context["status_tabs"]}
-    assert counts == {"": 2, "pending": 1, "sent": 0, "failed": 1}
+    assert counts == {"": 2, "pending": 1, "sending": 0, "sent": 0, "failed": 1}
     assert b"text-bg-danger" in response.content
     assert b"text-bg-warning" in response.content
 
