@@ -318,9 +318,9 @@ def _record(email: OutboundEmail, outcome: str, error: str = "") -> OutboundEmai
     else:
         changes.update(_unknown_outcome(email, now))
     with transaction.atomic():
-        DeliveryAttempt.objects.filter(
-            email=email, outcome=DeliveryAttempt.Outcome.SENDING
-        ).update(outcome=outcome, error=error[:MAX_ERROR_LENGTH], finished_at=now)
+        DeliveryAttempt.objects.filter(email=email, outcome=DeliveryAttempt.Outcome.SENDING).update(
+            outcome=outcome, error=error[:MAX_ERROR_LENGTH], finished_at=now
+        )
         # Only the attempt that claimed the row moves it on; an acceptance always counts, even
         # if the sweep has meanwhile given up waiting for this worker.
         claimed = [OutboundEmail.Status.SENDING]
@@ -449,7 +449,8 @@ def sweep_outbox(*, older_than: timedelta | None = None) -> int:
     A pending email is overdue once it has waited ``older_than`` (a minute by default) past the
     latest of its creation, its queueing, its last attempt and its planned retry: its task never
     reached a worker, or the worker died. An email left "sending" by a worker that stopped is
-    first marked as having an unknown outcome, and waits the longer delay for that.
+    first marked as having an unknown outcome; such an email is queued once its longer delay is
+    over.
     """
     config = settings.NOTIFICATIONS
     if older_than is None:
@@ -462,10 +463,13 @@ def sweep_outbox(*, older_than: timedelta | None = None) -> int:
         Coalesce("enqueued_at", created),
         Coalesce("last_attempt_at", created),
     )
+    # No task waits for an email with an unknown outcome: the sweep sends it once it is due.
+    unknown_due = Q(outcome_unknown=True, not_before__lte=now)
+    overdue = Q(last_moved__lt=now - older_than) & (Q(outcome_unknown=False) | unknown_due)
     email_ids = list(
         OutboundEmail.objects.filter(status=OutboundEmail.Status.PENDING)
         .alias(last_moved=last_moved)
-        .filter(last_moved__lt=now - older_than)
+        .filter(overdue | unknown_due)
         .order_by("pk")
         .values_list("pk", flat=True)
     )

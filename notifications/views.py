@@ -86,7 +86,9 @@ class OutboxDetailView(StaffOnlyMixin, DetailView):
 
     def get_queryset(self):
         attachments = OutboundAttachment.objects.defer("content").annotate(size=Length("content"))
-        return OutboundEmail.objects.prefetch_related(Prefetch("attachments", queryset=attachments))
+        return OutboundEmail.objects.prefetch_related(
+            Prefetch("attachments", queryset=attachments), "delivery_attempts"
+        )
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(nav="outbox", **kwargs)
