@@ -281,6 +281,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
+# Celery would close the database connection after every task; lumytic/celery.py closes it only
+# when CONN_MAX_AGE says so. (Celery closes it anyway once per this many tasks.)
+CELERY_DB_REUSE_MAX = 100_000
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = TIME_ZONE
@@ -288,7 +291,10 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Emails have their own queue and workers, so a slow mail server never holds up reminders,
 # imports or the daily jobs, and those never delay an email (deploy/systemd runs one of each).
 CELERY_TASK_DEFAULT_QUEUE = "celery"
-CELERY_TASK_ROUTES = {"notifications.tasks.send_outbound_email": {"queue": "email"}}
+CELERY_TASK_ROUTES = {
+    "notifications.tasks.drain_outbox": {"queue": "email"},
+    "notifications.tasks.send_outbound_email": {"queue": "email"},
+}
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {
         "task": "notifications.tasks.sweep_outbox",

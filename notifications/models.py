@@ -42,6 +42,9 @@ class OutboundEmail(models.Model):
     last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
     # A retry waits until then; nothing picks the row up earlier (services.deliver, sweep).
     not_before = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    # Which worker batch holds a "sending" row, and since when (services._reserve).
+    claim = models.UUIDField(_("claim"), null=True, blank=True, editable=False)
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
     # Set when an attempt ended without knowing whether the server took the message; a later
     # copy, if any, carries the same Message-ID.
     outcome_unknown = models.BooleanField(_("outcome unknown"), default=False)
@@ -94,10 +97,14 @@ class OutboundEmail(models.Model):
 
 
 class DeliveryAttempt(models.Model):
-    """One try at handing an email to the mail server, written before the server is called."""
+    """How one try at handing an email to the mail server ended.
+
+    The try itself is recorded on the email before the server is called (status "sending",
+    attempts, last attempt); this row is written once its outcome is known, or by the sweep
+    when the worker stopped mid-send.
+    """
 
     class Outcome(models.TextChoices):
-        SENDING = "sending", _("In progress")
         SENT = "sent", _("Accepted by the server")
         RETRY = "retry", _("Temporary failure, retried")
         FAILED = "failed", _("Refused")
@@ -107,10 +114,7 @@ class DeliveryAttempt(models.Model):
     email = models.ForeignKey(
         OutboundEmail, on_delete=models.CASCADE, related_name="delivery_attempts"
     )
-    number = models.PositiveIntegerField(_("attempt"))
-    outcome = models.CharField(
-        _("outcome"), max_length=16, choices=Outcome, default=Outcome.SENDING
-    )
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome)
     error = models.TextField(_("error"), blank=True)
     started_at = models.DateTimeField(_("started"), default=timezone.now)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
@@ -118,13 +122,10 @@ class DeliveryAttempt(models.Model):
     class Meta:
         verbose_name = _("delivery attempt")
         verbose_name_plural = _("delivery attempts")
-        ordering = ["email", "number"]
-        constraints = [
-            models.UniqueConstraint(fields=["email", "number"], name="notif_attempt_unique"),
-        ]
+        ordering = ["email", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.email_id} #{self.number}: {self.outcome}"
+        return f"{self.email_id}: {self.outcome}"
 
 
 class OutboundAttachment(models.Model):

@@ -13,6 +13,7 @@ stores a note in its place and ``deliver`` mints the real link into the outgoing
 
 import logging
 import smtplib
+import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import timedelta
@@ -20,12 +21,14 @@ from email.utils import formataddr, parseaddr
 from functools import partial
 from typing import Any, NamedTuple
 
+from celery import current_app
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import F, Max, Q
+from django.db.models import F, Q
 from django.db.models.functions import Coalesce, Greatest
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -49,6 +52,11 @@ MAX_SUBJECT_LENGTH = 300
 NO_RECIPIENT_ERROR = "No recipient: nobody with an email address was given for this email."
 # After this many attempts whose outcome is unknown the email is failed, not tried again.
 MAX_UNKNOWN_OUTCOMES = 2
+# Emails a worker takes at once; a worker that stops loses at most this many to the sweep.
+BATCH_SIZE = 20
+# Set while a drain task is queued, so a burst of commits queues one task, not one per email.
+DRAIN_QUEUED_KEY = "notifications:drain-queued"
+DRAIN_QUEUED_TIMEOUT = 120
 
 
 class OutboxError(Exception):
@@ -233,16 +241,89 @@ def render_email(
 
 
 def deliver(*, email_id: int) -> OutboundEmail | None:
-    """Send one pending outbound email; a sent, failed or claimed one is left alone.
+    """Send one pending outbound email now; a sent, failed or claimed one is left alone.
 
-    The attempt is claimed and recorded in a short transaction of its own, the mail server is
-    called with no transaction open and no row locked, and the outcome is recorded afterwards.
-    A worker that dies in between leaves the row "sending"; the sweep finds it later and marks
-    the outcome unknown rather than sending it again straight away.
+    Raises ``TransientDeliveryError`` (with the delay to wait) when it should be tried again.
     """
-    email = _claim(email_id)
-    if email is None:
+    now = timezone.now()
+    # An email whose last outcome is unknown waits out its delay, whoever asks for it.
+    due = Q(outcome_unknown=False) | _due(now)
+    batch = _reserve(Q(pk=email_id) & due, limit=1)
+    if not batch:
         return OutboundEmail.objects.filter(pk=email_id).first()
+    email = _attempt(batch[0])
+    if email.status == OutboundEmail.Status.PENDING and not email.outcome_unknown:
+        raise TransientDeliveryError(email.last_error, countdown=retry_delay(email.attempts))
+    return email
+
+
+def deliver_pending(*, batch_size: int = BATCH_SIZE) -> int:
+    """Send every queued, due email, a batch at a time on one connection; return how many.
+
+    An email that fails for now gets its own retry task after its backoff.
+    """
+    from .tasks import send_outbound_email  # the tasks module imports this one
+
+    count = 0
+    now = timezone.now()
+    while batch := _reserve(Q(enqueued_at__isnull=False) & _due(now), limit=batch_size):
+        for email in batch:
+            email = _attempt(email)
+            count += 1
+            if email.status == OutboundEmail.Status.PENDING and not email.outcome_unknown:
+                send_outbound_email.apply_async(
+                    args=[email.pk], countdown=retry_delay(email.attempts)
+                )
+        now = timezone.now()
+    return count
+
+
+def retry_delay(attempts: int) -> int:
+    """Seconds to wait after the given number of failed attempts: doubling, capped."""
+    config = settings.NOTIFICATIONS
+    base, cap = config["RETRY_BACKOFF_SECONDS"], config["RETRY_BACKOFF_MAX_SECONDS"]
+    return min(base * 2 ** max(attempts - 1, 0), cap)
+
+
+def _due(now: Any) -> Q:
+    return Q(not_before__isnull=True) | Q(not_before__lte=now)
+
+
+def _reserve(condition: Q, *, limit: int) -> list[OutboundEmail]:
+    """Mark up to ``limit`` pending emails as this worker's to send; rows others hold are
+    skipped, never waited for."""
+    now, token = timezone.now(), uuid.uuid4()
+    with transaction.atomic():
+        email_ids = list(
+            OutboundEmail.objects.select_for_update(skip_locked=True)
+            .filter(condition, status=OutboundEmail.Status.PENDING)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+        if not email_ids:
+            return []
+        OutboundEmail.objects.filter(pk__in=email_ids).update(
+            status=OutboundEmail.Status.SENDING, claim=token, claimed_at=now
+        )
+    return list(
+        OutboundEmail.objects.filter(pk__in=email_ids, claim=token)
+        .prefetch_related("attachments")
+        .order_by("pk")
+    )
+
+
+def _attempt(email: OutboundEmail) -> OutboundEmail:
+    """Try a reserved email once: record the try, call the server with nothing locked, record
+    how it ended."""
+    now = timezone.now()
+    started = OutboundEmail.objects.filter(
+        pk=email.pk, claim=email.claim, status=OutboundEmail.Status.SENDING
+    ).update(attempts=F("attempts") + 1, last_attempt_at=now)
+    if not started:  # the sweep gave the row back while this worker was busy with others
+        email.refresh_from_db()
+        return email
+    email.attempts += 1
+    email.last_attempt_at = now
     if not email.to_email.strip():
         # Nothing to hand to SMTP: fail it for staff to see rather than "send" it to nobody.
         logger.warning("Outbound email %s has no recipient; marked failed.", email.pk)
@@ -258,77 +339,51 @@ def deliver(*, email_id: int) -> OutboundEmail | None:
         if not is_transient(error):
             logger.error("Outbound email %s failed: %s", email.pk, _describe(error))
             return _record(email, DeliveryAttempt.Outcome.FAILED, _describe(error))
-        logger.warning("Outbound email %s will be retried: %s", email.pk, _describe(error))
-        email = _record(email, DeliveryAttempt.Outcome.RETRY, _describe(error))
-        countdown = retry_delay(email.attempts)
-        raise TransientDeliveryError(email.last_error, countdown=countdown) from error
+        logger.warning("Outbound email %s: temporary failure: %s", email.pk, _describe(error))
+        return _record(email, DeliveryAttempt.Outcome.RETRY, _describe(error))
     return _record(email, DeliveryAttempt.Outcome.SENT)
-
-
-def retry_delay(attempts: int) -> int:
-    """Seconds to wait after the given number of failed attempts: doubling, capped."""
-    config = settings.NOTIFICATIONS
-    base, cap = config["RETRY_BACKOFF_SECONDS"], config["RETRY_BACKOFF_MAX_SECONDS"]
-    return min(base * 2 ** max(attempts - 1, 0), cap)
-
-
-def _claim(email_id: int) -> OutboundEmail | None:
-    """Mark a pending email as being sent and write its attempt; None if it is not ours."""
-    now = timezone.now()
-    # An email whose last outcome is unknown waits out its delay, whoever asks for it.
-    due = Q(outcome_unknown=False) | Q(not_before__isnull=True) | Q(not_before__lte=now)
-    with transaction.atomic():
-        claimed = OutboundEmail.objects.filter(
-            due, pk=email_id, status=OutboundEmail.Status.PENDING
-        ).update(
-            status=OutboundEmail.Status.SENDING,
-            attempts=F("attempts") + 1,
-            last_attempt_at=now,
-        )
-        if not claimed:
-            return None
-        email = OutboundEmail.objects.get(pk=email_id)
-        number = DeliveryAttempt.objects.filter(email=email).aggregate(n=Max("number"))["n"]
-        DeliveryAttempt.objects.create(email=email, number=(number or 0) + 1, started_at=now)
-    return email
-
-
-# What each attempt outcome makes of the email.
-_AFTER_OUTCOME = {
-    DeliveryAttempt.Outcome.SENT: OutboundEmail.Status.SENT,
-    DeliveryAttempt.Outcome.RETRY: OutboundEmail.Status.PENDING,
-    DeliveryAttempt.Outcome.UNKNOWN: OutboundEmail.Status.PENDING,
-    DeliveryAttempt.Outcome.FAILED: OutboundEmail.Status.FAILED,
-}
 
 
 def _record(email: OutboundEmail, outcome: str, error: str = "") -> OutboundEmail:
     """Write how the email's latest attempt ended, and what the email becomes."""
     now = timezone.now()
-    status = _AFTER_OUTCOME[outcome]
-    changes: dict[str, Any] = {"status": status, "not_before": None}
+    changes: dict[str, Any] = {"claim": None, "not_before": None}
     if error:
         changes["last_error"] = error[:MAX_ERROR_LENGTH]
     if outcome == DeliveryAttempt.Outcome.SENT:
-        changes["sent_at"] = now
+        changes.update(status=OutboundEmail.Status.SENT, sent_at=now)
     elif outcome == DeliveryAttempt.Outcome.FAILED:
-        changes["failed_at"] = now
+        changes.update(status=OutboundEmail.Status.FAILED, failed_at=now)
     elif outcome == DeliveryAttempt.Outcome.RETRY:
-        changes["not_before"] = now + timedelta(seconds=retry_delay(email.attempts))
+        changes.update(_temporary_failure(email, now))
     else:
         changes.update(_unknown_outcome(email, now))
-    with transaction.atomic():
-        DeliveryAttempt.objects.filter(email=email, outcome=DeliveryAttempt.Outcome.SENDING).update(
-            outcome=outcome, error=error[:MAX_ERROR_LENGTH], finished_at=now
-        )
-        # Only the attempt that claimed the row moves it on; an acceptance always counts, even
-        # if the sweep has meanwhile given up waiting for this worker.
-        claimed = [OutboundEmail.Status.SENDING]
-        if outcome == DeliveryAttempt.Outcome.SENT:
-            claimed.append(OutboundEmail.Status.PENDING)
-        OutboundEmail.objects.filter(pk=email.pk, status__in=claimed).update(**changes)
-    email.refresh_from_db()
+    # Only the holder of the claim moves the row on; an acceptance always counts, even if the
+    # sweep has meanwhile given up waiting for this worker.
+    ours = Q(claim=email.claim, status=OutboundEmail.Status.SENDING)
+    if outcome == DeliveryAttempt.Outcome.SENT:
+        ours |= Q(status=OutboundEmail.Status.PENDING)
+    if OutboundEmail.objects.filter(ours, pk=email.pk).update(**changes):
+        for field, value in changes.items():
+            setattr(email, field, value)
+    else:
+        email.refresh_from_db()
+    DeliveryAttempt.objects.create(
+        email=email,
+        outcome=outcome,
+        error=error[:MAX_ERROR_LENGTH],
+        started_at=email.last_attempt_at or now,
+        finished_at=now,
+    )
     return email
+
+
+def _temporary_failure(email: OutboundEmail, now: Any) -> dict[str, Any]:
+    """Changes for an email the server could not take for now: wait, or give up."""
+    if email.attempts > settings.NOTIFICATIONS["MAX_RETRIES"]:
+        return {"status": OutboundEmail.Status.FAILED, "failed_at": now}
+    delay = timedelta(seconds=retry_delay(email.attempts))
+    return {"status": OutboundEmail.Status.PENDING, "not_before": now + delay}
 
 
 def _unknown_outcome(email: OutboundEmail, now: Any) -> dict[str, Any]:
@@ -340,7 +395,11 @@ def _unknown_outcome(email: OutboundEmail, now: Any) -> dict[str, Any]:
         # Sending yet again could make a third copy; a person decides (Resend in the Outbox).
         return {"status": OutboundEmail.Status.FAILED, "failed_at": now, "outcome_unknown": True}
     delay = settings.NOTIFICATIONS.get("UNKNOWN_RETRY_AFTER_SECONDS", 3600)
-    return {"outcome_unknown": True, "not_before": now + timedelta(seconds=delay)}
+    return {
+        "status": OutboundEmail.Status.PENDING,
+        "outcome_unknown": True,
+        "not_before": now + timedelta(seconds=delay),
+    }
 
 
 def build_message(email: OutboundEmail, *, secret_url: str = "") -> EmailMultiAlternatives:
@@ -407,19 +466,6 @@ def is_transient(error: BaseException) -> bool:
     return isinstance(error, OSError)
 
 
-def mark_failed(*, email_id: int, error: str = "") -> OutboundEmail | None:
-    """Mark a pending email failed, e.g. when its retries are used up."""
-    with transaction.atomic():
-        email = OutboundEmail.objects.select_for_update().filter(pk=email_id).first()
-        if email is None or not email.can_become(OutboundEmail.Status.FAILED):
-            return email
-        email.status = OutboundEmail.Status.FAILED
-        email.failed_at = timezone.now()
-        email.last_error = (error or email.last_error)[:MAX_ERROR_LENGTH]
-        email.save(update_fields=["status", "failed_at", "last_error"])
-    return email
-
-
 def requeue_email(*, email: OutboundEmail) -> OutboundEmail:
     """Queue a failed email again; a sent one is refused so nobody gets it twice."""
     with transaction.atomic():
@@ -475,23 +521,25 @@ def sweep_outbox(*, older_than: timedelta | None = None) -> int:
     )
     if email_ids:
         logger.info("Outbox sweep re-queues %s email(s).", len(email_ids))
-        _enqueue(email_ids)
+        _enqueue(email_ids, force=True)
     return len(email_ids)
 
 
 def _give_up_on_stalled_attempts(now: Any) -> None:
-    """Mark the attempts of workers that stopped mid-send as having an unknown outcome."""
-    stale = timedelta(seconds=settings.NOTIFICATIONS.get("SENDING_STALE_AFTER_SECONDS", 300))
-    stalled = OutboundEmail.objects.filter(
-        status=OutboundEmail.Status.SENDING, last_attempt_at__lt=now - stale
-    )
-    for email in stalled:
+    """Deal with the rows of workers that stopped: a row whose attempt had started gets an
+    unknown outcome; a row reserved but never tried goes back to pending as it was."""
+    stale = now - timedelta(seconds=settings.NOTIFICATIONS.get("SENDING_STALE_AFTER_SECONDS", 300))
+    sending = OutboundEmail.objects.filter(status=OutboundEmail.Status.SENDING)
+    tried = Q(last_attempt_at__gte=F("claimed_at"))
+    for email in sending.filter(tried, last_attempt_at__lt=stale):
         logger.warning("Outbound email %s: its worker stopped while sending.", email.pk)
         _record(
             email,
             DeliveryAttempt.Outcome.UNKNOWN,
             "The worker stopped while sending; the mail server may have the message.",
         )
+    untried = sending.exclude(tried).filter(claimed_at__lt=stale)
+    untried.update(status=OutboundEmail.Status.PENDING, claim=None)
 
 
 def send_test_email(*, to: str, by: Any) -> OutboundEmail:
@@ -532,18 +580,34 @@ def sender_address(name: str) -> str:
     return formataddr((name, address))
 
 
-def _enqueue(email_ids: list[int]) -> None:
-    """Hand each email to a worker; one the broker refuses is left for the sweep."""
-    from .tasks import send_outbound_email  # the tasks module imports this one
+def drain() -> int:
+    """Send what is queued (the drain task); a commit from now on queues another drain."""
+    cache.delete(DRAIN_QUEUED_KEY)
+    return deliver_pending()
+
+
+def _enqueue(email_ids: list[int], *, force: bool = False) -> None:
+    """Mark the emails queued and make sure a worker drains the queue.
+
+    One drain task serves a whole burst of commits: it is queued only if none is waiting
+    (the sweep queues one regardless). If the broker refuses, the emails are left for the sweep.
+    """
+    from .tasks import drain_outbox  # the tasks module imports this one
 
     pending = OutboundEmail.objects.filter(pk__in=email_ids, status=OutboundEmail.Status.PENDING)
     pending.update(enqueued_at=timezone.now())
-    for email_id in email_ids:
-        try:
-            send_outbound_email.delay(email_id)
-        except Exception:
-            logger.exception("Could not queue outbound email %s; the sweep will retry.", email_id)
-            pending.filter(pk=email_id).update(enqueued_at=None)
+    try:
+        if force or current_app.conf.task_always_eager or _first_to_queue():
+            drain_outbox.delay()
+    except Exception:
+        logger.exception("Could not queue %s outbound email(s); the sweep will.", len(email_ids))
+        pending.update(enqueued_at=None)
+        cache.delete(DRAIN_QUEUED_KEY)
+
+
+def _first_to_queue() -> bool:
+    # The cache answers True when it is unreachable, so an outage queues too many, not none.
+    return cache.add(DRAIN_QUEUED_KEY, True, timeout=DRAIN_QUEUED_TIMEOUT)
 
 
 def _language_for(recipient: Recipient) -> str:

@@ -234,7 +234,7 @@ def test_a_broker_outage_leaves_the_message_and_the_email_for_the_sweep(
     def down(*args, **kwargs):
         raise ConnectionError("broker down")
 
-    monkeypatch.setattr(tasks.send_outbound_email, "delay", down)
+    monkeypatch.setattr(tasks.drain_outbox, "delay", down)
     with django_capture_on_commit_callbacks(execute=True):
         ticket = ticket_of(customer, omar)
     assert ticket.messages.count() == 1
