@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "lumytic.accounts.middleware.MFARequiredMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "lumytic.core.middleware.FormAddressMiddleware",
     # After AuthenticationMiddleware: reads request.user once the view has signed anyone in or out.
     "lumytic.core.middleware.SecurityHeadersMiddleware",
 ]
