@@ -20,6 +20,7 @@ from lumytic.core.lists import search_text
 from sales.models import Cancellation, Memo, Order, OrderLine, ProformaInvoice, SignedDocument
 from sales.order_forms import product_search
 from sales.order_views import order_addresses
+from sales.progress import order_progress
 from sales.services.cancellations import CANCELLABLE
 from sales.services.orders import (
     LINE_FIELDS,
@@ -171,6 +172,7 @@ class OrderDetailView(OrderAreaMixin, TemplateView):
         )
         context = self.get_context_data(
             order=order,
+            progress=order_progress(order.status, side="portal"),
             lines=_lines_of(order),
             pis=pis_with_documents(order),
             addresses=order_addresses(order),

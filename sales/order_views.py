@@ -37,6 +37,7 @@ from .order_forms import (
     StaffCancelForm,
     product_search,
 )
+from .progress import order_progress
 from .services.cancellations import CANCELLABLE
 from .services.orders import OrderError, assign_owner, cancel_order, catalogue_line, create_order
 from .totals import compute_totals
@@ -198,6 +199,7 @@ class OrderDetailView(StaffRequiredMixin, TemplateView):
             order=order,
             lines=lines,
             timeline=order_timeline(order),
+            progress=order_progress(order.status, side="office"),
             owner_form=forms.get("owner_form")
             or OwnerForm(initial={"owner": order.owner_id}, auto_id="owner_%s"),
             cancel_form=forms.get("cancel_form") or StaffCancelForm(auto_id="cancel_%s"),

@@ -65,7 +65,7 @@ def test_office_pages_are_for_staff_only(client, customer, omar, order, name, ar
 
 def test_staff_steps_are_post_only_and_unknown_tickets_are_404(client, staff, customer, omar):
     ticket = ticket_of(customer, omar)
-    assert client.get(reverse("conversations:ticket-close", args=[ticket.pk])).status_code == 405
+    assert client.get(reverse("conversations:ticket-close", args=[ticket.pk])).status_code == 302
     assert client.get(reverse("conversations:ticket-detail", args=[999999])).status_code == 404
     thread = write_on_order(order=place(customer, omar), by=omar, body="Hi").conversation
     # An order thread is not a ticket page.

@@ -179,7 +179,7 @@ def test_delete_refused_when_documents_exist_and_deactivation_offered(client, st
 def test_state_changes_need_post(client, staff):
     customer = CustomerFactory()
     assert (
-        client.get(reverse("customers:customer-set-active", args=[customer.pk])).status_code == 405
+        client.get(reverse("customers:customer-set-active", args=[customer.pk])).status_code == 302
     )
 
 

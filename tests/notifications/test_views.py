@@ -252,7 +252,7 @@ def test_resend_of_a_sent_email_is_refused_with_a_message(staff_client, send_ema
 
 def test_resend_needs_post(staff_client, failed_email):
     url = reverse("notifications:outbox-resend", args=[failed_email.pk])
-    assert staff_client.get(url).status_code == 405
+    assert staff_client.get(url).status_code == 302
     failed_email.refresh_from_db()
     assert failed_email.status == OutboundEmail.Status.FAILED
 
@@ -277,5 +277,5 @@ def test_test_email_goes_to_the_signed_in_staff_member(
 
 
 def test_test_email_needs_post(staff_client, mailoutbox):
-    assert staff_client.get(reverse("notifications:outbox-test")).status_code == 405
+    assert staff_client.get(reverse("notifications:outbox-test")).status_code == 302
     assert not OutboundEmail.objects.exists()

@@ -906,7 +906,7 @@ def test_approving_when_the_email_got_a_login_meanwhile_writes_nothing(client, s
 def test_decisions_only_accept_post(client, staff):
     registration = RegistrationFactory()
     url = reverse("portal_office:registration-approve", args=[registration.pk])
-    assert client.get(url).status_code == 405
+    assert client.get(url).status_code == 302
 
 
 @pytest.mark.django_db(transaction=True)

@@ -476,7 +476,7 @@ def test_office_files_and_steps_are_staff_only(client, sent_pi, buyer):
 
 def test_missing_ids_are_404(client, staff):
     for name in ("pi-pdf", "pi-send", "signed-document-file", "signed-document-approve"):
-        assert client.get(reverse(f"sales:{name}", args=[999999])).status_code in (404, 405)
+        assert client.get(reverse(f"sales:{name}", args=[999999])).status_code in (302, 404)
 
 
 def test_the_order_page_runs_the_same_queries_whatever_the_number_of_versions(

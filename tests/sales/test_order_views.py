@@ -331,7 +331,7 @@ def test_staff_have_no_confirm_step(client, staff, customer):
 def test_step_urls_take_post_only(client, staff, customer):
     order = place(customer)
     for name in ("sales:order-owner", "sales:order-cancel"):
-        assert client.get(reverse(name, args=[order.pk])).status_code == 405
+        assert client.get(reverse(name, args=[order.pk])).status_code == 302
 
 
 # --- A new order ---------------------------------------------------------------------------------

