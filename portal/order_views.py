@@ -35,7 +35,7 @@ from sales.services.orders import (
 
 from .access import PortalRequiredMixin, has_area
 from .models import Area
-from .order_forms import AddLineForm, AddressForm, CancelForm, CartForm, ConfirmForm
+from .order_forms import AddLineForm, AddressStep, CancelForm, CartForm
 
 CATALOGUE_PAGE = 12
 
@@ -435,41 +435,21 @@ class OrderConfirmView(PlaceOrdersMixin, TemplateView):
         if order.status != Order.Status.SUBMITTED:
             messages.info(request, self.not_confirmable(order))
             return redirect("portal:order-detail", pk=order.pk)
-        customer = self.customer
-        billing = AddressForm(prefix="billing", initial=self.initial(customer, "billing"))
-        shipping = AddressForm(prefix="shipping", initial=self.initial(customer, "shipping"))
-        confirm = ConfirmForm(initial={"shipping_same": customer.shipping_same_as_billing})
-        return self.render_form(order, billing, shipping, confirm)
+        return self.render_form(order, AddressStep(self.customer))
 
     def post(self, request, *args, **kwargs):
         order = self.get_order()
-        confirm = ConfirmForm(request.POST)
-        billing = AddressForm(request.POST, prefix="billing")
-        same = confirm.is_valid() and confirm.cleaned_data["shipping_same"]
-        shipping = AddressForm(None if same else request.POST, prefix="shipping")
-        if not (billing.is_valid() and (same or shipping.is_valid())):
+        step = AddressStep(self.customer, request.POST)
+        if not step.is_valid():
             messages.error(request, _("Please correct the errors below."))
-            return self.render_form(order, billing, shipping, confirm, status=400)
+            return self.render_form(order, step, status=400)
         try:
-            confirm_order(
-                order=order,
-                by=request.user,
-                billing=billing.cleaned_data,
-                shipping=None if same else shipping.cleaned_data,
-            )
+            confirm_order(order=order, by=request.user, **step.addresses)
         except OrderError as error:
             messages.error(request, str(error))
             return redirect("portal:order-detail", pk=order.pk)
         messages.success(request, _("Thank you! Order %(order)s is confirmed.") % {"order": order})
         return redirect("portal:order-detail", pk=order.pk)
-
-    @staticmethod
-    def initial(customer, kind: str) -> dict:
-        values = customer.address_dict(kind)
-        values["country"] = getattr(values["country"], "code", values["country"]) or ""
-        if not values["email"] and kind == "billing":
-            values["email"] = customer.email
-        return values
 
     @staticmethod
     def not_confirmable(order: Order) -> str:
@@ -480,8 +460,6 @@ class OrderConfirmView(PlaceOrdersMixin, TemplateView):
             "status": order.get_status_display().lower(),
         }
 
-    def render_form(self, order, billing, shipping, confirm, status: int = 200) -> HttpResponse:
-        context = self.get_context_data(
-            order=order, lines=_lines_of(order), billing=billing, shipping=shipping, confirm=confirm
-        )
+    def render_form(self, order, step: AddressStep, status: int = 200) -> HttpResponse:
+        context = self.get_context_data(order=order, lines=_lines_of(order), **step.context())
         return self.render_to_response(context, status=status)

@@ -14,10 +14,16 @@ from sales.documents import Quotation
 from sales.pdf import render_quotation_pdf
 from sales.quotation_forms import DeclineForm
 from sales.quotation_views import pdf_response
-from sales.services.quotations import QuotationError, accept_quotation, decline_quotation
+from sales.services.quotations import (
+    InvalidQuotationTransition,
+    QuotationError,
+    accept_quotation,
+    decline_quotation,
+)
 
 from .access import PortalView, has_area
 from .models import Area
+from .order_forms import AddressStep
 
 
 def visible():
@@ -84,22 +90,48 @@ class QuotationPdfView(PortalQuotationMixin, PortalView):
 
 
 class QuotationAcceptView(PortalQuotationMixin, PortalView):
-    """Accept the quotation: it becomes an order at once. Nothing posted is read."""
+    """Accept the quotation with the billing and shipping details: it becomes a confirmed
+    order in this one step (GET shows the form, prefilled from the company's profile)."""
 
-    http_method_names = ["post"]
+    template_name = "portal/quotation_accept.html"
+
+    def get(self, request, *args, **kwargs):
+        if (refused := self.refusal()) is not None:
+            return refused
+        return self.render_form(AddressStep(self.quotation.customer))
 
     def post(self, request, *args, **kwargs):
+        if (refused := self.refusal()) is not None:
+            return refused
+        step = AddressStep(self.quotation.customer, request.POST)
+        if not step.is_valid():
+            messages.error(request, _("Please correct the errors below."))
+            return self.render_form(step, status=400)
         try:
-            order = accept_quotation(quotation=self.quotation, by=request.user)
+            order = accept_quotation(quotation=self.quotation, by=request.user, **step.addresses)
         except QuotationError as error:
             messages.error(request, str(error))
             return redirect("portal:quotation-detail", pk=self.quotation.pk)
         messages.success(
             request,
-            _("Thank you! Quotation %(quotation)s is accepted; your order is %(order)s.")
+            _("Thank you! Quotation %(quotation)s is accepted; your order %(order)s is confirmed.")
             % {"quotation": self.quotation.number, "order": order.number},
         )
         return redirect(self.order_page(order))
+
+    def refusal(self):
+        """Back to the quotation, with the reason, when it can no longer be accepted."""
+        if self.quotation.can_become(Quotation.Status.ACCEPTED):
+            return None
+        error = InvalidQuotationTransition(self.quotation, Quotation.Status.ACCEPTED)
+        messages.error(self.request, str(error))
+        return redirect("portal:quotation-detail", pk=self.quotation.pk)
+
+    def render_form(self, step: AddressStep, status: int = 200):
+        context = self.get_context_data(
+            quotation=self.quotation, lines=list(self.quotation.lines.all()), **step.context()
+        )
+        return self.render_to_response(context, status=status)
 
     def order_page(self, order) -> str:
         """The order's portal page when it exists and the user may open it; else home."""

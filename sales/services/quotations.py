@@ -29,6 +29,7 @@ from .orders import (
     LINE_FIELDS,
     OrderError,
     catalogue_line,
+    confirm_order,
     contact_recipients,
     create_order_from_quotation,
 )
@@ -354,8 +355,18 @@ def send_quotation(*, quotation: Quotation, by) -> Quotation:
 
 
 @transaction.atomic
-def accept_quotation(*, quotation: Quotation, by) -> Order:
-    """The customer accepts a sent, unexpired quotation: it becomes an order, in one step."""
+def accept_quotation(
+    *,
+    quotation: Quotation,
+    by,
+    billing: dict[str, str] | None = None,
+    shipping: dict[str, str] | None = None,
+) -> Order:
+    """The customer accepts a sent, unexpired quotation: it becomes an order, in one step.
+
+    With ``billing`` (and ``shipping``, None meaning the same) the order is confirmed in the
+    same transaction, so the customer confirms once (DESIGN.md §4); the portal always gives them.
+    """
     require_office_perm(by, roles.CHANGE_QUOTATION)
     quotation = _locked(quotation)
     customer_of_user = getattr(getattr(by, "contact", None), "customer_id", None)
@@ -372,6 +383,8 @@ def accept_quotation(*, quotation: Quotation, by) -> Order:
     _move(quotation, Quotation.Status.ACCEPTED, by=by, verb="quotation accepted")
     try:
         order = create_order_from_quotation(quotation=quotation, by=by)
+        if billing is not None:
+            order = confirm_order(order=order, by=by, billing=billing, shipping=shipping)
     except OrderError as error:
         raise QuotationError(str(error)) from error  # the atomic block undoes the acceptance
     return order

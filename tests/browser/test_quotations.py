@@ -18,7 +18,15 @@ def test_staff_quote_with_the_picker_and_the_customer_accepts_in_the_portal(
     page, browser, live_server
 ):
     StaffFactory(email="lina@lumytic.test", first_name="Lina", last_name="Farouk")
-    customer = CustomerFactory(name="Acme Trading FZE", default_currency="USD")
+    customer = CustomerFactory(
+        name="Acme Trading FZE",
+        default_currency="USD",
+        billing_first_name="Omar",
+        billing_street="1 Harbour Road",
+        billing_city="Dubai",
+        billing_country="AE",
+        shipping_same_as_billing=True,
+    )
     PortalContactFactory(
         customer=customer, first_name="Omar", last_name="Khalil", email="omar@acme.test"
     )
@@ -107,9 +115,15 @@ def test_staff_quote_with_the_picker_and_the_customer_accepts_in_the_portal(
     customer_page.get_by_role("link", name=quotation.number).click()
     expect(customer_page.locator(".quotation-lines")).to_contain_text("Desk lamp")
     expect(customer_page.locator("#quotation-totals [data-total=total]")).to_have_text("$173.25")
-    customer_page.get_by_role("button", name="Accept and order").click()
+    customer_page.get_by_role("link", name="Accept and order").click()
+    # One step: the billing details come prefilled from the company; accepting confirms.
+    expect(customer_page.get_by_label("City").first).to_have_value("Dubai")
+    customer_page.get_by_role("button", name="Accept and confirm the order").click()
     order = Order.objects.get()
-    expect(customer_page.get_by_text(f"your order is {order.number}")).to_be_visible()
+    expect(customer_page.get_by_text(f"your order {order.number} is confirmed")).to_be_visible()
+    expect(customer_page.locator(".order-next-action")).to_have_text(
+        "Our sales team is preparing your proforma invoice (PI)."
+    )
     customer_page.screenshot(path=ARTIFACTS / "quotation-accepted-portal.png", full_page=True)
     portal.close()
 

@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import NoReverseMatch, reverse
 
+from notifications.models import OutboundEmail
 from portal.models import Area
 from portal.services.access import set_portal_access
 from sales.documents import Order, Quotation
@@ -20,6 +21,16 @@ LINE = {
     "unit_price": Decimal("40.00"),
     "discount_percent": Decimal("0"),
     "tax_rate": Decimal("5"),
+}
+
+
+# What the accept form posts when the customer keeps shipping the same as billing.
+ADDRESSES = {
+    "billing-first_name": "Omar",
+    "billing-street": "1 Harbour Road",
+    "billing-city": "Dubai",
+    "billing-country": "AE",
+    "shipping_same": "on",
 }
 
 
@@ -121,31 +132,59 @@ def test_the_pdf_downloads(client, buyer, seller):
     assert "attachment" in response["Content-Disposition"]
 
 
-def test_accepting_places_the_order_and_opens_it(client, buyer, seller):
+def test_accepting_with_the_addresses_places_a_confirmed_order_and_opens_it(client, buyer, seller):
     quotation = quote(buyer.customer, seller)
-    response = client.post(reverse("portal:quotation-accept", args=[quotation.pk]))
+    url = reverse("portal:quotation-accept", args=[quotation.pk])
+    form = client.get(url)
+    assert form.status_code == 200
+    assert 'name="billing-first_name"' in form.content.decode()
+
+    response = client.post(url, ADDRESSES)
+
     order = Order.objects.get()
     quotation.refresh_from_db()
     assert quotation.status == Quotation.Status.ACCEPTED
     assert order.source_quotation == quotation and order.placed_by == buyer.user
+    # One confirmation: the order is confirmed with the details given here.
+    assert order.status == Order.Status.CONFIRMED
+    assert (order.billing_city, order.shipping_city) == ("Dubai", "Dubai")
+    assert OutboundEmail.objects.filter(event="order_confirmed").count() >= 1
+    confirmed_to = list(
+        OutboundEmail.objects.filter(event="order_confirmed").values_list("to_email", flat=True)
+    )
+    assert len(confirmed_to) == len(set(confirmed_to))  # each person once
+    assert buyer.user.email in confirmed_to
     try:
         expected = reverse("portal:order-detail", args=[order.pk])
     except NoReverseMatch:
         expected = reverse("portal:home")
     assert response.status_code == 302 and response["Location"] == expected
     page = client.get(reverse("portal:home"), follow=True).content.decode()
-    assert order.number in page  # the success message names the order
+    assert f"your order {order.number} is confirmed" in page
 
-    # A second click finds it accepted: a message, no second order.
-    response = client.post(reverse("portal:quotation-accept", args=[quotation.pk]), follow=True)
+    # A second click finds it accepted: a message, no second order, no second email.
+    response = client.post(url, ADDRESSES, follow=True)
     assert "cannot become accepted" in response.content.decode()
     assert Order.objects.count() == 1
+    assert OutboundEmail.objects.filter(event="order_confirmed").count() == len(confirmed_to)
+
+
+def test_accepting_without_the_billing_details_is_refused_with_the_form_kept(client, buyer, seller):
+    quotation = quote(buyer.customer, seller)
+    url = reverse("portal:quotation-accept", args=[quotation.pk])
+    response = client.post(url, {**ADDRESSES, "billing-city": "", "billing-street": "Quay 4"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Please correct the errors below." in html
+    assert 'value="Quay 4"' in html  # what was typed is kept
+    quotation.refresh_from_db()
+    assert quotation.status == Quotation.Status.SENT and not Order.objects.exists()
 
 
 def test_without_the_orders_area_accepting_lands_on_the_portal_home(client, buyer, seller):
     quotation = quote(buyer.customer, seller)
     set_portal_access(contact=buyer, by=None, areas=[Area.QUOTATIONS])
-    response = client.post(reverse("portal:quotation-accept", args=[quotation.pk]))
+    response = client.post(reverse("portal:quotation-accept", args=[quotation.pk]), ADDRESSES)
     assert response["Location"] == reverse("portal:home")
     assert Order.objects.count() == 1
 
@@ -209,7 +248,7 @@ def test_posting_extra_fields_to_accept_and_decline_changes_nothing_else(
     second = quote(buyer.customer, seller)
 
     client.post(reverse("portal:quotation-decline", args=[first.pk]), {**probe, "reason": "Late"})
-    client.post(reverse("portal:quotation-accept", args=[second.pk]), probe)
+    client.post(reverse("portal:quotation-accept", args=[second.pk]), {**probe, **ADDRESSES})
 
     first.refresh_from_db()
     second.refresh_from_db()
