@@ -298,6 +298,10 @@ CELERY_BEAT_SYNC_EVERY = 1
 # imports or the daily jobs, and those never delay an email (deploy/systemd runs one of each).
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_ROUTES = {"notifications.tasks.send_outbound_email": {"queue": "email"}}
+# `manage.py health` fails when the oldest pending email or beat's last run is older than these
+# (seconds); beat sends "customer-reminders" every minute.
+HEALTH_MAX_EMAIL_AGE = env.int("HEALTH_MAX_EMAIL_AGE", default=15 * 60)
+HEALTH_MAX_BEAT_SILENCE = env.int("HEALTH_MAX_BEAT_SILENCE", default=5 * 60)
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {
         "task": "notifications.tasks.sweep_outbox",
