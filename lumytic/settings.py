@@ -287,8 +287,25 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_DB_REUSE_MAX = 100_000
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A worker must outlive a Redis outage while busy. kombu 5.7's Redis transport can crash the
+# worker ("Unrecoverable error: AttributeError 'NoneType' object has no attribute 'hostname'"):
+# when the loss is first seen on a pub/sub socket while a BRPOP is outstanding, closing the task
+# channel fails once, the transport is then detached, and the retried close tries to restore the
+# unacknowledged messages through a pool it can no longer build. Only remote control, gossip and
+# mingle subscribe to pub/sub, so the workers run without them (this setting, plus
+# --without-gossip --without-mingle --without-heartbeat in deploy/systemd; proved by
+# tests/faults/test_worker_outage.py). `celery inspect`/`control` do not reach them.
+CELERY_WORKER_ENABLE_REMOTE_CONTROL = False
+# Cancelling running tasks on connection loss would requeue them through that same detached
+# channel, and could cut an email off after the server accepted it; they finish instead.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
+# Keep reconnecting through a long outage rather than exiting after 100 attempts.
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Write last_run_at after every task beat sends (not every 3 minutes): `manage.py health` reads
+# it as beat's heartbeat.
+CELERY_BEAT_SYNC_EVERY = 1
 # Emails have their own queue and workers, so a slow mail server never holds up reminders,
 # imports or the daily jobs, and those never delay an email (deploy/systemd runs one of each).
 CELERY_TASK_DEFAULT_QUEUE = "celery"
@@ -296,6 +313,10 @@ CELERY_TASK_ROUTES = {
     "notifications.tasks.drain_outbox": {"queue": "email"},
     "notifications.tasks.send_outbound_email": {"queue": "email"},
 }
+# `manage.py health` fails when the oldest pending email or beat's last run is older than these
+# (seconds); beat sends "customer-reminders" every minute.
+HEALTH_MAX_EMAIL_AGE = env.int("HEALTH_MAX_EMAIL_AGE", default=15 * 60)
+HEALTH_MAX_BEAT_SILENCE = env.int("HEALTH_MAX_BEAT_SILENCE", default=5 * 60)
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {
         "task": "notifications.tasks.sweep_outbox",
