@@ -9,6 +9,7 @@ of such a row says so. Run with ``./dev test -m fault -s`` to see the table of c
 """
 
 import asyncio
+import logging
 import socket
 import threading
 import time
@@ -146,6 +147,10 @@ class ScriptedController(Controller):
 
 @pytest.fixture
 def smtp():
+    """A scripted mail server on a free port (``smtp.port``), quiet unless something goes wrong."""
+    mail_log = logging.getLogger("mail.log")
+    level = mail_log.level
+    mail_log.setLevel(logging.WARNING)  # aiosmtpd logs every command at INFO
     handler = ScriptedHandler()
     with socket.socket() as probe:  # aiosmtpd cannot listen on port 0 itself
         probe.bind(("127.0.0.1", 0))
@@ -155,6 +160,7 @@ def smtp():
     handler.port = port
     yield handler
     controller.stop()
+    mail_log.setLevel(level)
 
 
 @pytest.fixture
@@ -276,7 +282,10 @@ def tally(scenario: str, smtp: ScriptedHandler, started: float) -> Tally:
     if strays:
         result.problems.append(f"copies of unknown rows {sorted(strays)}")
     RESULTS.append(result)
-    print(f"\n{scenario}: {result}")
+    print(
+        f"\n{scenario}: {result.once} once, {result.twice} twice, {result.failed} failed, "
+        f"{result.lost} lost of {result.rows}; {result.problems or 'no problem'}"
+    )
     return result
 
 
@@ -345,11 +354,15 @@ def test_redis_stopped_under_load_then_started_again_delivers_everything_once(
     before = queue("before", 40)
     wait_for(lambda: smtp.count() >= 5, 30, "the first copies")
     fault_redis.stop()
+    assert smtp.count() < len(before), "the worker was no longer busy when Redis stopped"
     during = queue("during", 10)  # committed while the broker refuses their tasks
+    refused = OutboundEmail.objects.filter(pk__in=during, enqueued_at__isnull=True)
+    assert refused.count() == len(during), "the broker took tasks while it was stopped"
     time.sleep(1)
     fault_redis.start()  # empty: what the queue held is gone
     after = queue("after", 10)
     settle()
+    assert "Connection to broker lost" in worker.log
 
     result = tally("Redis stopped under load (60)", smtp, started)
     assert worker.alive, f"the worker exited during the Redis outage:\n{worker.log[-3000:]}"
