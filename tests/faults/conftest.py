@@ -136,8 +136,16 @@ def _reset_producer_pools() -> None:
 
 
 @pytest.fixture
-def fault_broker(fault_redis) -> Iterator[str]:
-    """Publish this process's tasks to the fault Redis for real workers (no eager mode)."""
+def fault_broker(fault_redis, settings) -> Iterator[str]:
+    """Make the fault Redis this process's broker (db 0) and cache (db 1), as in production.
+
+    Tasks are published for real workers (no eager mode); the cache degrades while Redis is
+    stopped, as it does in production (lumytic/core/cache.py).
+    """
+    cache = settings.CACHES["default"]
+    if "Redis" not in cache["BACKEND"]:  # the tests ran without REDIS_URL
+        cache = {"BACKEND": "lumytic.core.cache.ResilientRedisCache", "KEY_PREFIX": "lumytic"}
+    settings.CACHES = {"default": {**cache, "LOCATION": fault_redis.url(1)}}
     conf = celery_app.conf
     previous = conf.broker_url, conf.task_always_eager
     conf.broker_url = fault_redis.url(0)
@@ -218,12 +226,12 @@ class CeleryWorker:
 
 
 @pytest.fixture
-def start_worker(fault_broker, tmp_path, request) -> Iterator:
+def start_worker(fault_redis, fault_broker, tmp_path, request) -> Iterator:
     """Start real Celery workers on the fault broker: ``start_worker(env={...})``.
 
-    Each worker sees the test database and the fault Redis as broker; ``env`` adds or overrides
-    variables (EMAIL_URL, OUTBOX_*...). Workers still running at the end are stopped; when the
-    test failed, the end of every worker's log is printed with its report.
+    Each worker uses the test database and the fault Redis (broker and cache); ``env`` adds or
+    overrides variables (EMAIL_URL, OUTBOX_*...). Workers still running at the end are stopped;
+    when the test failed, the end of every worker's log is printed with its report.
     """
     require(connection.vendor == "postgresql", "PostgreSQL")
     workers: list[CeleryWorker] = []
@@ -241,6 +249,7 @@ def start_worker(fault_broker, tmp_path, request) -> Iterator:
             "DJANGO_SETTINGS_MODULE": "lumytic.settings",
             "DATABASE_URL": database_url(),
             "CELERY_BROKER_URL": fault_broker,
+            "REDIS_URL": fault_redis.url(1),
             **(env or {}),
         }
         worker = CeleryWorker(name, full_env, tmp_path / f"{name}.log", queues, include)

@@ -48,6 +48,7 @@ HANG_SECONDS = 30
 # A slow server answers the end of the message data this late: beyond EMAIL_TIMEOUT.
 SLOW_SECONDS = EMAIL_TIMEOUT + 2
 SETTLE_SECONDS = 90
+SWEEP_EVERY_SECONDS = 1
 # A duplicate still on its way would arrive within this after every row is settled.
 LATE_COPY_SECONDS = 1.5
 
@@ -210,21 +211,30 @@ def address(prefix: str, n: int) -> str:
     return f"{prefix}-{n}@agent.test"
 
 
-def wait_for(condition, timeout: float, what: str) -> None:
+def run_sweeping(condition, timeout: float) -> bool:
+    """Run the sweep every second, as beat does every minute, until ``condition()`` holds."""
     deadline = time.monotonic() + timeout
+    next_sweep = 0.0
     while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out waiting for {what}")
+        now = time.monotonic()
+        if now > deadline:
+            return False
+        if now >= next_sweep:
+            sweep_outbox()
+            next_sweep = now + SWEEP_EVERY_SECONDS
         time.sleep(0.05)
+    return True
+
+
+def wait_for(condition, timeout: float, what: str) -> None:
+    if not run_sweeping(condition, timeout):
+        pytest.fail(f"timed out waiting for {what}")
 
 
 def settle(timeout: float = SETTLE_SECONDS) -> None:
-    """Run the sweep (as beat does every minute) until every row is sent or failed."""
-    deadline = time.monotonic() + timeout
+    """Sweep until every row is sent or failed (or time is up: the rest count as lost)."""
     open_rows = OutboundEmail.objects.exclude(status__in=[SENT, FAILED])
-    while open_rows.exists() and time.monotonic() < deadline:
-        sweep_outbox()
-        time.sleep(1)
+    run_sweeping(lambda: not open_rows.exists(), timeout)
     time.sleep(LATE_COPY_SECONDS)
 
 
