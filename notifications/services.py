@@ -271,9 +271,12 @@ def deliver_pending(*, batch_size: int = BATCH_SIZE) -> int:
             email = _attempt(email)
             count += 1
             if email.status == OutboundEmail.Status.PENDING and not email.outcome_unknown:
-                send_outbound_email.apply_async(
-                    args=[email.pk], countdown=retry_delay(email.attempts)
-                )
+                try:
+                    send_outbound_email.apply_async(
+                        args=[email.pk], countdown=retry_delay(email.attempts)
+                    )
+                except Exception:  # the broker is down: the row waits, due, for the sweep
+                    logger.exception("Could not queue the retry of outbound email %s.", email.pk)
         now = timezone.now()
     return count
 
@@ -503,19 +506,12 @@ def sweep_outbox(*, older_than: timedelta | None = None) -> int:
         older_than = timedelta(seconds=config.get("SWEEP_AFTER_SECONDS", 60))
     now = timezone.now()
     _give_up_on_stalled_attempts(now)
-    created = F("created_at")
-    last_moved = Greatest(
-        Coalesce("not_before", created),
-        Coalesce("enqueued_at", created),
-        Coalesce("last_attempt_at", created),
-    )
     # No task waits for an email with an unknown outcome: the sweep sends it once it is due.
-    unknown_due = Q(outcome_unknown=True, not_before__lte=now)
-    overdue = Q(last_moved__lt=now - older_than) & (Q(outcome_unknown=False) | unknown_due)
+    unknown_due = OutboundEmail.objects.filter(
+        status=OutboundEmail.Status.PENDING, outcome_unknown=True, not_before__lte=now
+    )
     email_ids = list(
-        OutboundEmail.objects.filter(status=OutboundEmail.Status.PENDING)
-        .alias(last_moved=last_moved)
-        .filter(overdue | unknown_due)
+        (overdue_emails(older_than, now=now) | unknown_due)
         .order_by("pk")
         .values_list("pk", flat=True)
     )
@@ -523,6 +519,23 @@ def sweep_outbox(*, older_than: timedelta | None = None) -> int:
         logger.info("Outbox sweep re-queues %s email(s).", len(email_ids))
         _enqueue(email_ids, force=True)
     return len(email_ids)
+
+
+def overdue_emails(older_than: timedelta, *, now: Any = None):
+    """Pending emails nothing has happened to for ``older_than``: not written, queued, tried or
+    due for a retry in that time. An email whose outcome is unknown waits for its own delay."""
+    now = now or timezone.now()
+    created = F("created_at")
+    last_moved = Greatest(
+        Coalesce("not_before", created),
+        Coalesce("enqueued_at", created),
+        Coalesce("last_attempt_at", created),
+    )
+    return (
+        OutboundEmail.objects.filter(status=OutboundEmail.Status.PENDING, outcome_unknown=False)
+        .alias(last_moved=last_moved)
+        .filter(last_moved__lt=now - older_than)
+    )
 
 
 def _give_up_on_stalled_attempts(now: Any) -> None:
@@ -538,7 +551,9 @@ def _give_up_on_stalled_attempts(now: Any) -> None:
             DeliveryAttempt.Outcome.UNKNOWN,
             "The worker stopped while sending; the mail server may have the message.",
         )
-    untried = sending.exclude(tried).filter(claimed_at__lt=stale)
+    # Safe to hand on soon: the claim token stops the first worker if it gets to them after all.
+    untried_since = now - timedelta(seconds=settings.NOTIFICATIONS.get("SWEEP_AFTER_SECONDS", 60))
+    untried = sending.exclude(tried).filter(claimed_at__lt=untried_since)
     untried.update(status=OutboundEmail.Status.PENDING, claim=None)
 
 

@@ -12,6 +12,7 @@ from kombu.exceptions import ChannelError
 
 from lumytic.celery import app as celery_app
 from notifications.models import OutboundEmail
+from notifications.services import overdue_emails
 
 BROKER_TIMEOUT_SECONDS = 3
 
@@ -94,7 +95,10 @@ def _queue_depth(channel, queue: str) -> int:
 
 
 def check_email(*, now=None) -> Check:
-    """Fail when the oldest email still waiting to be sent is older than allowed."""
+    """Report the oldest unsent email; fail when an email has been left alone longer than
+    allowed (not queued, tried or due for a retry in that time): nobody is delivering.
+
+    Emails retried through a long mail-server outage keep moving, so they do not fail it."""
     now = now or timezone.now()
     limit = timedelta(seconds=settings.HEALTH_MAX_EMAIL_AGE)
     oldest = OutboundEmail.objects.filter(status=OutboundEmail.Status.PENDING).aggregate(
@@ -103,8 +107,11 @@ def check_email(*, now=None) -> Check:
     if oldest is None:
         return Check("email", True, "no email waiting")
     age = now - oldest
-    detail = f"oldest unsent email waiting {_duration(age)} (limit {_duration(limit)})"
-    return Check("email", age <= limit, detail, round(age.total_seconds()))
+    stuck = overdue_emails(limit, now=now).count()
+    detail = (
+        f"oldest unsent email waiting {_duration(age)}; {stuck} left alone over {_duration(limit)}"
+    )
+    return Check("email", stuck == 0, detail, round(age.total_seconds()))
 
 
 def check_beat(*, now=None) -> Check:

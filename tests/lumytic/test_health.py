@@ -104,7 +104,7 @@ def test_all_well_is_healthy_with_exit_status_0(broker):
     rows = _lines(output)
     assert rows["database"] == "ok database: reachable"
     assert rows["broker"] == f"ok broker: reachable; waiting: {default_queue} 0, {email_queue} 0"
-    assert rows["email"] == "ok email: oldest unsent email waiting 5 min (limit 15 min)"
+    assert rows["email"] == "ok email: oldest unsent email waiting 5 min; 0 left alone over 15 min"
     assert rows["beat"] == "ok beat: last scheduled task sent 3 min ago (limit 5 min)"
 
 
@@ -137,9 +137,27 @@ def test_an_email_pending_longer_than_the_limit_is_unhealthy(broker, settings):
     assert status == 1
     assert output.splitlines()[0] == "UNHEALTHY (role worker)"
     assert _lines(output)["email"] == (
-        "FAIL email: oldest unsent email waiting 25 min (limit 10 min)"
+        "FAIL email: oldest unsent email waiting 25 min; 1 left alone over 10 min"
     )
     assert set(_lines(output)) == {"database", "broker", "email"}  # a worker does not check beat
+
+
+def test_an_old_email_still_being_retried_through_a_mail_outage_is_healthy(broker, settings):
+    """Retries keep moving during a long SMTP outage: restarting the worker would not help."""
+    settings.HEALTH_MAX_EMAIL_AGE = 10 * 60
+    email = _email(minutes_ago=40)
+    OutboundEmail.objects.filter(pk=email.pk).update(
+        attempts=6,
+        last_attempt_at=timezone.now() - timedelta(minutes=2),
+        not_before=timezone.now() + timedelta(minutes=8),
+    )
+
+    status, output = _health("--role", "worker")
+
+    assert status == 0
+    assert _lines(output)["email"] == (
+        "ok email: oldest unsent email waiting 40 min; 0 left alone over 10 min"
+    )
 
 
 def test_beat_silent_longer_than_the_limit_is_unhealthy(broker):
