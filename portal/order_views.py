@@ -287,7 +287,7 @@ class OrderCreateView(OrderCartView):
             )
         except OrderError as error:
             messages.error(request, str(error))
-            return redirect("portal:order-create")
+            return self.render_cart(None, status=400, add_form=form)
         messages.success(
             request, _("%(product)s is in your order.") % {"product": data["product"].name}
         )
@@ -322,6 +322,7 @@ class OrderLineAddView(OrderCartView):
             update_order(order=order, by=request.user, lines=lines)
         except OrderError as error:
             messages.error(request, str(error))
+            return self.render_cart(order, status=400, add_form=form)
         else:
             messages.success(
                 request, _("%(product)s is in your order.") % {"product": product.name}

@@ -11,6 +11,7 @@ from customers.models import Credit, advised_only
 from lumytic.accounts import roles
 
 from .invoice_views import InvoiceStepView, signed_document_response
+from .order_forms import ReasonForm, first_error
 from .payments import Payment
 from .services.orders import OrderError
 from .services.payments import (
@@ -66,12 +67,11 @@ class PaymentRejectView(PaymentStepView):
         payment = self.payment()
         order = payment.pi.order
         reason = request.POST.get("reason", "").strip()
-        if not reason or len(reason) > MAX_REASON:
-            error = (
-                _("Give the customer a reason for rejecting the payment.")
-                if not reason
-                else _("Keep the reason under %(max)s characters.") % {"max": MAX_REASON}
-            )
+        form = ReasonForm(
+            request.POST, missing=_("Give the customer a reason for rejecting the payment.")
+        )
+        if not form.is_valid():
+            error = first_error(form, "reason")
             messages.error(request, error)
             self.pi_context = {
                 "payment_reject_error": error,
@@ -80,7 +80,7 @@ class PaymentRejectView(PaymentStepView):
             }
             return self.render_page(order, status=400)
         try:
-            reject_payment(payment=payment, by=request.user, reason=reason)
+            reject_payment(payment=payment, by=request.user, reason=form.cleaned_data["reason"])
         except OrderError as error:
             messages.error(request, str(error))
         else:
