@@ -24,6 +24,7 @@ from sales.services.cancellations import CANCELLABLE
 from sales.services.orders import (
     LINE_FIELDS,
     OrderError,
+    OrderTooLarge,
     cancel_order,
     catalogue_line,
     confirm_order,
@@ -320,9 +321,11 @@ class OrderLineAddView(OrderCartView):
                     )
                 )
             update_order(order=order, by=request.user, lines=lines)
-        except OrderError as error:
+        except OrderTooLarge as error:
             messages.error(request, str(error))
             return self.render_cart(order, status=400, add_form=form)
+        except OrderError as error:
+            messages.error(request, str(error))
         else:
             messages.success(
                 request, _("%(product)s is in your order.") % {"product": product.name}

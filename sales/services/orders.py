@@ -121,7 +121,7 @@ def _clean_lines(lines: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
         if quantity <= 0:
             raise OrderError(_("Each line needs a quantity above zero."))
         if quantity > MAX_QUANTITY:
-            raise OrderError(
+            raise OrderTooLarge(
                 _("A line's quantity can be at most %(max)s.") % {"max": f"{MAX_QUANTITY:,}"}
             )
         if Decimal(line.get("unit_price", 0)) < 0:
@@ -130,6 +130,10 @@ def _clean_lines(lines: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     if not cleaned:
         raise OrderError(_("An order needs at least one line."))
     return cleaned
+
+
+class OrderTooLarge(OrderError):
+    """A quantity or an amount beyond what an order line can hold: bad input, not a state."""
 
 
 def too_large_message(currency: str) -> str:
@@ -157,7 +161,7 @@ def _write_lines(order: Order, lines: list[dict[str, Any]]) -> None:
     ]
     totals = compute_totals(rows, order.currency)
     if not amounts_fit(totals.subtotal, totals.total, *(line.gross for line in totals.lines)):
-        raise OrderError(too_large_message(order.currency))
+        raise OrderTooLarge(too_large_message(order.currency))
     for row, result in zip(rows, totals.lines, strict=True):
         row.net_amount, row.tax_amount = result.net, result.tax
     OrderLine.objects.bulk_create(rows)
