@@ -28,6 +28,7 @@ from portal.services.invitations import invitation_token, invite_to_portal
 from sales.forms import CustomerRateForm
 from sales.models import Product
 from sales.order_forms import MemoForm, ReasonForm, StaffCancelForm
+from sales.payment_views import PaymentConfirmForm
 from sales.services.orders import create_order
 from tests.factories import (
     ContactFactory,
@@ -91,7 +92,7 @@ STEPS = {
     "sales:cancellation-complete": "no fields",
     "sales:exchange-update": "fetches rates; no fields",
     "sales:customer-fx-rate-delete": "no fields",
-    "sales:payment-confirm": "no fields for a payment within what is due",
+    "sales:payment-confirm": "the world's payment is within what is due: it is confirmed",
     "sales:order-cancellation-create": "the reason is optional text",
     "notifications:outbox-test": "sends a test email to the signed-in user; no fields",
     "notifications:outbox-resend": "no fields",
@@ -118,6 +119,7 @@ FIELDS = {
     "sales:memo-create": MemoForm,
     "sales:pi-credit-apply": ("credit", "amount"),
     "sales:customer-fx-rates": CustomerRateForm,
+    "sales:payment-confirm": PaymentConfirmForm,  # its choice shows only for an overpayment
     "portal:order-create": AddLineForm,
     "portal:order-line-add": AddLineForm,
     "portal:order-cancel": CancelForm,
