@@ -29,6 +29,7 @@ from sales.forms import CustomerRateForm
 from sales.models import Product
 from sales.order_forms import MemoForm, ReasonForm, StaffCancelForm
 from sales.payment_views import PaymentConfirmForm
+from sales.quotation_forms import QuotationForm, QuotationLineForm
 from sales.services.orders import create_order
 from tests.factories import (
     ContactFactory,
@@ -81,7 +82,6 @@ STEPS = {
     "sales:product-set-active": "any value but 1 means inactive",
     "sales:quotation-send": "no fields",
     "sales:quotation-duplicate": "no fields",
-    "sales:quotation-preview": "renders a preview, saves nothing",
     "sales:pi-issue": "no fields",
     "sales:pi-send": "no fields",
     "sales:memo-send": "no fields",
@@ -93,14 +93,12 @@ STEPS = {
     "sales:exchange-update": "fetches rates; no fields",
     "sales:customer-fx-rate-delete": "no fields",
     "sales:payment-confirm": "the world's payment is within what is due: it is confirmed",
-    "sales:order-cancellation-create": "the reason is optional text",
     "notifications:outbox-test": "sends a test email to the signed-in user; no fields",
     "notifications:outbox-resend": "no fields",
     "portal_office:contact-login-active": "any value but 1 means inactive",
     "portal_office:invitation-resend": "no fields",
     "portal_office:contact-set-password": "emails a set-password link; no fields",
     "portal_office:invitation-revoke": "no fields",
-    "portal_office:registration-approve": "the approval form's fields are choices",
     "conversations:ticket-close": "no fields",
     "conversations:ticket-reopen": "no fields",
     "portal:quotation-accept": "no fields",
@@ -116,6 +114,14 @@ FIELDS = {
     "customers:note-update": NoteForm,
     "sales:order-cancel": StaffCancelForm,
     "sales:cancellation-refuse": ReasonForm,
+    "sales:order-cancellation-create": ReasonForm,
+    # The editor posts its whole form to the preview (htmx): the header and one line.
+    "sales:quotation-preview": (
+        *QuotationForm.base_fields,
+        "lines-TOTAL_FORMS",
+        "lines-INITIAL_FORMS",
+        *(f"lines-0-{name}" for name in QuotationLineForm.base_fields),
+    ),
     "sales:memo-create": MemoForm,
     "sales:pi-credit-apply": ("credit", "amount"),
     "sales:customer-fx-rates": CustomerRateForm,
