@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from lumytic.core.uploads import display_name
+from lumytic.core.validation import CheckedForm
 
 from .models import ATTACHMENT_VALIDATOR, MAX_ATTACHMENTS, MAX_BODY, MAX_SUBJECT, Message
 
@@ -57,7 +58,7 @@ def body_field() -> forms.CharField:
     )
 
 
-class MessageForm(forms.Form):
+class MessageForm(CheckedForm):
     """A message (or a note) in a conversation, optionally replying to one of its messages."""
 
     body = body_field()
@@ -82,7 +83,7 @@ def _describe(document) -> str:
     return f"{document} · {document.get_status_display()}"
 
 
-class TicketForm(forms.Form):
+class TicketForm(CheckedForm):
     """A customer's new ticket; the related document is one of the documents they may see."""
 
     subject = forms.CharField(
@@ -124,7 +125,7 @@ class TicketForm(forms.Form):
         return {kind: document} if document is not None else {}
 
 
-class AssignForm(forms.Form):
+class AssignForm(CheckedForm):
     assignee = forms.ModelChoiceField(
         label=_("Assignee"), queryset=None, required=False, empty_label=_("Nobody")
     )

@@ -23,6 +23,7 @@ from customers.models import Customer, advised_only
 from customers.page_views import CustomerTabView
 from lumytic.accounts import roles
 from lumytic.core.access import StaffRequiredMixin
+from lumytic.core.validation import CheckedForm
 from sales.invoice_views import signed_document_response
 from sales.models import Order
 from sales.order_forms import staff_users
@@ -49,7 +50,7 @@ NOTE_LABEL = gettext_lazy("Note")
 # --- The inbox -----------------------------------------------------------------------------------
 
 
-class InboxFilter(forms.Form):
+class InboxFilter(CheckedForm):
     q = forms.CharField(label=gettext_lazy("Search"), required=False, max_length=100)
     status = forms.ChoiceField(
         label=gettext_lazy("Status"),

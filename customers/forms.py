@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lumytic.core.uploads import name_by_content
+from lumytic.core.validation import CheckedForm, CheckedModelForm
 
 from .currencies import currency_choices
 from .models import CUSTOMER_DOCUMENT_VALIDATOR, Contact, Customer, CustomerGroup
@@ -67,7 +68,7 @@ TAB_LABELS = {
 }
 
 
-class CustomerForm(forms.ModelForm):
+class CustomerForm(CheckedModelForm):
     tags_text = forms.CharField(
         label=_("Tags"),
         required=False,
@@ -147,7 +148,7 @@ class CustomerForm(forms.ModelForm):
         return cleaned
 
 
-class PrimaryContactForm(forms.ModelForm):
+class PrimaryContactForm(CheckedModelForm):
     portal_login = forms.BooleanField(
         label=_("Create a portal login for this contact"),
         required=False,
@@ -175,7 +176,7 @@ class PrimaryContactForm(forms.ModelForm):
         return cleaned
 
 
-class CustomerGroupForm(forms.ModelForm):
+class CustomerGroupForm(CheckedModelForm):
     class Meta:
         model = CustomerGroup
         fields = ["name", "description"]
@@ -195,13 +196,13 @@ def tab_errors(*forms_: forms.BaseForm) -> dict[str, int]:
     return counts
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(CheckedModelForm):
     class Meta:
         model = Contact
         fields = ["first_name", "last_name", "email", "phone", "position", "messaging_handle"]
 
 
-class NoteForm(forms.Form):
+class NoteForm(CheckedForm):
     text = forms.CharField(
         label=_("Note"),
         max_length=5000,
@@ -209,7 +210,7 @@ class NoteForm(forms.Form):
     )
 
 
-class ReminderForm(forms.Form):
+class ReminderForm(CheckedForm):
     due_at = forms.DateTimeField(
         label=_("Due"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -235,7 +236,7 @@ class ReminderForm(forms.Form):
         return due_at
 
 
-class CreditForm(forms.Form):
+class CreditForm(CheckedForm):
     amount = forms.DecimalField(
         label=_("Amount"), max_digits=15, decimal_places=3, min_value=Decimal("0.001")
     )

@@ -3,11 +3,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lumytic.core.validation import CheckedForm
+
 from . import csvspec
 from .services.importing import MAX_BYTES, ImportFileError, inspect_upload, mapping_problems
 
 
-class ImportUploadForm(forms.Form):
+class ImportUploadForm(CheckedForm):
     file = forms.FileField(
         label=_("CSV file"),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
@@ -40,7 +42,7 @@ class ImportUploadForm(forms.Form):
         return upload
 
 
-class ImportMappingForm(forms.Form):
+class ImportMappingForm(CheckedForm):
     """One choice per CSV column: which customer column it fills, or none."""
 
     update_existing = forms.BooleanField(

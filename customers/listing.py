@@ -35,6 +35,8 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from lumytic.core.validation import CheckedForm
+
 from .models import Contact, Customer, CustomerGroup, ListPreference, Tag
 
 LIST_KEY = "customers"
@@ -502,6 +504,7 @@ class CustomerFilter(django_filters.FilterSet):
 
     class Meta:
         model = Customer
+        form = CheckedForm
         fields = ["q", "type", "group", "country", "advisor", "active", "tag"]
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:

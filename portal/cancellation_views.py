@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 
+from lumytic.core.validation import CheckedForm
 from sales.cancellation_views import cancellation_pdf_response
 from sales.invoice_views import signed_document_response
 from sales.invoicing import SIGNED_DOCUMENT_VALIDATOR
@@ -32,7 +33,7 @@ from .models import Area
 from .order_views import visible_orders
 
 
-class SignedCancellationForm(forms.Form):
+class SignedCancellationForm(CheckedForm):
     file = forms.FileField(
         label=gettext_lazy("Signed cancellation order"),
         help_text=gettext_lazy("PDF, PNG or JPEG, up to 10 MB."),

@@ -5,17 +5,18 @@ from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Contact, Customer
+from lumytic.core.validation import CheckedForm, CheckedModelForm
 
 from .models import Area
 
 
-class OwnDetailsForm(forms.ModelForm):
+class OwnDetailsForm(CheckedModelForm):
     class Meta:
         model = Contact
         fields = ["first_name", "last_name", "phone", "position", "messaging_handle"]
 
 
-class CompanyDetailsForm(forms.ModelForm):
+class CompanyDetailsForm(CheckedModelForm):
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
 
     class Meta:
@@ -28,13 +29,13 @@ class CompanyDetailsForm(forms.ModelForm):
         self.fields["email"].required = True
 
 
-class PortalContactForm(forms.ModelForm):
+class PortalContactForm(CheckedModelForm):
     class Meta:
         model = Contact
         fields = ["first_name", "last_name", "email", "phone", "position", "messaging_handle"]
 
 
-class SetPasswordForm(forms.Form):
+class SetPasswordForm(CheckedForm):
     password1 = forms.CharField(
         label=_("Password"),
         strip=False,
@@ -66,13 +67,13 @@ class SetPasswordForm(forms.Form):
         return cleaned
 
 
-class InviteForm(forms.Form):
+class InviteForm(CheckedForm):
     first_name = forms.CharField(label=_("First name"), max_length=100)
     last_name = forms.CharField(label=_("Last name"), max_length=100, required=False)
     email = forms.EmailField(label=_("Email"))
 
 
-class PortalAccessForm(forms.Form):
+class PortalAccessForm(CheckedForm):
     areas = forms.MultipleChoiceField(
         label=_("Areas"),
         choices=Area.choices,

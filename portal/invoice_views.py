@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import View
 
+from lumytic.core.validation import CheckedForm
 from sales.invoice_views import pi_pdf_response, signed_document_response
 from sales.invoicing import SIGNED_DOCUMENT_VALIDATOR
 from sales.models import Order, ProformaInvoice, SignedDocument
@@ -26,7 +27,7 @@ from .models import Area
 from .order_views import OrderDetailView, visible_orders
 
 
-class SignedPiForm(forms.Form):
+class SignedPiForm(CheckedForm):
     file = forms.FileField(
         label=gettext_lazy("Signed proforma invoice"),
         help_text=gettext_lazy("PDF, PNG or JPEG, up to 10 MB."),

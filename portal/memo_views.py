@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import View
 
+from lumytic.core.validation import CheckedForm
 from sales.invoicing import SIGNED_DOCUMENT_VALIDATOR
 from sales.memo_views import memo_pdf_response
 from sales.models import Memo
@@ -21,7 +22,7 @@ from sales.services.orders import OrderError
 from .invoice_views import InvoiceAreaMixin, SignedPiUploadView
 
 
-class SignedMemoForm(forms.Form):
+class SignedMemoForm(CheckedForm):
     file = forms.FileField(
         label=gettext_lazy("Signed memo"),
         help_text=gettext_lazy("PDF, PNG or JPEG, up to 10 MB."),

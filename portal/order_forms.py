@@ -4,11 +4,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from lumytic.core.validation import CheckedForm
 from sales.models import OrderLine, Product, plain
 from sales.order_forms import quantity_field
 
 
-class AddLineForm(forms.Form):
+class AddLineForm(CheckedForm):
     """Put a catalogue product on the order."""
 
     product = forms.ModelChoiceField(
@@ -19,7 +20,7 @@ class AddLineForm(forms.Form):
     quantity = quantity_field(initial=1)
 
 
-class CartForm(forms.Form):
+class CartForm(CheckedForm):
     """The order's quantities (one field per line), its reference and notes."""
 
     customer_reference = forms.CharField(label=_("Your reference"), max_length=100, required=False)
@@ -50,7 +51,7 @@ class CartForm(forms.Form):
         return [(line, self[self.field_name(line)]) for line in self.lines]
 
 
-class CancelForm(forms.Form):
+class CancelForm(CheckedForm):
     reason = forms.CharField(
         label=_("Reason (optional)"),
         max_length=1000,
@@ -59,7 +60,7 @@ class CancelForm(forms.Form):
     )
 
 
-class AddressForm(forms.Form):
+class AddressForm(CheckedForm):
     """Billing or shipping details for the order (prefixed `billing` / `shipping`)."""
 
     first_name = forms.CharField(label=_("First name"), max_length=100)
@@ -78,7 +79,7 @@ class AddressForm(forms.Form):
         self.fields["country"].choices = [("", "—"), *countries]
 
 
-class ConfirmForm(forms.Form):
+class ConfirmForm(CheckedForm):
     shipping_same = forms.BooleanField(
         label=_("Shipping details same as billing details"), required=False
     )

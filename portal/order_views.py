@@ -25,6 +25,7 @@ from sales.services.cancellations import CANCELLABLE
 from sales.services.orders import (
     LINE_FIELDS,
     OrderError,
+    OrderTooLarge,
     cancel_order,
     catalogue_line,
     confirm_order,
@@ -289,7 +290,7 @@ class OrderCreateView(OrderCartView):
             )
         except OrderError as error:
             messages.error(request, str(error))
-            return redirect("portal:order-create")
+            return self.render_cart(None, status=400, add_form=form)
         messages.success(
             request, _("%(product)s is in your order.") % {"product": data["product"].name}
         )
@@ -322,6 +323,9 @@ class OrderLineAddView(OrderCartView):
                     )
                 )
             update_order(order=order, by=request.user, lines=lines)
+        except OrderTooLarge as error:
+            messages.error(request, str(error))
+            return self.render_cart(order, status=400, add_form=form)
         except OrderError as error:
             messages.error(request, str(error))
         else:

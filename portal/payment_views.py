@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import View
 
-from lumytic.core.validation import sensible_dates
+from lumytic.core.validation import CheckedForm, sensible_dates
 from sales.invoice_views import signed_document_response
 from sales.models import Payment
 from sales.payments import MONEY_DIGITS, PROOF_VALIDATOR
@@ -27,7 +27,7 @@ from .invoice_views import InvoiceAreaMixin
 from .order_views import OrderDetailView
 
 
-class PaymentForm(forms.Form):
+class PaymentForm(CheckedForm):
     amount = forms.DecimalField(
         label=gettext_lazy("Amount"),
         max_digits=MONEY_DIGITS,

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from customers.models import CustomerGroup
 from lumytic.core.uploads import ContentTypeValidator, name_by_content
+from lumytic.core.validation import CheckedForm, CheckedModelForm
 
 from .models import RegistrationRequest
 from .services.registrations import ADDRESS_PARTS, APPLICANT_FIELDS, signup_refusal
@@ -39,7 +40,7 @@ ADDRESS_LAYOUT = (
 )
 
 
-class SignupForm(forms.ModelForm):
+class SignupForm(CheckedModelForm):
     """A company's registration request; only the applicant's own fields are accepted."""
 
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
@@ -142,7 +143,7 @@ class SignupForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in APPLICANT_FIELDS}
 
 
-class RejectForm(forms.Form):
+class RejectForm(CheckedForm):
     reason = forms.CharField(
         label=_("Reason"),
         max_length=2000,
@@ -151,7 +152,7 @@ class RejectForm(forms.Form):
     )
 
 
-class ApproveForm(forms.Form):
+class ApproveForm(CheckedForm):
     """Who looks after the new customer and its group; preselected with the reviewer and the
     default group."""
 

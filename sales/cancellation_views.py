@@ -20,7 +20,7 @@ from lumytic.core.access import StaffRequiredMixin
 from .cancellations import REASON_MAX_CHARS, Cancellation, SignedCancellation
 from .invoice_views import signed_document_response
 from .list_views import FilteredListMixin
-from .order_forms import ReasonForm
+from .order_forms import ReasonForm, first_error
 from .order_views import OrderDetailView, order_timeline
 from .pdf_cancellation import render_cancellation_pdf
 from .quotation_views import pdf_response
@@ -280,12 +280,11 @@ class SignedCancellationRejectView(SignedCancellationMixin, CancellationStepView
     def post(self, request, *args, **kwargs):
         document = self.signed_copy()
         reason = request.POST.get("reason", "").strip()
-        if not reason or len(reason) > REASON_MAX_CHARS:
-            error = (
-                _("Give the customer a reason for rejecting the signed copy.")
-                if not reason
-                else _("Keep the reason under %(max)s characters.") % {"max": REASON_MAX_CHARS}
-            )
+        form = ReasonForm(
+            request.POST, missing=_("Give the customer a reason for rejecting the signed copy.")
+        )
+        if not form.is_valid():
+            error = first_error(form, "reason")
             messages.error(request, error)
             return self.render_page(
                 document.cancellation,
@@ -295,7 +294,9 @@ class SignedCancellationRejectView(SignedCancellationMixin, CancellationStepView
                 reject_reason=reason[:REASON_MAX_CHARS],
             )
         try:
-            reject_signed_cancellation(document=document, by=request.user, reason=reason)
+            reject_signed_cancellation(
+                document=document, by=request.user, reason=form.cleaned_data["reason"]
+            )
         except OrderError as error:
             messages.error(request, str(error))
         else:

@@ -7,6 +7,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lumytic.core.validation import CheckedForm
+
 from .models import RATE_DECIMAL_PLACES, RATE_MAX_DIGITS, Currency
 
 MAX_HISTORY_DAYS = 366 * 10
@@ -43,7 +45,7 @@ class CurrencyField(forms.ChoiceField):
         return self.by_code.get(code) if code else None
 
 
-class _CurrenciesForm(forms.Form):
+class _CurrenciesForm(CheckedForm):
     """A form whose currency fields offer the given currencies (no query of its own)."""
 
     def __init__(self, *args, currencies: list[Currency], **kwargs):

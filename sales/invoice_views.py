@@ -15,6 +15,7 @@ from lumytic.core.downloads import file_attachment
 
 from .documents import Order
 from .invoicing import ProformaInvoice, SignedDocument
+from .order_forms import ReasonForm, first_error
 from .order_views import OrderDetailView
 from .pdf_invoice import PdfTooLarge, render_pi_pdf
 from .quotation_views import pdf_response
@@ -76,12 +77,9 @@ class InvoiceStepView(OrderDetailView):
         """Reject a signed version with the posted reason; no reason is a 400 on the order page."""
         order: Order = document.pi.order
         reason = self.request.POST.get("reason", "").strip()
-        if not reason or len(reason) > MAX_REASON:
-            error = (
-                missing
-                if not reason
-                else _("Keep the reason under %(max)s characters.") % {"max": MAX_REASON}
-            )
+        form = ReasonForm(self.request.POST, missing=missing)
+        if not form.is_valid():
+            error = first_error(form, "reason")
             messages.error(self.request, error)
             self.pi_context = {
                 "reject_error": error,
@@ -90,7 +88,7 @@ class InvoiceStepView(OrderDetailView):
             }
             return self.render_page(order, status=400)
         try:
-            reject(document=document, by=self.request.user, reason=reason)
+            reject(document=document, by=self.request.user, reason=form.cleaned_data["reason"])
         except OrderError as error:
             messages.error(self.request, str(error))
         else:

@@ -13,6 +13,7 @@ from lumytic.accounts import roles
 
 from .invoice_views import InvoiceStepView
 from .invoicing import MEMO_MAX_CHARS, Memo, SignedDocument
+from .order_forms import MemoForm, first_error
 from .pdf_memo import render_memo_pdf
 from .quotation_views import pdf_response
 from .services.memos import approve_signed_memo, reject_signed_memo, send_memo, write_memo
@@ -50,18 +51,15 @@ class MemoWriteView(MemoStepView):
 
     def post(self, request, *args, **kwargs):
         pi = self.pi()
-        text = request.POST.get("text", "").strip()
-        if not text or len(text) > MEMO_MAX_CHARS:
-            error = (
-                _("Write the memo text.")
-                if not text
-                else _("Keep the memo under %(max)s characters.") % {"max": MEMO_MAX_CHARS}
-            )
+        form = MemoForm(request.POST)
+        if not form.is_valid():
+            error = first_error(form, "text")
             messages.error(request, error)
+            text = request.POST.get("text", "").strip()
             self.pi_context = {"memo_error": error, "memo_text": text[:MEMO_MAX_CHARS]}
             return self.render_page(pi.order, status=400)
         try:
-            memo = write_memo(pi=pi, by=request.user, text=text)
+            memo = write_memo(pi=pi, by=request.user, text=form.cleaned_data["text"])
         except OrderError as error:
             messages.error(request, str(error))
         else:

@@ -16,10 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Customer
-from lumytic.core.validation import sensible_dates
+from lumytic.core.validation import MAX_QUANTITY, CheckedForm, sensible_dates
 
 from .cancellations import REASON_MAX_CHARS
 from .documents import Order, Product
+from .invoicing import MEMO_MAX_CHARS
 from .services.currency import active_currencies
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -35,13 +36,17 @@ def staff_users() -> QuerySet:
 
 
 def quantity_field(**kwargs) -> forms.DecimalField:
-    """A line quantity: above zero, at most three decimals, as stored on a line."""
+    """A line quantity: above zero, at most MAX_QUANTITY, three decimals, as stored on a line."""
     kwargs.setdefault("label", _("Quantity"))
     return forms.DecimalField(
         min_value=Decimal("0.001"),
+        max_value=MAX_QUANTITY,
         max_digits=12,
         decimal_places=3,
-        error_messages={"min_value": _("Enter a quantity above zero.")},
+        error_messages={
+            "min_value": _("Enter a quantity above zero."),
+            "max_value": _("Enter a quantity of at most %(limit_value)s."),
+        },
         **kwargs,
     )
 
@@ -81,6 +86,7 @@ class OrderFilter(django_filters.FilterSet):
 
     class Meta:
         model = Order
+        form = CheckedForm
         fields = ["q", "status", "customer", "owner", "currency", "date_from", "date_to"]
 
     def __init__(self, *args, **kwargs):
@@ -112,7 +118,7 @@ class OrderFilter(django_filters.FilterSet):
         return any(self.data.get(name) for name in self.Meta.fields)
 
 
-class NewOrderForm(forms.Form):
+class NewOrderForm(CheckedForm):
     """The header of a new order; its lines come from `LineEditor`."""
 
     currency = forms.ChoiceField(label=_("Currency"))
@@ -192,13 +198,13 @@ class LineEditor:
         return any(row.error for row in self.rows)
 
 
-class OwnerForm(forms.Form):
+class OwnerForm(CheckedForm):
     owner = forms.ModelChoiceField(
         label=_("Owner"), queryset=staff_users(), required=False, empty_label=_("Unassigned")
     )
 
 
-class StaffCancelForm(forms.Form):
+class StaffCancelForm(CheckedForm):
     reason = forms.CharField(
         label=_("Reason"),
         max_length=1000,
@@ -207,14 +213,18 @@ class StaffCancelForm(forms.Form):
     )
 
 
-class ReasonForm(forms.Form):
-    """A required reason (cancellation requests and refusals); `missing` says what is asked."""
+class ReasonForm(CheckedForm):
+    """A required reason (cancellation requests, refusals and rejections); `missing` says what
+    is asked."""
 
     reason = forms.CharField(
         label=_("Reason"),
         max_length=REASON_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": _("Give a reason.")},
+        error_messages={
+            "required": _("Give a reason."),
+            "max_length": _("Keep the reason under %(limit_value)s characters."),
+        },
     )
 
     def __init__(self, *args, missing: str = "", label: str = "", **kwargs):
@@ -225,7 +235,7 @@ class ReasonForm(forms.Form):
             self.fields["reason"].label = label
 
 
-class CustomerSearchForm(forms.Form):
+class CustomerSearchForm(CheckedForm):
     q = forms.CharField(label=_("Customer"), max_length=100, required=False)
 
     def results(self) -> list[Customer]:
@@ -248,3 +258,22 @@ def product_search(query: str) -> QuerySet:
             Q(sku__icontains=query) | Q(name__icontains=query) | Q(description__icontains=query)
         )
     return products.order_by("name", "pk")
+
+
+class MemoForm(CheckedForm):
+    """The text of a payment memo."""
+
+    text = forms.CharField(
+        label=_("Memo text"),
+        max_length=MEMO_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={
+            "required": _("Write the memo text."),
+            "max_length": _("Keep the memo under %(limit_value)s characters."),
+        },
+    )
+
+
+def first_error(form: forms.Form, name: str) -> str:
+    """The first message of a field, for a page that shows one message next to its box."""
+    return form.errors[name][0] if name in form.errors else ""

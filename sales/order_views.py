@@ -23,6 +23,7 @@ from customers.page_views import CustomerTabView
 from lumytic.accounts import roles
 from lumytic.core.access import StaffRequiredMixin
 from lumytic.core.lists import search_text
+from lumytic.core.validation import amounts_fit
 
 from .cancellations import Cancellation
 from .documents import Order, OrderLine
@@ -39,7 +40,14 @@ from .order_forms import (
 )
 from .progress import order_progress
 from .services.cancellations import CANCELLABLE
-from .services.orders import OrderError, assign_owner, cancel_order, catalogue_line, create_order
+from .services.orders import (
+    OrderError,
+    assign_owner,
+    cancel_order,
+    catalogue_line,
+    create_order,
+    too_large_message,
+)
 from .totals import compute_totals
 
 RATE_SOURCES = {
@@ -370,6 +378,10 @@ class OrderCreateView(StaffRequiredMixin, TemplateView):
                 )
             except OrderError as error:
                 row.error = str(error)
+                continue
+            # Refused here, next to the line, before the order's own check refuses the total.
+            if not amounts_fit(row.line["quantity"] * row.line["unit_price"]):
+                row.error, row.line = too_large_message(currency), None
         return bool(editor.rows) and all(row.line for row in editor.rows)
 
     def render_editor(self, customer, form, editor, status: int = 200) -> HttpResponse:
@@ -381,7 +393,8 @@ class OrderCreateView(StaffRequiredMixin, TemplateView):
         if not form.is_bound:
             self.price(editor, customer, currency)
         priced = [OrderLine(**row.line) for row in editor.rows if row.line]
-        product_q = self.request.POST.get("product_q", "") if self.request.method == "POST" else ""
+        post = self.request.method == "POST"
+        product_q = search_text(self.request, "product_q", data=self.request.POST) if post else ""
         context = self.get_context_data(
             nav="order-list",
             customer=customer,

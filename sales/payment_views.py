@@ -3,23 +3,44 @@ and applying a customer's credit. Each POST view calls one service and goes back
 a refused input re-renders the order page with the message next to the field (400).
 """
 
+from django import forms
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from customers.models import Credit, advised_only
 from lumytic.accounts import roles
+from lumytic.core.validation import CheckedForm
 
 from .invoice_views import InvoiceStepView, signed_document_response
+from .order_forms import ReasonForm, first_error
 from .payments import Payment
 from .services.orders import OrderError
 from .services.payments import (
     MAX_REASON,
+    Overpay,
+    OverpaymentUndecided,
     apply_credit,
     confirm_payment,
     reject_payment,
 )
 from .totals import money_text
+
+
+class PaymentConfirmForm(CheckedForm):
+    """The confirm button's one choice, asked only when the payment overpays its PI."""
+
+    overpay = forms.ChoiceField(
+        label=gettext_lazy("The extra"),
+        choices=Overpay.choices,
+        required=False,
+        error_messages={
+            "invalid_choice": gettext_lazy(
+                "Choose to credit the extra to the customer or to refuse the payment."
+            )
+        },
+    )
 
 
 class PaymentStepView(InvoiceStepView):
@@ -46,16 +67,33 @@ class PaymentConfirmView(PaymentStepView):
 
     def post(self, request, *args, **kwargs):
         payment = self.payment()
+        form = PaymentConfirmForm(request.POST)
         try:
-            confirm_payment(payment=payment, by=request.user)
+            if not form.is_valid():
+                raise OverpaymentUndecided(first_error(form, "overpay"))
+            payment = confirm_payment(
+                payment=payment, by=request.user, overpay=form.cleaned_data["overpay"]
+            )
+        except OverpaymentUndecided as error:
+            # Nothing is written until someone says what happens to the extra.
+            messages.error(request, str(error))
+            self.pi_context = {"overpay_error": str(error), "overpay_id": payment.pk}
+            return self.render_page(payment.pi.order, status=400)
         except OrderError as error:
             messages.error(request, str(error))
         else:
-            messages.success(
-                request,
-                _("The payment of %(amount)s is confirmed; the customer is told.")
-                % {"amount": money_text(payment.amount, payment.currency)},
-            )
+            amount = {"amount": money_text(payment.amount, payment.currency)}
+            if payment.status == Payment.Status.REJECTED:
+                message = _("The payment of %(amount)s is refused; the customer is told why.")
+            elif payment.excess_credit_id:
+                amount["extra"] = money_text(payment.excess_credit.amount, payment.currency)
+                message = _(
+                    "The payment of %(amount)s is confirmed and %(extra)s is the customer's "
+                    "credit; the customer is told."
+                )
+            else:
+                message = _("The payment of %(amount)s is confirmed; the customer is told.")
+            messages.success(request, message % amount)
         return redirect(payment.pi.order)
 
 
@@ -66,12 +104,11 @@ class PaymentRejectView(PaymentStepView):
         payment = self.payment()
         order = payment.pi.order
         reason = request.POST.get("reason", "").strip()
-        if not reason or len(reason) > MAX_REASON:
-            error = (
-                _("Give the customer a reason for rejecting the payment.")
-                if not reason
-                else _("Keep the reason under %(max)s characters.") % {"max": MAX_REASON}
-            )
+        form = ReasonForm(
+            request.POST, missing=_("Give the customer a reason for rejecting the payment.")
+        )
+        if not form.is_valid():
+            error = first_error(form, "reason")
             messages.error(request, error)
             self.pi_context = {
                 "payment_reject_error": error,
@@ -80,7 +117,7 @@ class PaymentRejectView(PaymentStepView):
             }
             return self.render_page(order, status=400)
         try:
-            reject_payment(payment=payment, by=request.user, reason=reason)
+            reject_payment(payment=payment, by=request.user, reason=form.cleaned_data["reason"])
         except OrderError as error:
             messages.error(request, str(error))
         else:

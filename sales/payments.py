@@ -73,6 +73,16 @@ class Payment(ReviewedUpload):
     status = models.CharField(
         _("status"), max_length=16, choices=Status, default=Status.PENDING, db_index=True
     )
+    # What a confirmed payment paid beyond its PI, kept as the customer's credit; the PI counts
+    # the payment's amount less this credit.
+    excess_credit = models.OneToOneField(
+        "customers.Credit",
+        verbose_name=_("credit for the extra"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="overpayment",
+    )
 
     objects = PaymentQuerySet.as_manager()
 
@@ -99,6 +109,12 @@ class Payment(ReviewedUpload):
 
     def can_become(self, status: str) -> bool:
         return status in self.ALLOWED_TRANSITIONS.get(self.status, set())
+
+    @property
+    def applied_amount(self) -> Decimal:
+        """What the payment counts for on its PI: the extra went to the customer's credit."""
+        extra = self.excess_credit.amount if self.excess_credit_id else Decimal(0)
+        return self.amount - extra
 
     @property
     def download_stem(self) -> str:

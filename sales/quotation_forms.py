@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Contact, Customer
+from lumytic.core.validation import MAX_QUANTITY, CheckedForm, CheckedModelForm
 
 from .documents import Product
 from .models import Currency
@@ -32,7 +33,7 @@ def currency_options(*keep: str) -> list[tuple[str, str]]:
 # --- Products ------------------------------------------------------------------------------------
 
 
-class ProductForm(forms.ModelForm):
+class ProductForm(CheckedModelForm):
     currency = forms.ChoiceField(label=_("Currency"), choices=())
 
     class Meta:
@@ -51,7 +52,7 @@ class ProductForm(forms.ModelForm):
         return self.cleaned_data["sku"].strip().upper()
 
 
-class ProductFilterForm(forms.Form):
+class ProductFilterForm(CheckedForm):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     active = forms.ChoiceField(
         label=_("Status"),
@@ -63,7 +64,7 @@ class ProductFilterForm(forms.Form):
 # --- Quotations ----------------------------------------------------------------------------------
 
 
-class QuotationForm(forms.Form):
+class QuotationForm(CheckedForm):
     """The quotation's header. The customer is fixed by the page, never posted."""
 
     contact = forms.ModelChoiceField(
@@ -100,7 +101,7 @@ class QuotationForm(forms.Form):
         return day
 
 
-class QuotationLineForm(forms.Form):
+class QuotationLineForm(CheckedForm):
     """One line. The product is an id resolved for all lines at once by the formset."""
 
     product = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
@@ -112,8 +113,12 @@ class QuotationLineForm(forms.Form):
         max_digits=12,
         decimal_places=3,
         min_value=Decimal("0.001"),
+        max_value=MAX_QUANTITY,
         initial=Decimal("1"),
-        error_messages={"min_value": _("Enter a quantity above zero.")},
+        error_messages={
+            "min_value": _("Enter a quantity above zero."),
+            "max_value": _("Enter a quantity of at most %(limit_value)s."),
+        },
     )
     unit_price = forms.DecimalField(
         label=_("Unit price"), max_digits=15, decimal_places=3, min_value=ZERO
@@ -151,8 +156,10 @@ class QuotationLineForm(forms.Form):
         super().full_clean()
         for name in self.errors:
             if name in self.fields:
-                self.fields[name].widget.attrs["class"] += " is-invalid"
-                self.fields[name].widget.attrs["aria-invalid"] = "true"
+                attrs = self.fields[name].widget.attrs
+                # Hidden fields (the product, its label) have no class of their own.
+                attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
+                attrs["aria-invalid"] = "true"
 
     def has_changed(self) -> bool:
         """A row counts once it names something; a prefilled quantity or tax alone does not."""
@@ -216,7 +223,7 @@ QuotationLineFormSet = forms.formset_factory(
 )
 
 
-class DeclineForm(forms.Form):
+class DeclineForm(CheckedForm):
     reason = forms.CharField(
         label=_("Reason"),
         max_length=2000,

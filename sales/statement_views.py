@@ -19,7 +19,7 @@ from customers.models import Customer
 from lumytic.accounts import roles
 from lumytic.core.access import StaffRequiredMixin
 from lumytic.core.downloads import csv_download
-from lumytic.core.validation import sensible_dates
+from lumytic.core.validation import CheckedForm, sensible_dates
 
 from .pdf_invoice import PdfTooLarge
 from .pdf_statement import render_statement_pdf
@@ -29,7 +29,7 @@ MAX_RANGE_DAYS = 3660  # ten years: a longer statement is not one anybody reads
 STATEMENT_ROWS_PER_PAGE = 50
 
 
-class StatementForm(forms.Form):
+class StatementForm(CheckedForm):
     start = forms.DateField(
         label=gettext_lazy("From"),
         widget=forms.DateInput(attrs={"type": "date"}),

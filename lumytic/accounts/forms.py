@@ -2,6 +2,8 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 
+from lumytic.core.validation import CheckedInputMixin
+
 from .models import User
 
 
@@ -10,13 +12,13 @@ def _check_admin_role(form: forms.ModelForm) -> None:
         form.add_error("is_staff", _("Only staff users can have admin site access."))
 
 
-class UserCreationForm(auth_forms.UserCreationForm):
+class UserCreationForm(CheckedInputMixin, auth_forms.UserCreationForm):
     class Meta:
         model = User
         fields = ("email", "first_name", "last_name", "role")
 
 
-class UserChangeForm(auth_forms.UserChangeForm):
+class UserChangeForm(CheckedInputMixin, auth_forms.UserChangeForm):
     class Meta:
         model = User
         fields = (

@@ -5,10 +5,11 @@ import unicodedata
 MAX_SEARCH = 100
 
 
-def search_text(request, name: str = "q", max_length: int = MAX_SEARCH) -> str:
-    """What was typed in a list's search box: control characters removed (a NUL byte made
-    PostgreSQL refuse the query, a 500), spaces trimmed, cut to `max_length`."""
-    value = request.GET.get(name, "")
+def search_text(request, name: str = "q", max_length: int = MAX_SEARCH, data=None) -> str:
+    """What was typed in a list's search box (in `data`, else the query string): control
+    characters removed (a NUL byte made PostgreSQL refuse the query, a 500), spaces trimmed,
+    cut to `max_length`."""
+    value = (request.GET if data is None else data).get(name, "")
     kept = "".join(ch for ch in value if unicodedata.category(ch) != "Cc")
     return kept.strip()[:max_length]
 

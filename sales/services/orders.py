@@ -21,6 +21,7 @@ from lumytic.accounts import roles
 from lumytic.accounts.audience import staff_audience
 from lumytic.core.access import require_office_perm, require_perm
 from lumytic.core.services import allocate_number
+from lumytic.core.validation import MAX_QUANTITY, amount_limit_text, amounts_fit
 from notifications.services import Recipient, notify
 
 from ..documents import Order, OrderLine, Product, Quotation
@@ -119,12 +120,27 @@ def _clean_lines(lines: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
         quantity = Decimal(line["quantity"])
         if quantity <= 0:
             raise OrderError(_("Each line needs a quantity above zero."))
+        if quantity > MAX_QUANTITY:
+            raise OrderTooLarge(
+                _("A line's quantity can be at most %(max)s.") % {"max": f"{MAX_QUANTITY:,}"}
+            )
         if Decimal(line.get("unit_price", 0)) < 0:
             raise OrderError(_("A price cannot be negative."))
         cleaned.append(line)
     if not cleaned:
         raise OrderError(_("An order needs at least one line."))
     return cleaned
+
+
+class OrderTooLarge(OrderError):
+    """A quantity or an amount beyond what an order line can hold: bad input, not a state."""
+
+
+def too_large_message(currency: str) -> str:
+    return _(
+        "A line or the order total would be above %(limit)s, the most an order can hold; "
+        "order smaller quantities."
+    ) % {"limit": amount_limit_text(currency)}
 
 
 def _write_lines(order: Order, lines: list[dict[str, Any]]) -> None:
@@ -144,6 +160,8 @@ def _write_lines(order: Order, lines: list[dict[str, Any]]) -> None:
         for index, line in enumerate(lines)
     ]
     totals = compute_totals(rows, order.currency)
+    if not amounts_fit(totals.subtotal, totals.total, *(line.gross for line in totals.lines)):
+        raise OrderTooLarge(too_large_message(order.currency))
     for row, result in zip(rows, totals.lines, strict=True):
         row.net_amount, row.tax_amount = result.net, result.tax
     OrderLine.objects.bulk_create(rows)

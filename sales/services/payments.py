@@ -13,10 +13,11 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from customers.models import Credit
 from customers.services import record_activity
@@ -61,15 +62,18 @@ def refresh_pi_money(pi: ProformaInvoice) -> None:
     """Store on the PI the sums `with_amounts()` reads: confirmed and pending payments, applied
     credits and what a completed cancellation wrote off. Every step that moves money calls it,
     inside its transaction, after its own write."""
+    confirmed = Q(status=Payment.Status.CONFIRMED)
     payments = Payment.objects.filter(pi=pi).aggregate(
-        paid=Sum("amount", filter=Q(status=Payment.Status.CONFIRMED), default=ZERO),
+        paid=Sum("amount", filter=confirmed, default=ZERO),
+        # What overpaid the PI is the customer's credit, not money paid on this PI.
+        extra=Sum("excess_credit__amount", filter=confirmed, default=ZERO),
         pending=Sum("amount", filter=Q(status=Payment.Status.PENDING), default=ZERO),
     )
     written_off = Cancellation.objects.filter(
         order_id=pi.order_id, status=Cancellation.Status.COMPLETED
     ).aggregate(s=Sum("reversed_amount", default=ZERO))["s"]
     ProformaInvoice.objects.filter(pk=pi.pk).update(
-        money_paid=payments["paid"],
+        money_paid=payments["paid"] - payments["extra"],
         money_pending=payments["pending"],
         money_credited=CreditApplication.objects.filter(pi=pi).aggregate(
             s=Sum("amount", default=ZERO)
@@ -223,12 +227,17 @@ def _locked_payment(payment: Payment) -> tuple[Order, ProformaInvoice, Payment]:
     return order, pi, Payment.objects.select_for_update().get(pk=payment.pk)
 
 
-def _decide(payment: Payment, status: str, *, by, reason: str = "") -> None:
-    if not payment.can_become(status):
+def _require_pending(payment: Payment) -> None:
+    if payment.status != Payment.Status.PENDING:
         raise PaymentError(
             _("This payment is %(status)s; only a payment awaiting review can be decided.")
             % {"status": payment.get_status_display().lower()}
         )
+
+
+def _decide(payment: Payment, status: str, *, by, reason: str = "") -> None:
+    if not payment.can_become(status):
+        _require_pending(payment)
     payment.status = status
     payment.reason = reason
     payment.decided_by = by if getattr(by, "pk", None) else None
@@ -236,25 +245,97 @@ def _decide(payment: Payment, status: str, *, by, reason: str = "") -> None:
     payment.save(update_fields=["status", "reason", "decided_by", "decided_at"])
 
 
+class Overpay(models.TextChoices):
+    """What to do with a payment that is more than its PI still wants."""
+
+    CREDIT = "credit", _l("Credit the extra to the customer")
+    REFUSE = "refuse", _l("Refuse the payment")
+
+
+class OverpaymentUndecided(PaymentError):
+    """A payment overpays its PI and no one said what to do with the extra."""
+
+
+def overpayment(payment: Payment) -> Decimal:
+    """How much a pending payment would pay beyond what is still due on its PI (zero if not)."""
+    _paid, _credited, due = pi_balance(payment.pi)
+    return max(payment.amount - due, ZERO)
+
+
+def _overpay_text(payment: Payment, pi: ProformaInvoice, due: Decimal) -> dict:
+    return {
+        "amount": money_text(payment.amount, payment.currency),
+        "due": money_text(due, pi.currency),
+        "extra": money_text(payment.amount - due, pi.currency),
+        "pi": pi,
+    }
+
+
 @transaction.atomic
-def confirm_payment(*, payment: Payment, by) -> Payment:
-    """Count a payment (`payment_confirmed` to the customer); paid once the PI is covered."""
+def confirm_payment(*, payment: Payment, by, overpay: str = "") -> Payment:
+    """Count a payment (`payment_confirmed` to the customer); paid once the PI is covered.
+
+    A payment above what is still due needs `overpay`: CREDIT confirms it and keeps the extra
+    as the customer's credit (a sales manager's decision), REFUSE rejects it."""
     require_perm(by, roles.CONFIRM_PAYMENT)
     order, pi, payment = _locked_payment(payment)
+    _require_pending(payment)
     _paid, _credited, due = pi_balance(pi)
-    if payment.amount > due and by is not None and not by.has_perm(roles.APPROVE_OVERPAYMENT):
-        raise PaymentError(
-            _(
-                "This payment of %(amount)s is more than the %(due)s still due on %(pi)s; "
-                "a sales manager must confirm an overpayment."
+    extra = payment.amount - due
+    credit = None
+    if extra > 0:
+        text = _overpay_text(payment, pi, due)
+        manager = by is None or by.has_perm(roles.APPROVE_OVERPAYMENT)
+        if overpay == Overpay.REFUSE:
+            reason = _("The payment of %(amount)s is more than the %(due)s still due on %(pi)s.")
+            return reject_payment(payment=payment, by=by, reason=reason % text)
+        if overpay != Overpay.CREDIT:
+            choice = (
+                _("choose to credit the extra to the customer or to refuse the payment.")
+                if manager
+                else _(
+                    "refuse it, or a sales manager must confirm an overpayment and credit the "
+                    "extra to the customer."
+                )
             )
-            % {
-                "amount": money_text(payment.amount, payment.currency),
-                "due": money_text(due, pi.currency),
-                "pi": pi,
-            }
+            raise OverpaymentUndecided(
+                _(
+                    "This payment of %(amount)s is %(extra)s more than the %(due)s still due "
+                    "on %(pi)s:"
+                )
+                % text
+                + " "
+                + choice
+            )
+        if not manager:
+            raise PaymentError(
+                _(
+                    "This payment of %(amount)s is more than the %(due)s still due on %(pi)s; "
+                    "a sales manager must confirm an overpayment."
+                )
+                % text
+            )
+        if not may_grant_credit(by, extra):
+            raise PaymentError(large_credit_message(pi.currency))
+        credit = Credit.objects.create(
+            customer=order.customer,
+            amount=extra,
+            currency=pi.currency,
+            reason=_("Overpaid on %(pi)s (bank reference %(reference)s)")
+            % {"pi": pi.number, "reference": payment.bank_reference[:100]},
+            created_by=by if getattr(by, "pk", None) else None,
+        )
+        record_activity(
+            actor=by,
+            verb="credit added",
+            target=credit,
+            customer=order.customer,
+            details={"amount": str(extra), "currency": pi.currency, "reason": credit.reason},
         )
     _decide(payment, Payment.Status.CONFIRMED, by=by)
+    if credit is not None:
+        payment.excess_credit = credit
+        payment.save(update_fields=["excess_credit"])
     refresh_pi_money(pi)
     _settle(
         order,
@@ -264,6 +345,9 @@ def confirm_payment(*, payment: Payment, by) -> Payment:
         details={"pi": pi.number, "amount": money_text(payment.amount, payment.currency)},
     )
     _paid, _credited, still_due = pi_balance(pi)
+    credited_row = (
+        [(_("Credited to you"), money_text(credit.amount, credit.currency))] if credit else []
+    )
     notify(
         "payment_confirmed",
         recipients=customer_recipients(order),
@@ -272,6 +356,7 @@ def confirm_payment(*, payment: Payment, by) -> Payment:
             order,
             pi,
             *_payment_details(payment),
+            *credited_row,
             (_("Still due"), money_text(still_due, pi.currency)),
         ),
         links=_links(order),

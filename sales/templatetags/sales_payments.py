@@ -32,6 +32,11 @@ def pi_payments(pi, with_credits: bool = False) -> PiMoney:
     applications = list(
         CreditApplication.objects.filter(pi=pi).select_related("credit", "applied_by")
     )
+    balance = getattr(pi, "balance", None)
+    for payment in payments:
+        # What confirming a pending payment would pay beyond the PI: the page asks what to do.
+        pending = payment.status == Payment.Status.PENDING and balance is not None
+        payment.extra = max(payment.amount - balance, Decimal(0)) if pending else Decimal(0)
     money = PiMoney(
         payments=payments,
         applications=applications,

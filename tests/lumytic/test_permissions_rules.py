@@ -161,9 +161,13 @@ def test_confirming_a_payment_that_overpays_the_pi_needs_a_manager(client, pi):
     assert "a sales manager must confirm an overpayment" in response.content.decode()
     second.refresh_from_db()
     assert second.status == Payment.Status.PENDING
-    confirm_payment(payment=second, by=SalesManagerFactory())
+    with pytest.raises(PaymentError, match="a sales manager must confirm an overpayment"):
+        confirm_payment(payment=second, by=sales, overpay="credit")
+    # The manager decides what happens to the extra 200 (issue 16): here, the customer's credit.
+    confirm_payment(payment=second, by=SalesManagerFactory(), overpay="credit")
     second.refresh_from_db()
     assert second.status == Payment.Status.CONFIRMED
+    assert second.excess_credit.amount == 200
 
 
 # --- Advisors limited to the customers they advise ------------------------------------------------

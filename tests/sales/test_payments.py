@@ -12,13 +12,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from customers.models import ActivityEntry
+from customers.models import ActivityEntry, Credit
 from customers.services import add_credit
 from notifications.models import OutboundEmail
 from sales.models import Order, Payment, ProformaInvoice
 from sales.services.invoicing import issue_pi
 from sales.services.orders import OrderError, confirm_order, create_order
 from sales.services.payments import (
+    OverpaymentUndecided,
     PaymentError,
     apply_credit,
     confirm_payment,
@@ -320,6 +321,105 @@ def test_a_credit_is_refused_before_the_pi_is_approved(buyer, owner):
 def test_steps_raise_order_errors_the_views_already_handle(pi, owner, buyer):
     with pytest.raises(OrderError):
         reject_payment(payment=pay(pi, buyer, "1"), by=owner, reason="")
+
+
+# --- A payment that overpays its PI needs a decision ---------------------------------------------
+
+
+def overpaying(pi, buyer, owner) -> Payment:
+    """Two proofs of 600 on a PI of 1,000: once the first is confirmed, the second is 200 over."""
+    first, second = pay(pi, buyer, "600"), pay(pi, buyer, "600", bank_reference="FT-TWICE")
+    confirm_payment(payment=first, by=owner)
+    return second
+
+
+def test_confirming_an_overpayment_without_a_decision_changes_nothing(pi, buyer, owner):
+    second = overpaying(pi, buyer, owner)
+    with pytest.raises(OverpaymentUndecided, match=r"200\.00 USD more than the 400\.00 USD"):
+        confirm_payment(payment=second, by=owner)
+    second.refresh_from_db()
+    assert second.status == Payment.Status.PENDING
+    assert pi_balance(pi) == (Decimal("600.00"), Decimal("0.00"), Decimal("400.00"))
+    assert not Credit.objects.exists()
+
+
+def test_crediting_the_extra_pays_the_pi_and_keeps_the_rest_as_the_customers_credit(
+    pi, buyer, owner
+):
+    second = confirm_payment(payment=overpaying(pi, buyer, owner), by=owner, overpay="credit")
+    assert second.status == Payment.Status.CONFIRMED
+    [extra] = Credit.objects.all()
+    assert (extra.customer, extra.amount, extra.currency) == (
+        buyer.contact.customer,
+        Decimal("200.000"),
+        "USD",
+    )
+    assert second.excess_credit == extra and pi.number in extra.reason
+    # The PI shows what it was paid, not 1,200 of 1,000; the extra is usable on the next PI.
+    assert pi_balance(pi) == (Decimal("1000.00"), Decimal("0.00"), Decimal("0.00"))
+    assert status_of(pi) == Order.Status.PAID
+    [_first, email] = emails("payment_confirmed")
+    assert "200.00" in email.body_text
+
+
+def test_refusing_the_extra_rejects_the_payment_with_the_reason(pi, buyer, owner):
+    second = confirm_payment(payment=overpaying(pi, buyer, owner), by=owner, overpay="refuse")
+    assert second.status == Payment.Status.REJECTED
+    assert "more than the 400.00 USD still due" in second.reason
+    assert pi_balance(pi) == (Decimal("600.00"), Decimal("0.00"), Decimal("400.00"))
+    assert not Credit.objects.exists()
+    [email] = emails("payment_rejected")
+    assert "more than the 400.00 USD still due" in email.body_text
+
+
+def test_the_order_page_asks_what_to_do_with_the_extra_of_an_overpaying_payment(
+    client, pi, buyer, owner
+):
+    client.force_login(owner)
+    within = pay(pi, buyer, "400")
+    html = page_of(client, pi)
+    assert "more than the" not in html and 'name="overpay"' not in html
+    second = overpaying(pi, buyer, owner)
+    html = page_of(client, pi)
+    form = html.split(reverse("sales:payment-confirm", args=[second.pk]))[1].split("</form>")[0]
+    assert "This payment is $200.00 more than the $400.00 still due." in form
+    assert "Credit the extra to the customer" in form and "Refuse the payment" in form
+    assert form.count('name="overpay"') == 2 and ">Decide<" in form
+    assert 'name="overpay"' not in html.split(f'id="payment-{within.pk}"')[1].split("</li>")[0]
+
+
+def test_posting_confirm_without_the_decision_is_a_400_with_the_message(client, pi, buyer, owner):
+    client.force_login(owner)
+    second = overpaying(pi, buyer, owner)
+    url = reverse("sales:payment-confirm", args=[second.pk])
+    for data in [{}, {"overpay": "maybe"}]:
+        response = client.post(url, data)
+        html = response.content.decode()
+        assert response.status_code == 400, data
+        assert "to credit the extra to the customer or to refuse the payment" in html
+        assert 'id="overpay-error-' in html
+    second.refresh_from_db()
+    assert second.status == Payment.Status.PENDING and not Credit.objects.exists()
+
+
+def test_crediting_from_the_page_confirms_and_says_how_much_is_credit(client, pi, buyer, owner):
+    client.force_login(owner)
+    second = overpaying(pi, buyer, owner)
+    url = reverse("sales:payment-confirm", args=[second.pk])
+    response = client.post(url, {"overpay": "credit"}, follow=True)
+    assert "is confirmed and 200.00 USD is the customer&#x27;s credit" in response.content.decode()
+    assert Credit.objects.get().amount == Decimal("200")
+    assert status_of(pi) == Order.Status.PAID
+
+
+def test_refusing_from_the_page_rejects_the_payment(client, pi, buyer, owner):
+    client.force_login(owner)
+    second = overpaying(pi, buyer, owner)
+    url = reverse("sales:payment-confirm", args=[second.pk])
+    response = client.post(url, {"overpay": "refuse"}, follow=True)
+    assert "is refused; the customer is told why" in response.content.decode()
+    second.refresh_from_db()
+    assert second.status == Payment.Status.REJECTED
 
 
 # --- Office pages --------------------------------------------------------------------------------

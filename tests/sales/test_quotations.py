@@ -571,6 +571,25 @@ def test_the_editor_answers_bad_input_with_400_never_500(office, customer, data)
     assert not Quotation.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ({"product": "abc"}, "Enter a whole number."),
+        ({"product": "99999999999999999999"}, "That product no longer exists"),
+        ({"product_label": "x" * 10_000}, "at most 300 characters (it has 10000)"),
+        ({"description": "Lamp\x00"}, "Remove the control characters"),
+        ({"quantity": "1000001"}, "Enter a quantity of at most 1000000."),
+    ],
+)
+def test_a_bad_line_is_a_400_with_its_message_next_to_the_line(office, customer, row, message):
+    """Issue 16: a non-numeric product id or a 10,000-character label gave a 500."""
+    data = _editor_data(customer, [{**LAMP, **row}])
+    response = office.post(reverse("sales:quotation-create"), data)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Quotation.objects.exists()
+
+
 def test_the_editor_for_an_unknown_or_inactive_customer_is_404(office):
     inactive = CustomerFactory(is_active=False)
     url = reverse("sales:quotation-create")
