@@ -38,7 +38,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from . import mailer
+from . import drain_sql, mailer
 from .catalogue import EmailType, get_email_type
 from .links import SecretLink, get_link_kind
 from .models import DeliveryAttempt, OutboundAttachment, OutboundEmail
@@ -54,8 +54,9 @@ NO_RECIPIENT_ERROR = "No recipient: nobody with an email address was given for t
 MAX_UNKNOWN_OUTCOMES = 2
 # Emails a worker takes at once; a worker that stops loses at most this many to the sweep.
 BATCH_SIZE = 20
-# Set while a drain task is queued, so a burst of commits queues one task, not one per email.
-DRAIN_QUEUED_KEY = "notifications:drain-queued"
+# One key per drain that may wait in the queue, so a burst of commits queues a few drains (as
+# many as the email worker runs at once, NOTIFICATIONS["DRAINS"]), not one task per email.
+DRAIN_QUEUED_KEY = "notifications:drain-queued:{slot}"
 DRAIN_QUEUED_TIMEOUT = 120
 
 
@@ -251,7 +252,7 @@ def deliver(*, email_id: int) -> OutboundEmail | None:
     batch = _reserve(Q(pk=email_id) & due, limit=1)
     if not batch:
         return OutboundEmail.objects.filter(pk=email_id).first()
-    email = _attempt(batch[0])
+    email, _accepted = _attempt(batch[0])
     if email.status == OutboundEmail.Status.PENDING and not email.outcome_unknown:
         raise TransientDeliveryError(email.last_error, countdown=retry_delay(email.attempts))
     return email
@@ -267,18 +268,25 @@ def deliver_pending(*, batch_size: int = BATCH_SIZE) -> int:
     count = 0
     now = timezone.now()
     while batch := _reserve(Q(enqueued_at__isnull=False) & _due(now), limit=batch_size):
-        for email in batch:
-            email = _attempt(email)
-            count += 1
-            if email.status == OutboundEmail.Status.PENDING and not email.outcome_unknown:
-                try:
-                    send_outbound_email.apply_async(
-                        args=[email.pk], countdown=retry_delay(email.attempts)
-                    )
-                except Exception:  # the broker is down: the row waits, due, for the sweep
-                    logger.exception("Could not queue the retry of outbound email %s.", email.pk)
+        accepted = None  # taken by the server; written with the next attempt's statement
+        try:
+            for email in batch:
+                email, accepted = _attempt(email, accepted=accepted, batched=True)
+                count += 1
+                if email.status == OutboundEmail.Status.PENDING and not email.outcome_unknown:
+                    _queue_retry(send_outbound_email, email)
+        finally:
+            if accepted is not None:
+                _write_accepted(accepted)
         now = timezone.now()
     return count
+
+
+def _queue_retry(task, email: OutboundEmail) -> None:
+    try:
+        task.apply_async(args=[email.pk], countdown=retry_delay(email.attempts))
+    except Exception:  # the broker is down: the row waits, due, for the sweep
+        logger.exception("Could not queue the retry of outbound email %s.", email.pk)
 
 
 def retry_delay(attempts: int) -> int:
@@ -315,36 +323,55 @@ def _reserve(condition: Q, *, limit: int) -> list[OutboundEmail]:
     )
 
 
-def _attempt(email: OutboundEmail) -> OutboundEmail:
+def _attempt(
+    email: OutboundEmail, *, accepted: OutboundEmail | None = None, batched: bool = False
+) -> tuple[OutboundEmail, OutboundEmail | None]:
     """Try a reserved email once: record the try, call the server with nothing locked, record
-    how it ended."""
+    how it ended. Returns the email and, in a batch, the email the server accepted whose row is
+    still to be written (with the next statement, see drain_sql.py)."""
     now = timezone.now()
-    started = OutboundEmail.objects.filter(
-        pk=email.pk, claim=email.claim, status=OutboundEmail.Status.SENDING
-    ).update(attempts=F("attempts") + 1, last_attempt_at=now)
-    if not started:  # the sweep gave the row back while this worker was busy with others
+    one_statement = batched and drain_sql.usable()
+    if one_statement:
+        attempts = drain_sql.record_sent_and_start(sent=accepted, start=email, now=now)
+    else:
+        if accepted is not None:
+            _write_accepted(accepted)
+        started = OutboundEmail.objects.filter(
+            pk=email.pk, claim=email.claim, status=OutboundEmail.Status.SENDING
+        ).update(attempts=F("attempts") + 1, last_attempt_at=now)
+        attempts = email.attempts + 1 if started else None
+    if attempts is None:  # the sweep gave the row back while this worker was busy with others
         email.refresh_from_db()
-        return email
-    email.attempts += 1
-    email.last_attempt_at = now
+        return email, None
+    email.attempts, email.last_attempt_at = attempts, now
     if not email.to_email.strip():
         # Nothing to hand to SMTP: fail it for staff to see rather than "send" it to nobody.
         logger.warning("Outbound email %s has no recipient; marked failed.", email.pk)
-        return _record(email, DeliveryAttempt.Outcome.FAILED, NO_RECIPIENT_ERROR)
+        return _record(email, DeliveryAttempt.Outcome.FAILED, NO_RECIPIENT_ERROR), None
     try:
         message = build_message(email, secret_url=_mint_secret_link(email))
         if not mailer.send(message):
             raise smtplib.SMTPException("The email backend accepted no recipient.")
     except mailer.OutcomeUnknown as error:
         logger.warning("Outbound email %s: outcome unknown: %s", email.pk, error)
-        return _record(email, DeliveryAttempt.Outcome.UNKNOWN, _describe(error))
+        return _record(email, DeliveryAttempt.Outcome.UNKNOWN, _describe(error)), None
     except Exception as error:
         if not is_transient(error):
             logger.error("Outbound email %s failed: %s", email.pk, _describe(error))
-            return _record(email, DeliveryAttempt.Outcome.FAILED, _describe(error))
+            return _record(email, DeliveryAttempt.Outcome.FAILED, _describe(error)), None
         logger.warning("Outbound email %s: temporary failure: %s", email.pk, _describe(error))
-        return _record(email, DeliveryAttempt.Outcome.RETRY, _describe(error))
-    return _record(email, DeliveryAttempt.Outcome.SENT)
+        return _record(email, DeliveryAttempt.Outcome.RETRY, _describe(error)), None
+    if one_statement:
+        return email, email
+    return _record(email, DeliveryAttempt.Outcome.SENT), None
+
+
+def _write_accepted(email: OutboundEmail) -> None:
+    """Write an accepted email's row and attempt (the end of a batch, or the ORM path)."""
+    if drain_sql.usable():
+        drain_sql.record_sent_and_start(sent=email, start=None, now=timezone.now())
+    else:
+        _record(email, DeliveryAttempt.Outcome.SENT)
 
 
 def _record(email: OutboundEmail, outcome: str, error: str = "") -> OutboundEmail:
@@ -595,34 +622,40 @@ def sender_address(name: str) -> str:
     return formataddr((name, address))
 
 
-def drain() -> int:
-    """Send what is queued (the drain task); a commit from now on queues another drain."""
-    cache.delete(DRAIN_QUEUED_KEY)
+def drain(slot: int = 0) -> int:
+    """Send what is queued (the drain task); a commit from now on may queue another drain."""
+    cache.delete(DRAIN_QUEUED_KEY.format(slot=slot))
     return deliver_pending()
 
 
 def _enqueue(email_ids: list[int], *, force: bool = False) -> None:
-    """Mark the emails queued and make sure a worker drains the queue.
+    """Mark the emails queued and make sure workers drain the queue.
 
-    One drain task serves a whole burst of commits: it is queued only if none is waiting
-    (the sweep queues one regardless). If the broker refuses, the emails are left for the sweep.
+    A burst of commits queues at most one drain per free slot; the drains share the work, each
+    reserving its own rows (the sweep queues one regardless). If the broker refuses, the emails
+    are left for the sweep.
     """
     from .tasks import drain_outbox  # the tasks module imports this one
 
     pending = OutboundEmail.objects.filter(pk__in=email_ids, status=OutboundEmail.Status.PENDING)
     pending.update(enqueued_at=timezone.now())
+    slot = 0 if force or current_app.conf.task_always_eager else _free_slot()
+    if slot is None:
+        return  # enough drains are already waiting; they will take these too
     try:
-        if force or current_app.conf.task_always_eager or _first_to_queue():
-            drain_outbox.delay()
+        drain_outbox.delay(slot)
     except Exception:
         logger.exception("Could not queue %s outbound email(s); the sweep will.", len(email_ids))
         pending.update(enqueued_at=None)
-        cache.delete(DRAIN_QUEUED_KEY)
+        cache.delete(DRAIN_QUEUED_KEY.format(slot=slot))
 
 
-def _first_to_queue() -> bool:
+def _free_slot() -> int | None:
     # The cache answers True when it is unreachable, so an outage queues too many, not none.
-    return cache.add(DRAIN_QUEUED_KEY, True, timeout=DRAIN_QUEUED_TIMEOUT)
+    for slot in range(settings.NOTIFICATIONS.get("DRAINS", 2)):
+        if cache.add(DRAIN_QUEUED_KEY.format(slot=slot), True, timeout=DRAIN_QUEUED_TIMEOUT):
+            return slot
+    return None
 
 
 def _language_for(recipient: Recipient) -> str:

@@ -6,9 +6,9 @@ from . import services
 
 
 @shared_task(acks_late=True)
-def drain_outbox() -> int:
+def drain_outbox(slot: int = 0) -> int:
     """Send every queued email, a batch at a time on one SMTP connection."""
-    return services.drain()
+    return services.drain(slot)
 
 
 @shared_task(bind=True, acks_late=True)

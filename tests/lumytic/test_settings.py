@@ -58,7 +58,8 @@ def test_database_url_selects_postgresql_and_redis_url_the_broker_and_cache():
     assert config["cache"] == "lumytic.core.cache.ResilientRedisCache"  # Redis, degrading
     assert config["eager"] is False
     assert config["broker"] == "redis://redis.internal:6379/2"
-    assert config["email"] == "django.core.mail.backends.smtp.EmailBackend"
+    # Django's SMTP backend on a connection that tells whether the message went out (mailer.py).
+    assert config["email"] == "notifications.mailer.SMTPBackend"
     assert config["site"] == "https://sales.example.com"
 
 
