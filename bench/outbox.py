@@ -14,7 +14,7 @@ process of its own, as a real mail server is) and then, against the same server:
 
 Prints both rates and their ratio (goal: the real path at least 0.5x the plain loop), and the
 load average. Not part of the test run. BENCH_EMAILS changes the count; BENCH_POOL and
-BENCH_CONCURRENCY the worker's pool (solo by default).
+BENCH_CONCURRENCY the worker's pool (by default prefork x4, as deploy/systemd runs it).
 """
 
 import os
@@ -35,8 +35,8 @@ os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/14")
 os.environ["CELERY_BROKER_URL"] = os.environ["REDIS_URL"]
 
 EMAILS = int(os.environ.get("BENCH_EMAILS", "1000"))
-POOL = os.environ.get("BENCH_POOL", "solo")
-CONCURRENCY = os.environ.get("BENCH_CONCURRENCY", "1")
+POOL = os.environ.get("BENCH_POOL", "prefork")
+CONCURRENCY = os.environ.get("BENCH_CONCURRENCY", "4")
 
 
 def free_port() -> int:

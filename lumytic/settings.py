@@ -260,8 +260,9 @@ NOTIFICATIONS = {
     "SENDING_STALE_AFTER_SECONDS": env.int("OUTBOX_SENDING_STALE_AFTER", default=300),
     # An email whose server may already have it is tried once more, only after this delay.
     "UNKNOWN_RETRY_AFTER_SECONDS": env.int("OUTBOX_UNKNOWN_RETRY_AFTER", default=3600),
-    # Drains that may send at once: the email worker's concurrency (deploy/systemd).
-    "DRAINS": env.int("OUTBOX_DRAINS", default=2),
+    # Drains that may send at once: the email worker's concurrency (deploy/systemd). Sending waits
+    # on the network far more than it computes, so four share two cores well (bench/outbox.py).
+    "DRAINS": env.int("OUTBOX_DRAINS", default=4),
 }
 
 # --- Currency exchange --------------------------------------------------------------------------
