@@ -199,6 +199,7 @@ _TYPES = (
         subject=_("Order {order} confirmed"),
         intro=_("The order below has been confirmed."),
         button=_ORDER_DETAILS,
+        on_behalf_intro=_("{entered_by} of the sales team confirmed this order for {company}."),
     ),
     EmailType(
         key="order_updated",

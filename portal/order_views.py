@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from lumytic.core.lists import search_text
+from sales.address_forms import AddressStep
 from sales.models import Cancellation, Memo, Order, OrderLine, ProformaInvoice, SignedDocument
 from sales.order_forms import product_search
 from sales.order_views import order_addresses
@@ -36,7 +37,7 @@ from sales.services.orders import (
 
 from .access import PortalRequiredMixin, has_area
 from .models import Area
-from .order_forms import AddLineForm, AddressStep, CancelForm, CartForm
+from .order_forms import AddLineForm, CancelForm, CartForm
 
 CATALOGUE_PAGE = 12
 

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
+from sales.address_forms import AddressStep
 from sales.documents import Quotation
 from sales.pdf import render_quotation_pdf
 from sales.quotation_forms import DeclineForm
@@ -23,7 +24,6 @@ from sales.services.quotations import (
 
 from .access import PortalView, has_area
 from .models import Area
-from .order_forms import AddressStep
 
 
 def visible():

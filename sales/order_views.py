@@ -25,6 +25,7 @@ from lumytic.core.access import StaffRequiredMixin
 from lumytic.core.lists import search_text
 from lumytic.core.validation import amounts_fit
 
+from .address_forms import AddressStep
 from .cancellations import Cancellation
 from .documents import Order, OrderLine
 from .models import plain
@@ -45,6 +46,7 @@ from .services.orders import (
     assign_owner,
     cancel_order,
     catalogue_line,
+    confirm_order,
     create_order,
     too_large_message,
 )
@@ -281,6 +283,57 @@ class OrderCancelView(OrderDetailView):
         else:
             messages.success(request, _("Order %(order)s is cancelled.") % {"order": order})
         return redirect(order)
+
+
+class OrderConfirmView(OrderDetailView):
+    """Staff confirm a submitted order for the customer (who phoned or wrote), with billing and
+    shipping prefilled from the customer; the timeline and the emails name who acted."""
+
+    permission_required = (roles.VIEW_ORDER, roles.CHANGE_ORDER)
+    template_name = "sales/order_confirm.html"
+
+    def get(self, request, *args, **kwargs):
+        order = self.get_order()
+        if order.status != Order.Status.SUBMITTED:
+            return self.not_confirmable(order)
+        return self.render_form(order, AddressStep(order.customer))
+
+    def post(self, request, *args, **kwargs):
+        order = self.get_order()
+        if order.status != Order.Status.SUBMITTED:
+            return self.not_confirmable(order)
+        step = AddressStep(order.customer, request.POST)
+        if not step.is_valid():
+            messages.error(request, _("Please correct the errors below."))
+            return self.render_form(order, step, status=400)
+        try:
+            confirm_order(order=order, by=request.user, **step.addresses)
+        except OrderError as error:
+            messages.error(request, str(error))
+            return self.render_form(order, step, status=400)
+        messages.success(
+            request,
+            _("Order %(order)s is confirmed for %(customer)s.")
+            % {"order": order, "customer": order.customer},
+        )
+        return redirect(order)
+
+    def not_confirmable(self, order: Order) -> HttpResponse:
+        messages.info(
+            self.request,
+            _("Order %(order)s is %(status)s; only a submitted order can be confirmed.")
+            % {"order": order, "status": order.get_status_display().lower()},
+        )
+        return redirect(order)
+
+    def render_form(self, order: Order, step: AddressStep, status: int = 200) -> HttpResponse:
+        context = self.get_context_data(
+            nav="order-list",
+            order=order,
+            lines=list(OrderLine.objects.filter(order=order)),
+            **step.context(),
+        )
+        return self.render_to_response(context, status=status)
 
 
 # --- A new order ---------------------------------------------------------------------------------

@@ -35,7 +35,7 @@ NEXT: dict[str, tuple[str | None, Promise, Promise]] = {
     S.SUBMITTED: (
         CUSTOMER,
         _("Confirm the order with your billing and shipping details."),
-        _("Waiting for the customer to confirm the order with billing and shipping details."),
+        _("Waiting for the customer to confirm with billing and shipping, or confirm it for them."),
     ),
     S.CONFIRMED: (
         SALES,

@@ -88,7 +88,7 @@ MAX_TEXT_CHARS = 5000
 class CheckedInputMixin:
     """The one input check every form of the project runs, before its own cleaning: no control
     characters in any text field (newlines and tabs allowed in a text area) and a length limit
-    on every text field. A test (tests/lumytic/test_fuzz_input.py) fails for a project form
+    on every text field. A test (tests/lumytic/test_input_checks.py) fails for a project form
     without it."""
 
     def __init__(self, *args, **kwargs):

@@ -429,19 +429,21 @@ def confirm_order(
     order.total_base = conversion.amount
     order.confirmed_at = timezone.now()
     order.save()
+    on_behalf = {"for": order.customer.name} if _entered_by(by) else {}
     _move(
         order,
         Order.Status.CONFIRMED,
         by=by,
         verb="order confirmed",
-        details={"rate": f"{conversion.rate:f} ({conversion.source})"},
+        details={"rate": f"{conversion.rate:f} ({conversion.source})", **on_behalf},
     )
     billing_text = _address_text({p: getattr(order, f"billing_{p}") for p in ADDRESS_PARTS})
     shipping_text = _address_text({p: getattr(order, f"shipping_{p}") for p in ADDRESS_PARTS})
     notify(
         "order_confirmed",
         recipients=[*customer_recipients(order), *_owner_recipients(order)],
-        context={"order": order.number},
+        # Staff confirming for the customer are named in the first line (catalogue).
+        context={"order": order.number, "company": order.customer.name, **_entered_by(by)},
         details=[
             (_("Order"), order.number),
             (_("Billing"), billing_text or "—"),

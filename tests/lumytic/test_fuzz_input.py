@@ -25,6 +25,7 @@ from portal.order_forms import AddLineForm, CancelForm
 from portal.payment_views import PaymentForm
 from portal.services.access import set_portal_access
 from portal.services.invitations import invitation_token, invite_to_portal
+from sales.address_forms import AddressForm
 from sales.forms import CustomerRateForm
 from sales.models import Product
 from sales.order_forms import MemoForm, ReasonForm, StaffCancelForm
@@ -101,7 +102,6 @@ STEPS = {
     "portal_office:invitation-revoke": "no fields",
     "conversations:ticket-close": "no fields",
     "conversations:ticket-reopen": "no fields",
-    "portal:quotation-accept": "no fields",
     "portal:order-submit": "no fields",
     "portal:order-line-remove": "no fields",
     "portal:ticket-close": "no fields",
@@ -123,6 +123,11 @@ FIELDS = {
         *(f"lines-0-{name}" for name in QuotationLineForm.base_fields),
     ),
     "sales:memo-create": MemoForm,
+    # The world's order is not submitted, so no page shows the confirmation form.
+    "sales:order-confirm": (
+        *(f"billing-{name}" for name in AddressForm.base_fields),
+        "shipping_same",
+    ),
     "sales:pi-credit-apply": ("credit", "amount"),
     "sales:customer-fx-rates": CustomerRateForm,
     "sales:payment-confirm": PaymentConfirmForm,  # its choice shows only for an overpayment

@@ -193,6 +193,10 @@ OFFICE = {
     "sales:order-detail": (_pk("order"), {GET: (r.VIEW_ORDER,)}),
     "sales:order-owner": (_pk("order"), {POST: (r.VIEW_ORDER, r.CHANGE_ORDER)}),
     "sales:order-cancel": (_pk("order"), {POST: (r.VIEW_ORDER, r.CHANGE_ORDER)}),
+    "sales:order-confirm": (
+        _pk("order"),
+        {GET: (r.VIEW_ORDER, r.CHANGE_ORDER), POST: (r.VIEW_ORDER, r.CHANGE_ORDER)},
+    ),
     "sales:customer-orders": (cust, {GET: (r.VIEW_CUSTOMER, r.VIEW_ORDER)}),
     # Cancellations.
     "sales:cancellation-list": (None, {GET: (r.VIEW_ORDER,)}),

@@ -322,10 +322,16 @@ def test_a_confirmed_order_cannot_be_cancelled_here(client, staff, customer):
     assert order.status == Order.Status.CONFIRMED and order.cancel_reason == ""
 
 
-def test_staff_have_no_confirm_step(client, staff, customer):
+def test_staff_may_confirm_a_submitted_order_for_the_customer_only(client, staff, customer):
+    """Issue 17: staff confirm on the customer's behalf (tests/sales/test_order_confirm_for_
+    customer.py); the step shows on a submitted order and nowhere else."""
     order = place(customer)
+    confirm = reverse("sales:order-confirm", args=[order.pk])
     html = html_of(client.get(reverse("sales:order-detail", args=[order.pk])))
-    assert "order-confirm" not in html and "Confirm order" not in html
+    assert confirm in html and "Confirm for the customer" in html
+    Order.objects.filter(pk=order.pk).update(status=Order.Status.CONFIRMED)
+    html = html_of(client.get(reverse("sales:order-detail", args=[order.pk])))
+    assert confirm not in html and "Confirm for the customer" not in html
 
 
 def test_step_urls_take_post_only(client, staff, customer):
