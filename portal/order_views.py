@@ -337,7 +337,9 @@ class OrderLineAddView(OrderCartView):
 
 
 class OrderLinesUpdateView(OrderCartView):
-    """Save changed quantities, the reference and the notes in one update."""
+    """Save changed quantities, the reference and the notes in one update; with
+    ``then=submit`` (the cart's Submit button) submit the draft right after, so what the
+    customer typed is never lost to a submit."""
 
     http_method_names = ["post"]
 
@@ -345,8 +347,14 @@ class OrderLinesUpdateView(OrderCartView):
         order = self.get_order()
         lines = _lines_of(order)
         form = CartForm(request.POST, lines=lines)
+        submit = request.POST.get("then") == "submit"
         if not form.is_valid():
-            messages.error(request, _("Please correct the errors below."))
+            messages.error(
+                request,
+                _("Please correct the errors below; the order is not submitted yet.")
+                if submit
+                else _("Please correct the errors below."),
+            )
             return self.render_cart(order, status=400, cart_form=form)
         quantities = form.quantities()
         changed = _line_dicts(lines)
@@ -363,6 +371,8 @@ class OrderLinesUpdateView(OrderCartView):
         except OrderError as error:
             messages.error(request, str(error))
             return redirect("portal:order-edit", pk=order.pk)
+        if submit and order.status == Order.Status.DRAFT:
+            return _submit(request, order)
         messages.success(request, _("Your changes to the order are saved."))
         if order.status == Order.Status.SUBMITTED:
             return redirect("portal:order-detail", pk=order.pk)
@@ -398,18 +408,21 @@ class OrderSubmitView(PlaceOrdersMixin, TemplateView):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
-        order = self.get_order()
-        try:
-            order = submit_order(order=order, by=request.user)
-        except OrderError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(
-                request,
-                _("Order %(order)s is sent to our sales team. Confirm it when you are ready.")
-                % {"order": order},
-            )
-        return redirect("portal:order-detail", pk=order.pk)
+        return _submit(request, self.get_order())
+
+
+def _submit(request, order: Order) -> HttpResponse:
+    try:
+        order = submit_order(order=order, by=request.user)
+    except OrderError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("Order %(order)s is sent to our sales team. Confirm it when you are ready.")
+            % {"order": order},
+        )
+    return redirect("portal:order-detail", pk=order.pk)
 
 
 class OrderCancelView(PlaceOrdersMixin, OrderDetailView):

@@ -63,17 +63,30 @@ def test_a_customer_builds_submits_changes_and_confirms_an_order(page, settings)
     expect(page.locator(".cart-line")).to_have_count(2)
     expect(page.locator(".cart-total")).to_have_text("$27.00")
 
+    # Change a quantity, the reference and the notes and submit straight away, without
+    # saving first: Submit saves what was typed.
+    cart = page.locator(".cart-form")
+    cart.get_by_label("Quantity of Blue widget").fill("3")
+    cart.get_by_label("Your reference").fill("PO-77")
+    cart.get_by_label("Notes for our sales team").fill("Leave at the gate")
     page.get_by_role("button", name="Submit order").click()
     order = Order.objects.get()
     expect(page.get_by_text(f"Order {order.number} is sent to our sales team")).to_be_visible()
     expect(page.locator(".order-status")).to_have_text("Submitted")
+    order.refresh_from_db()
+    assert (order.customer_reference, order.notes) == ("PO-77", "Leave at the gate")
+    assert order.total == Decimal("37.00")
+    expect(page.locator(".order-total")).to_have_text("$37.00")
+    expect(page.locator(".order-next-action")).to_have_text(
+        "Confirm the order with your billing and shipping details."
+    )
 
     # Change a quantity before confirming.
     page.get_by_role("link", name="Change order").click()
     page.locator(".cart-form").get_by_label("Quantity of Green gadget").fill("3")
     page.get_by_role("button", name="Save changes").click()
     expect(page.get_by_text("Your changes to the order are saved.")).to_be_visible()
-    expect(page.locator(".order-total")).to_have_text("$41.00")
+    expect(page.locator(".order-total")).to_have_text("$51.00")
 
     # Confirm with the company's billing details; shipping is the same.
     page.get_by_role("link", name="Confirm order").click()
@@ -89,6 +102,9 @@ def test_a_customer_builds_submits_changes_and_confirms_an_order(page, settings)
     expect(page.get_by_text(f"Thank you! Order {order.number} is confirmed.")).to_be_visible()
     expect(page.locator(".order-status")).to_have_text("Confirmed")
     expect(page.locator(".order-addresses")).to_contain_text("Sheikh Zayed Rd 1")
+    expect(page.locator(".order-next-action")).to_have_text(
+        "Our sales team is preparing your proforma invoice (PI)."
+    )
 
     # Staff see each step on the order's timeline, newest first.
     page.context.clear_cookies()
@@ -97,10 +113,16 @@ def test_a_customer_builds_submits_changes_and_confirms_an_order(page, settings)
     page.get_by_role("link", name=order.number).click()
     expect(page.get_by_role("heading", name=re.compile(f"Order {order.number}"))).to_be_visible()
     timeline = page.locator(".order-timeline .activity-entry")
-    steps = ["confirmed", "updated", "submitted", "updated", "created"]  # adding = updating
+    # Adding a product is an update, and so is the save that Submit makes first.
+    steps = ["confirmed", "updated", "submitted", "updated", "updated", "created"]
     expect(timeline).to_have_count(len(steps))
     for index, verb in enumerate(f"order {step}" for step in steps):
         expect(timeline.nth(index)).to_contain_text(verb)
         expect(timeline.nth(index)).to_contain_text("Omar")
-    expect(page.locator(".order-total")).to_have_text("$41.00")
+    expect(page.locator(".order-total")).to_have_text("$51.00")
     expect(page.locator(".order-addresses")).to_contain_text("Sheikh Zayed Rd 1")
+    # The same step as the customer's page, in the staff's words.
+    expect(page.locator(".order-step[aria-current=step]")).to_contain_text("Confirmed")
+    expect(page.locator(".order-next-action")).to_have_text(
+        "Issue the proforma invoice and send it to the customer."
+    )

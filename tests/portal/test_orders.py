@@ -295,6 +295,41 @@ def test_build_a_cart_change_it_and_submit_it(client, customer, buyer, advisor):
     )
 
 
+def test_submit_saves_what_was_typed_first_or_submits_nothing(client, customer, buyer):
+    order = place(customer, buyer, submit=False)
+    [cart_line] = order.lines.all()
+    lines = reverse("portal:order-lines", args=[order.pk])
+    page = html_of(client.get(reverse("portal:order-edit", args=[order.pk])))
+    assert 'form="cart-form" name="then" value="submit"' in page  # Submit is the cart's button
+
+    refused = client.post(
+        lines,
+        {f"quantity-{cart_line.pk}": "abc", "customer_reference": "PO-9", "then": "submit"},
+    )
+    assert refused.status_code == 400
+    html = html_of(refused)
+    assert "the order is not submitted yet" in html
+    assert 'value="PO-9"' in html and 'value="abc"' in html  # what was typed is kept
+    order.refresh_from_db()
+    assert order.status == Order.Status.DRAFT and order.customer_reference == ""
+
+    response = client.post(
+        lines,
+        {
+            f"quantity-{cart_line.pk}": "5",
+            "customer_reference": "PO-9",
+            "notes": "Leave at the gate",
+            "then": "submit",
+        },
+        follow=True,
+    )
+    order.refresh_from_db()
+    assert order.status == Order.Status.SUBMITTED
+    assert (order.customer_reference, order.notes) == ("PO-9", "Leave at the gate")
+    assert order.lines.get().quantity == 5
+    assert f"Order {order.number} is sent to our sales team" in html_of(response)
+
+
 def test_the_last_line_cannot_be_removed(client, customer, buyer):
     order = place(customer, buyer, submit=False)
     response = client.post(
