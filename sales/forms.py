@@ -104,6 +104,19 @@ class ManualRateForm(_CurrenciesForm):
     )
 
 
+class LineRateForm(_CurrenciesForm):
+    """Today's manual rate of one currency, entered from a quotation line that needed it."""
+
+    rate_currency = CurrencyField(label=_("Currency"))
+    rate = rate_form_field(widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}))
+
+    def clean(self):
+        cleaned = super().clean()
+        if "rate_currency" in cleaned:
+            cleaned["currency"] = cleaned["rate_currency"]
+        return cleaned
+
+
 class CustomerRateForm(_CurrenciesForm):
     currency = CurrencyField(label=_("Currency"))
     rate = rate_form_field(

@@ -5,6 +5,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import ListView, TemplateView
@@ -16,10 +17,12 @@ from lumytic.core.access import StaffRequiredMixin, staff_required
 from lumytic.core.lists import LenientPagesMixin, SortableListMixin, search_text
 
 from .documents import Product, Quotation
+from .forms import LineRateForm
 from .models import plain
 from .pdf import render_quotation_pdf
 from .product_views import search_products
 from .quotation_forms import DeclineForm, QuotationForm, QuotationLineFormSet
+from .services.currency import ExchangeError, NoRateError, active_currencies, base_currency
 from .services.quotations import (
     QuotationError,
     create_quotation,
@@ -30,6 +33,7 @@ from .services.quotations import (
     send_quotation,
     update_quotation,
 )
+from .services.rates import enter_manual_rate
 from .totals import compute_totals, quantize
 
 QUOTATION_SORTS = {
@@ -296,24 +300,48 @@ def product_search(request: HttpRequest) -> HttpResponse:
 @staff_required(roles.VIEW_QUOTATION, roles.CHANGE_QUOTATION)
 def quotation_line(request: HttpRequest) -> HttpResponse:
     """One editor row (htmx): blank, or filled from a product priced for the customer."""
-    index = request.GET.get("index", "")
+    return _line_row(request, request.GET)
+
+
+@require_POST
+@staff_required(roles.VIEW_QUOTATION, roles.CHANGE_QUOTATION, roles.CHANGE_RATES)
+def quotation_line_rate(request: HttpRequest) -> HttpResponse:
+    """Enter today's manual rate of the currency a line was missing, then price the line (htmx):
+    quoting never stops at a missing rate for staff who may set one."""
+    form = LineRateForm(request.POST, currencies=active_currencies())
+    if not form.is_valid():
+        errors = " ".join(e for field_errors in form.errors.values() for e in field_errors)
+        return _line_row(request, request.POST, rate_error=errors)
+    data = form.cleaned_data
+    try:
+        enter_manual_rate(
+            currency=data["currency"], on=timezone.localdate(), rate=data["rate"], by=request.user
+        )
+    except ExchangeError as error:
+        return _line_row(request, request.POST, rate_error=str(error))
+    return _line_row(request, request.POST)
+
+
+def _line_row(request: HttpRequest, params, rate_error: str = "") -> HttpResponse:
+    index = params.get("index", "")
     if not index.isdigit() or int(index) >= 200:
         return HttpResponse(_("That row cannot be added."), status=400)
     customer = None
-    customer_id = request.GET.get("customer", "")
+    customer_id = params.get("customer", "")
     if customer_id.isdigit():
         customer = Customer.objects.filter(pk=customer_id).first()
     initial = {"quantity": 1, "tax_rate": customer.tax_rate if customer else 0}
-    error = ""
+    error, missing_rate = "", None
     status = 200
-    product_id = request.GET.get("product", "")
+    product_id = params.get("product", "")
+    product = None
     if product_id:
         product = (
             Product.objects.filter(pk=product_id, is_active=True).first()
             if product_id.isdigit()
             else None
         )
-        currency = request.GET.get("currency", "").upper()[:3]
+        currency = params.get("currency", "").upper()[:3]
         if product is None or customer is None or len(currency) != 3:
             error, status = _("That product cannot be added; search again."), 400
         else:
@@ -321,8 +349,9 @@ def quotation_line(request: HttpRequest) -> HttpResponse:
                 line = price_product(product=product, customer=customer, currency=currency)
             except QuotationError as problem:
                 error, status = str(problem), 400
+                missing_rate = _missing_rate(problem)
             else:
-                quantity = request.GET.get("quantity", "")
+                quantity = params.get("quantity", "")
                 initial = {
                     "product": product.pk,
                     "product_label": str(product),
@@ -337,9 +366,29 @@ def quotation_line(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "sales/_quotation_line_row.html",
-        {"line": form, "row_error": error, "label": initial.get("product_label", "")},
-        status=status,
+        {
+            "line": form,
+            "row_error": error,
+            "label": initial.get("product_label", ""),
+            "missing_rate": missing_rate,
+            "may_enter_rate": request.user.has_perm(roles.CHANGE_RATES),
+            "rate_error": rate_error,
+            "rate_value": params.get("rate", "") if rate_error else "",
+            "product": product,
+            "base_currency": base_currency(),
+        },
+        status=400 if rate_error else status,
     )
+
+
+def _missing_rate(error: BaseException) -> str | None:
+    """The currency whose rate was missing when a line could not be priced, if that was why."""
+    cause = error
+    while cause is not None:
+        if isinstance(cause, NoRateError):
+            return cause.currency
+        cause = cause.__cause__
+    return None
 
 
 def _positive(value: str) -> bool:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("quotations/", quotation_views.QuotationListView.as_view(), name="quotation-list"),
     path("quotations/new/", quotation_views.QuotationEditorView.as_view(), name="quotation-create"),
     path("quotations/line/", quotation_views.quotation_line, name="quotation-line"),
+    path("quotations/line/rate/", quotation_views.quotation_line_rate, name="quotation-line-rate"),
     path("quotations/preview/", quotation_views.quotation_preview, name="quotation-preview"),
     path(
         "quotations/<int:pk>/",

@@ -17,7 +17,7 @@
       const row = elt.closest("tr");
       const quantity = row && row.querySelector("input[name$='-quantity']");
       if (quantity && quantity.value) params.quantity = quantity.value;
-    } else if (!elt.classList.contains("product-search")) {
+    } else if (!elt.classList.contains("product-search") && !elt.classList.contains("line-rate")) {
       return;
     }
     params.customer = form.querySelector("#quotation-customer").value;

@@ -7,6 +7,8 @@ import pytest
 from playwright.sync_api import expect
 
 from sales.documents import Order, Product, Quotation
+from sales.models import Currency
+from sales.services.currency import ensure_currencies
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.test_customers import sign_in
 from tests.factories import PASSWORD, CustomerFactory, PortalContactFactory, StaffFactory
@@ -135,3 +137,25 @@ def test_staff_quote_with_the_picker_and_the_customer_accepts_in_the_portal(
     page.goto("/office/orders/")
     expect(page.get_by_text(order.number).first).to_be_visible()
     assert order.source_quotation_id == quotation.pk and order.total == Decimal("173.25")
+
+
+def test_a_line_missing_its_rate_is_priced_once_staff_enter_todays_rate(page, live_server):
+    StaffFactory(email="lina@lumytic.test", first_name="Lina", last_name="Farouk")
+    ensure_currencies()
+    Currency.objects.filter(code="KWD").update(is_active=True)  # active, with no rate yet
+    customer = CustomerFactory(name="Gulf Supplies", default_currency="KWD")
+    Product.objects.create(
+        sku="LMP-100", name="Desk lamp", unit_price=Decimal("40"), currency="USD", tax_rate=0
+    )
+    sign_in(page, "lina@lumytic.test")
+    page.goto(f"/office/quotations/new/?customer={customer.pk}")
+    row = page.locator("#line-rows tr.line-row").first
+    row.get_by_role("combobox", name="Product").fill("lamp")
+    row.locator(".product-choice").first.click()
+
+    # Not a dead end: the row says which rate is missing and takes it right there.
+    expect(row.locator(".row-error")).to_contain_text("There is no exchange rate for KWD")
+    row.get_by_label("Enter today's KWD rate").fill("0.3075")
+    row.get_by_role("button", name="Save rate and price").click()
+    expect(row.get_by_label("Unit price")).to_have_value("12.300")
+    expect(row.locator(".missing-rate")).to_have_count(0)

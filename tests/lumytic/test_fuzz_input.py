@@ -123,6 +123,15 @@ FIELDS = {
         *(f"lines-0-{name}" for name in QuotationLineForm.base_fields),
     ),
     "sales:memo-create": MemoForm,
+    # Posted from a quotation line that lacked a rate (htmx); no page of the world shows it.
+    "sales:quotation-line-rate": (
+        "index",
+        "product",
+        "customer",
+        "currency",
+        "rate_currency",
+        "rate",
+    ),
     # The world's order is not submitted, so no page shows the confirmation form.
     "sales:order-confirm": (
         *(f"billing-{name}" for name in AddressForm.base_fields),

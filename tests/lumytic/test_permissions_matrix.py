@@ -168,6 +168,10 @@ OFFICE = {
         lambda w: {"query": f"?customer={w['customer'].pk}", "data": NO_LINES},
     ),
     "sales:quotation-line": (None, {GET: (r.VIEW_QUOTATION, r.CHANGE_QUOTATION)}),
+    "sales:quotation-line-rate": (
+        None,
+        {POST: (r.VIEW_QUOTATION, r.CHANGE_QUOTATION, r.CHANGE_RATES)},
+    ),
     "sales:quotation-preview": (None, {POST: (r.VIEW_QUOTATION, r.CHANGE_QUOTATION)}),
     "sales:quotation-detail": (_pk("quotation"), {GET: (r.VIEW_QUOTATION,)}),
     "sales:quotation-update": (
