@@ -169,3 +169,25 @@ def test_the_confirmation_email_button_opens_the_portal_order(client, pi, buyer,
     assert email.to_email == buyer.email
     path = link_in(email.body_text, "/portal/")
     assert client.get(path).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("status", "gate"),
+    [
+        (Order.Status.MEMO_SENT, "The payment form opens once you upload the signed memo above."),
+        (
+            Order.Status.PI_SENT,
+            "You can upload the payment proof once your signed proforma invoice is approved.",
+        ),
+    ],
+)
+def test_the_customer_is_told_why_the_payment_form_is_not_there_yet(
+    client, buyer, owner, status, gate
+):
+    pi = approved_pi(buyer.contact.customer, buyer, owner, status=status)
+    html = order_page(client, pi)
+    assert reverse("portal:payment-upload", args=[pi.pk]) not in html
+    assert gate in html
+    client.force_login(owner)
+    office = client.get(reverse("sales:order-detail", args=[pi.order_id])).content.decode()
+    assert "once the signed PI is approved and, if a memo was sent" in office
