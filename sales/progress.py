@@ -117,3 +117,12 @@ def order_progress(status: str, *, side: str) -> Progress:
         action=str(for_customer if side == "portal" else for_staff),
         cancelled=status == S.CANCELLED,
     )
+
+
+def next_step_context(order: Order) -> dict[str, Promise]:
+    """The next step of an order for an email's first line, per side (the email template
+    picks the recipient's). Read fresh, as the step that sends the email has just moved it;
+    left lazy, so each recipient reads it in their own language."""
+    status = Order.objects.filter(pk=order.pk).values_list("status", flat=True).first()
+    _actor, for_customer, for_staff = NEXT[status or order.status]
+    return {"next_step_portal": for_customer, "next_step_office": for_staff}

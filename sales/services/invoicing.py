@@ -31,6 +31,7 @@ from ..invoicing import (
     default_due_date,
 )
 from ..pdf_invoice import MAX_PI_LINES, render_pi_pdf
+from ..progress import next_step_context
 from ..totals import money_text
 from .orders import (
     ADDRESS_PARTS,
@@ -168,7 +169,7 @@ def send_pi(*, pi: ProformaInvoice, by) -> ProformaInvoice:
     notify(
         "pi_sent",
         recipients=customer_recipients(order),
-        context={"pi": pi.number, "order": order.number},
+        context={"pi": pi.number, "order": order.number, **next_step_context(order)},
         details=_details(
             order,
             pi,
@@ -238,7 +239,7 @@ def upload_signed_pi(*, pi: ProformaInvoice, by, file: File) -> SignedDocument:
     notify(
         "pi_signed",
         recipients=_owner_recipients(order),
-        context={"pi": pi.number, "order": order.number},
+        context={"pi": pi.number, "order": order.number, **next_step_context(order)},
         details=_details(order, pi, (_("Version"), str(document.version))),
         links=_links(order),
     )
@@ -274,7 +275,7 @@ def approve_signed_pi(*, document: SignedDocument, by) -> SignedDocument:
     notify(
         "pi_signed_approved",
         recipients=customer_recipients(order),
-        context={"pi": pi.number, "order": order.number},
+        context={"pi": pi.number, "order": order.number, **next_step_context(order)},
         details=_details(order, pi),
         links=_links(order),
     )
@@ -300,7 +301,7 @@ def reject_signed_pi(*, document: SignedDocument, by, reason: str) -> SignedDocu
     notify(
         "pi_signed_rejected",
         recipients=customer_recipients(order),
-        context={"pi": pi.number, "order": order.number},
+        context={"pi": pi.number, "order": order.number, **next_step_context(order)},
         details=_details(order, pi, (_("Reason"), reason)),
         links=_links(order),
     )

@@ -24,6 +24,7 @@ from ..invoicing import (
     SignedDocument,
 )
 from ..pdf_memo import render_memo_pdf
+from ..progress import next_step_context
 from .invoicing import InvoiceError, _decide, _details, _locked_pi, keep_signed_version
 from .orders import _links, _move, _owner_recipients, customer_recipients
 from .payments import _links_to_pi
@@ -127,7 +128,7 @@ def send_memo(*, memo: Memo, by) -> Memo:
     notify(
         "memo_sent",
         recipients=customer_recipients(order),
-        context=_context(order, pi, memo),
+        context={**_context(order, pi, memo), **next_step_context(order)},
         details=_memo_details(order, pi, memo),
         links=_links(order),
         attachments=[Attachment(f"{memo.number}.pdf", render_memo_pdf(memo), "application/pdf")],
@@ -163,7 +164,7 @@ def upload_signed_memo(*, memo: Memo, by, file: File) -> SignedDocument:
     notify(
         "memo_signed",
         recipients=_owner_recipients(order),
-        context=_context(order, pi, memo),
+        context={**_context(order, pi, memo), **next_step_context(order)},
         details=_memo_details(order, pi, memo, (_("Version"), str(document.version))),
         links=_links_to_pi(order),
     )
@@ -212,7 +213,7 @@ def reject_signed_memo(*, document: SignedDocument, by, reason: str) -> SignedDo
     notify(
         "memo_signed_rejected",
         recipients=customer_recipients(order),
-        context=_context(order, pi, memo),
+        context={**_context(order, pi, memo), **next_step_context(order)},
         details=_memo_details(order, pi, memo, (_("Reason"), reason)),
         links=_links(order),
     )

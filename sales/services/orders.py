@@ -25,6 +25,7 @@ from lumytic.core.validation import MAX_QUANTITY, amount_limit_text, amounts_fit
 from notifications.services import Recipient, notify
 
 from ..documents import Order, OrderLine, Product, Quotation
+from ..progress import next_step_context
 from ..totals import compute_totals, money_text, quantize
 from .currency import ExchangeError, base_currency, convert
 
@@ -268,7 +269,12 @@ def submit_order(*, order: Order, by) -> Order:
     notify(
         "order_new",
         recipients=_advisor_recipients(order),
-        context={"order": order.number, "company": order.customer.name, **_entered_by(by)},
+        context={
+            "order": order.number,
+            "company": order.customer.name,
+            **_entered_by(by),
+            **next_step_context(order),
+        },
         details=[
             (_("Order"), order.number),
             (_("Agent company"), order.customer.name),
@@ -443,7 +449,12 @@ def confirm_order(
         "order_confirmed",
         recipients=[*customer_recipients(order), *_owner_recipients(order)],
         # Staff confirming for the customer are named in the first line (catalogue).
-        context={"order": order.number, "company": order.customer.name, **_entered_by(by)},
+        context={
+            "order": order.number,
+            "company": order.customer.name,
+            **_entered_by(by),
+            **next_step_context(order),
+        },
         details=[
             (_("Order"), order.number),
             (_("Billing"), billing_text or "—"),

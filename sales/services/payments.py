@@ -30,6 +30,7 @@ from ..cancellations import Cancellation
 from ..documents import Order
 from ..invoicing import Memo, ProformaInvoice, SignedDocument
 from ..payments import MONEY_DIGITS, PROOF_VALIDATOR, CreditApplication, Payment
+from ..progress import next_step_context
 from ..totals import money_text, quantize
 from .invoicing import InvoiceError, _details, _locked_pi, _read_upload
 from .orders import _links, _move, _owner_recipients, customer_recipients
@@ -215,7 +216,7 @@ def upload_payment(
     notify(
         "payment_uploaded",
         recipients=_owner_recipients(order),
-        context={"pi": pi.number, "order": order.number},
+        context={"pi": pi.number, "order": order.number, **next_step_context(order)},
         details=_details(order, pi, *memo_row, *_payment_details(payment)),
         links=_links_to_pi(order),
     )
@@ -351,7 +352,7 @@ def confirm_payment(*, payment: Payment, by, overpay: str = "") -> Payment:
     notify(
         "payment_confirmed",
         recipients=customer_recipients(order),
-        context={"pi": pi.number, "order": order.number},
+        context={"pi": pi.number, "order": order.number, **next_step_context(order)},
         details=_details(
             order,
             pi,
@@ -390,7 +391,7 @@ def reject_payment(*, payment: Payment, by, reason: str) -> Payment:
     notify(
         "payment_rejected",
         recipients=customer_recipients(order),
-        context={"pi": pi.number, "order": order.number},
+        context={"pi": pi.number, "order": order.number, **next_step_context(order)},
         details=_details(order, pi, *_payment_details(payment), (_("Reason"), reason)),
         links=_links(order),
     )

@@ -105,3 +105,44 @@ def test_office_and_portal_order_pages_show_the_same_step_with_their_own_words(c
     assert seen[S.PI_APPROVED][0][0] == "payment"
     assert seen[S.PAID][0] == ("", "", "Paid in full. Thank you!")
     assert [key for key, _label, _statuses in STEPS][-1] == "paid"
+
+
+def _first_line(email) -> str:
+    """The line after the greeting."""
+    return email.body_text.split("\n\n")[1].strip()
+
+
+@pytest.mark.django_db
+def test_each_emails_first_line_is_the_next_step_its_reader_sees_on_the_order_page(
+    client, usd_site
+):
+    from notifications.models import OutboundEmail
+    from sales.services.payments import confirm_payment
+    from tests.sales.test_payments import pay
+
+    owner = StaffFactory(email="owner@lumytic.test")
+    contact = PortalContactFactory(
+        customer__name="Acme Trading", customer__default_currency="USD", customer__advisor=owner
+    )
+    set_portal_access(contact=contact, by=None, areas=[Area.ORDERS, Area.INVOICES])
+    pi = approved_pi(contact.customer, contact.user, owner)
+    Order.objects.filter(pk=pi.order_id).update(owner=owner)
+
+    payment = pay(pi, contact.user, "400.00")  # staff must check it now
+    [uploaded] = OutboundEmail.objects.filter(event="payment_uploaded", to_email=owner.email)
+    client.force_login(owner)
+    office = client.get(reverse("sales:order-detail", args=[pi.order_id])).content.decode()
+    assert _first_line(uploaded) == _bar(office)[2]
+    assert (
+        _first_line(uploaded) == "Check the payment proof: confirm it, or reject it with a reason."
+    )
+
+    confirm_payment(payment=payment, by=owner)  # 600 still due: the customer pays the rest
+    [confirmed] = OutboundEmail.objects.filter(
+        event="payment_confirmed", to_email=contact.user.email
+    )
+    client.force_login(contact.user)
+    portal = client.get(reverse("portal:order-detail", args=[pi.order_id])).content.decode()
+    assert _first_line(confirmed) == _bar(portal)[2]
+    assert _first_line(confirmed) == "Transfer the amount due and upload the payment proof (SWIFT)."
+    assert "Transfer the amount due" in confirmed.body_html
