@@ -208,6 +208,7 @@ _TYPES = (
         subject=_("Order {order} updated"),
         intro=_("The order below has been updated."),
         button=_ORDER_DETAILS,
+        on_behalf_intro=_("{entered_by} of the sales team changed this order for {company}."),
     ),
     EmailType(
         key="order_cancelled",

@@ -24,13 +24,13 @@ from sales.order_views import order_addresses
 from sales.progress import order_progress
 from sales.services.cancellations import CANCELLABLE
 from sales.services.orders import (
-    LINE_FIELDS,
     OrderError,
     OrderTooLarge,
     cancel_order,
     catalogue_line,
     confirm_order,
     create_order,
+    line_values,
     submit_order,
     update_order,
 )
@@ -90,11 +90,6 @@ def pis_with_documents(order: Order) -> list[ProformaInvoice]:
 
 def _lines_of(order: Order) -> list[OrderLine]:
     return list(OrderLine.objects.filter(order=order).select_related("product"))
-
-
-def _line_dicts(lines: list[OrderLine]) -> list[dict]:
-    """An order's lines as the services take them, keeping the prices they were added at."""
-    return [{name: getattr(line, name) for name in LINE_FIELDS} for line in lines]
 
 
 class OrderAreaMixin(PortalRequiredMixin):
@@ -308,7 +303,7 @@ class OrderLineAddView(OrderCartView):
             messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
             return self.render_cart(order, status=400, add_form=form)
         product, quantity = form.cleaned_data["product"], form.cleaned_data["quantity"]
-        lines = _line_dicts(_lines_of(order))
+        lines = line_values(_lines_of(order))
         try:
             same = next((line for line in lines if line["product"] == product), None)
             if same is not None:
@@ -357,7 +352,7 @@ class OrderLinesUpdateView(OrderCartView):
             )
             return self.render_cart(order, status=400, cart_form=form)
         quantities = form.quantities()
-        changed = _line_dicts(lines)
+        changed = line_values(lines)
         for line, values in zip(lines, changed, strict=True):
             values["quantity"] = quantities[line.pk]
         try:
@@ -392,7 +387,7 @@ class OrderLineRemoveView(OrderCartView):
             update_order(
                 order=order,
                 by=request.user,
-                lines=_line_dicts([line for line in lines if line.pk != removed.pk]),
+                lines=line_values([line for line in lines if line.pk != removed.pk]),
             )
         except OrderError as error:
             messages.error(request, str(error))

@@ -198,6 +198,52 @@ class LineEditor:
         return any(row.error for row in self.rows)
 
 
+class OrderEditForm(CheckedForm):
+    """Staff change a submitted order for the customer: each line's quantity (or its removal),
+    the customer's reference and the notes. Prices stay those the lines were added at."""
+
+    customer_reference = forms.CharField(
+        label=_("Customer reference"), max_length=100, required=False
+    )
+    notes = forms.CharField(
+        label=_("Notes"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, order: Order, lines: list, **kwargs):
+        kwargs.setdefault(
+            "initial", {"customer_reference": order.customer_reference, "notes": order.notes}
+        )
+        super().__init__(*args, **kwargs)
+        self.lines = lines
+        for line in lines:
+            self.fields[f"quantity-{line.pk}"] = quantity_field(
+                label=_("Quantity of %(product)s") % {"product": line.description},
+                initial=line.quantity.normalize(),
+            )
+            self.fields[f"remove-{line.pk}"] = forms.BooleanField(
+                label=_("Remove %(product)s") % {"product": line.description}, required=False
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.lines and all(cleaned.get(f"remove-{line.pk}") for line in self.lines):
+            raise ValidationError(_("An order needs at least one line; cancel it instead."))
+        return cleaned
+
+    def rows(self):
+        return [
+            (line, self[f"quantity-{line.pk}"], self[f"remove-{line.pk}"]) for line in self.lines
+        ]
+
+    def changed_lines(self) -> list[tuple]:
+        """(line, new quantity) of every line kept."""
+        return [
+            (line, self.cleaned_data[f"quantity-{line.pk}"])
+            for line in self.lines
+            if not self.cleaned_data.get(f"remove-{line.pk}")
+        ]
+
+
 class OwnerForm(CheckedForm):
     owner = forms.ModelChoiceField(
         label=_("Owner"), queryset=staff_users(), required=False, empty_label=_("Unassigned")

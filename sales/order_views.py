@@ -33,6 +33,7 @@ from .order_forms import (
     CustomerSearchForm,
     LineEditor,
     NewOrderForm,
+    OrderEditForm,
     OrderFilter,
     OwnerForm,
     ReasonForm,
@@ -48,7 +49,9 @@ from .services.orders import (
     catalogue_line,
     confirm_order,
     create_order,
+    line_values,
     too_large_message,
+    update_order,
 )
 from .totals import compute_totals
 
@@ -283,6 +286,65 @@ class OrderCancelView(OrderDetailView):
         else:
             messages.success(request, _("Order %(order)s is cancelled.") % {"order": order})
         return redirect(order)
+
+
+class OrderEditView(OrderDetailView):
+    """Staff change a submitted order for the customer (who phoned or wrote): quantities, lines
+    removed, the reference and the notes; the customer and the owner are told who changed it."""
+
+    permission_required = (roles.VIEW_ORDER, roles.CHANGE_ORDER)
+    template_name = "sales/order_edit.html"
+
+    def get(self, request, *args, **kwargs):
+        order = self.get_order()
+        if order.status != Order.Status.SUBMITTED:
+            return self.not_editable(order)
+        lines = list(OrderLine.objects.filter(order=order))
+        return self.render_form(order, OrderEditForm(order=order, lines=lines))
+
+    def post(self, request, *args, **kwargs):
+        order = self.get_order()
+        if order.status != Order.Status.SUBMITTED:
+            return self.not_editable(order)
+        form = OrderEditForm(
+            request.POST, order=order, lines=list(OrderLine.objects.filter(order=order))
+        )
+        if not form.is_valid():
+            messages.error(request, _("Please correct the errors below."))
+            return self.render_form(order, form, status=400)
+        lines = []
+        for line, quantity in form.changed_lines():
+            [values] = line_values([line])
+            lines.append({**values, "quantity": quantity})
+        try:
+            update_order(
+                order=order,
+                by=request.user,
+                lines=lines,
+                customer_reference=form.cleaned_data["customer_reference"],
+                notes=form.cleaned_data["notes"],
+            )
+        except OrderError as error:
+            form.add_error(None, str(error))
+            return self.render_form(order, form, status=400)
+        messages.success(
+            request,
+            _("Order %(order)s is changed for %(customer)s; they are told.")
+            % {"order": order, "customer": order.customer},
+        )
+        return redirect(order)
+
+    def not_editable(self, order: Order) -> HttpResponse:
+        messages.info(
+            self.request,
+            _("Order %(order)s is %(status)s; only a submitted order can be changed here.")
+            % {"order": order, "status": order.get_status_display().lower()},
+        )
+        return redirect(order)
+
+    def render_form(self, order: Order, form: OrderEditForm, status: int = 200) -> HttpResponse:
+        context = self.get_context_data(nav="order-list", order=order, form=form)
+        return self.render_to_response(context, status=status)
 
 
 class OrderConfirmView(OrderDetailView):

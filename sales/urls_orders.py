@@ -12,5 +12,6 @@ urlpatterns = [
     path("orders/<int:pk>/owner/", views.OrderAssignOwnerView.as_view(), name="order-owner"),
     path("orders/<int:pk>/cancel/", views.OrderCancelView.as_view(), name="order-cancel"),
     path("orders/<int:pk>/confirm/", views.OrderConfirmView.as_view(), name="order-confirm"),
+    path("orders/<int:pk>/edit/", views.OrderEditView.as_view(), name="order-edit"),
     path("customers/<int:pk>/orders/", views.CustomerOrdersTab.as_view(), name="customer-orders"),
 ]

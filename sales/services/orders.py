@@ -358,13 +358,16 @@ def update_order(
         verb="order updated",
         target=order,
         customer=order.customer,
-        details={"lines": ["; ".join(before), "; ".join(after)]} if before != after else {},
+        details={
+            **({"lines": ["; ".join(before), "; ".join(after)]} if before != after else {}),
+            **({"for": order.customer.name} if _entered_by(by) else {}),
+        },
     )
     if order.status == Order.Status.SUBMITTED:
         notify(
             "order_updated",
             recipients=[*customer_recipients(order), *_owner_recipients(order)],
-            context={"order": order.number},
+            context={"order": order.number, "company": order.customer.name, **_entered_by(by)},
             details=[
                 (_("Order"), order.number),
                 (_("Total"), money_text(order.total, order.currency)),
@@ -372,6 +375,11 @@ def update_order(
             links=_links(order),
         )
     return order
+
+
+def line_values(lines: Iterable[OrderLine]) -> list[dict[str, Any]]:
+    """An order's lines as the services take them, keeping the prices they were added at."""
+    return [{name: getattr(line, name) for name in LINE_FIELDS} for line in lines]
 
 
 def _address_text(values: dict[str, str]) -> str:

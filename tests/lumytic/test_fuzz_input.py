@@ -132,7 +132,8 @@ FIELDS = {
         "rate_currency",
         "rate",
     ),
-    # The world's order is not submitted, so no page shows the confirmation form.
+    # The world's order is not submitted, so no page shows these two forms.
+    "sales:order-edit": ("customer_reference", "notes"),
     "sales:order-confirm": (
         *(f"billing-{name}" for name in AddressForm.base_fields),
         "shipping_same",

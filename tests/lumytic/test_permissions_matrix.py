@@ -197,6 +197,10 @@ OFFICE = {
     "sales:order-detail": (_pk("order"), {GET: (r.VIEW_ORDER,)}),
     "sales:order-owner": (_pk("order"), {POST: (r.VIEW_ORDER, r.CHANGE_ORDER)}),
     "sales:order-cancel": (_pk("order"), {POST: (r.VIEW_ORDER, r.CHANGE_ORDER)}),
+    "sales:order-edit": (
+        _pk("order"),
+        {GET: (r.VIEW_ORDER, r.CHANGE_ORDER), POST: (r.VIEW_ORDER, r.CHANGE_ORDER)},
+    ),
     "sales:order-confirm": (
         _pk("order"),
         {GET: (r.VIEW_ORDER, r.CHANGE_ORDER), POST: (r.VIEW_ORDER, r.CHANGE_ORDER)},

@@ -328,10 +328,10 @@ def test_staff_may_confirm_a_submitted_order_for_the_customer_only(client, staff
     order = place(customer)
     confirm = reverse("sales:order-confirm", args=[order.pk])
     html = html_of(client.get(reverse("sales:order-detail", args=[order.pk])))
-    assert confirm in html and "Confirm for the customer" in html
+    assert confirm in html and "Act for the customer" in html
     Order.objects.filter(pk=order.pk).update(status=Order.Status.CONFIRMED)
     html = html_of(client.get(reverse("sales:order-detail", args=[order.pk])))
-    assert confirm not in html and "Confirm for the customer" not in html
+    assert confirm not in html and "Act for the customer" not in html
 
 
 def test_step_urls_take_post_only(client, staff, customer):
