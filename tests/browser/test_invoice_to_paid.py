@@ -76,14 +76,22 @@ def test_from_a_confirmed_order_to_a_paid_one_on_both_sides(page, settings, tmp_
     expect(page.locator(".pi-number")).to_have_text(pi.number)
     page.get_by_role("button", name="Send to customer").click()
     expect(page.locator("#proforma-invoice .pi-state")).to_have_text("Unpaid")
+    next_step = page.locator(".order-next-action")  # the status bar, on both sides
+    expect(next_step).to_have_text(
+        "Waiting for the customer to upload the signed proforma invoice."
+    )
 
     # The customer follows the email's link and uploads the signed PI.
     page.context.clear_cookies()
     portal_sign_in(page, "omar@acme.test")
     page.goto(link_from("pi_sent", "/portal/"))
+    expect(next_step).to_have_text(
+        "Download the proforma invoice, sign it and upload the signed copy."
+    )
     page.get_by_label("Upload the signed proforma invoice").set_input_files(small_pdf())
     page.locator(".pi-upload-form").get_by_role("button", name="Upload", exact=True).click()
     expect(page.locator(".signed-status-pending").first).to_be_visible()
+    expect(next_step).to_have_text("Our sales team is checking your signed proforma invoice.")
 
     # Staff find it in the PI list, awaiting review, and approve it.
     page.context.clear_cookies()
@@ -97,17 +105,22 @@ def test_from_a_confirmed_order_to_a_paid_one_on_both_sides(page, settings, tmp_
     page.get_by_role("link", name=pi.number).click()
     page.locator(".signed-approve-form").get_by_role("button", name="Approve").click()
     expect(page.locator(".signed-status-approved").first).to_be_visible()
+    expect(next_step).to_have_text(
+        "Waiting for the customer's payment proof; send a memo if the PI needs amending."
+    )
 
     # The customer pays the total and uploads the SWIFT proof.
     page.context.clear_cookies()
     portal_sign_in(page, "omar@acme.test")
     page.goto(f"/portal/orders/{order.pk}/")
     page.get_by_label("Amount (USD)").fill(str(pi.total))
+    expect(next_step).to_have_text("Transfer the amount due and upload the payment proof (SWIFT).")
     page.get_by_label("Payment date").fill(pi.issue_date.isoformat())
     page.get_by_label("Bank reference").fill("FT26-ACME-1")
     page.get_by_label("SWIFT proof").set_input_files({**small_pdf(), "name": "swift.pdf"})
     page.get_by_role("button", name="Upload payment proof").click()
     expect(page.locator(".order-status")).to_have_text("Payment uploaded")
+    expect(next_step).to_have_text("Our sales team is checking your payment proof.")
 
     # Staff confirm it from the payment list.
     page.context.clear_cookies()
@@ -118,12 +131,14 @@ def test_from_a_confirmed_order_to_a_paid_one_on_both_sides(page, settings, tmp_
     page.locator(".payment-confirm-form").get_by_role("button", name="Confirm").click()
     expect(page.locator(".order-status")).to_have_text("Paid")
     expect(page.locator("#proforma-invoice .pi-state")).to_have_text("Paid")
+    expect(next_step).to_have_text("Paid in full; nothing is left to do.")
 
     # The customer sees it paid, and a statement at zero.
     page.context.clear_cookies()
     portal_sign_in(page, "omar@acme.test")
     page.goto(f"/portal/orders/{order.pk}/")
     expect(page.locator(".order-status")).to_have_text("Paid")
+    expect(next_step).to_have_text("Paid in full. Thank you!")
     page.goto("/portal/")
     expect(page.locator(".balance-settled")).to_be_visible()
     page.get_by_role("link", name="Statement", exact=True).click()
