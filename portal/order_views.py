@@ -303,7 +303,23 @@ class OrderLineAddView(OrderCartView):
             messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
             return self.render_cart(order, status=400, add_form=form)
         product, quantity = form.cleaned_data["product"], form.cleaned_data["quantity"]
-        lines = line_values(_lines_of(order))
+        current = _lines_of(order)
+        # The cart's fields as typed, unsaved, come along (cart.js), so adding keeps them.
+        carried = "customer_reference" in request.POST or "notes" in request.POST
+        cart = CartForm(request.POST, lines=current) if carried else None
+        if cart is not None and not cart.is_valid():
+            messages.error(request, _("Please correct the errors below; nothing is added yet."))
+            return self.render_cart(order, status=400, cart_form=cart)
+        lines = line_values(current)
+        header = {}
+        if cart is not None:
+            quantities = cart.quantities()
+            for line, values in zip(current, lines, strict=True):
+                values["quantity"] = quantities[line.pk]
+            header = {
+                "customer_reference": cart.cleaned_data["customer_reference"],
+                "notes": cart.cleaned_data["notes"],
+            }
         try:
             same = next((line for line in lines if line["product"] == product), None)
             if same is not None:
@@ -318,7 +334,7 @@ class OrderLineAddView(OrderCartView):
                         on=timezone.localdate(),
                     )
                 )
-            update_order(order=order, by=request.user, lines=lines)
+            update_order(order=order, by=request.user, lines=lines, **header)
         except OrderTooLarge as error:
             messages.error(request, str(error))
             return self.render_cart(order, status=400, add_form=form)

@@ -6,3 +6,21 @@ document.addEventListener("change", (event) => {
   fields.hidden = event.target.checked;
   fields.disabled = event.target.checked;
 });
+
+// Adding a product from the catalogue carries along what was typed in the cart and not saved
+// yet (quantities, reference, notes), so the add never loses it (portal/order_views.py).
+document.addEventListener("submit", (event) => {
+  const add = event.target.closest("form.add-to-order");
+  const cart = document.getElementById("cart-form");
+  if (!add || !cart) return;
+  add.querySelectorAll("input[data-from-cart]").forEach((input) => input.remove());
+  for (const [name, value] of new FormData(cart)) {
+    if (name === "csrfmiddlewaretoken") continue;
+    const input = document.createElement("input");
+    input.type = "hidden";
+    input.name = name;
+    input.value = value;
+    input.dataset.fromCart = "";
+    add.append(input);
+  }
+});

@@ -58,9 +58,12 @@ def test_a_customer_builds_submits_changes_and_confirms_an_order(page, settings)
     page.get_by_label("Quantity of Blue widget").fill("2")
     page.get_by_role("button", name="Add Blue widget").click()
     expect(page.get_by_text("Blue widget is in your order.")).to_be_visible()
+    # Typed in the cart but not saved: adding another product keeps it.
+    page.locator(".cart-form").get_by_label("Your reference").fill("PO-76")
     page.get_by_label("Quantity of Green gadget").fill("1")
     page.get_by_role("button", name="Add Green gadget").click()
     expect(page.locator(".cart-line")).to_have_count(2)
+    expect(page.locator(".cart-form").get_by_label("Your reference")).to_have_value("PO-76")
     expect(page.locator(".cart-total")).to_have_text("$27.00")
 
     # Change a quantity, the reference and the notes and submit straight away, without

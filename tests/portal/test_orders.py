@@ -330,6 +330,26 @@ def test_submit_saves_what_was_typed_first_or_submits_nothing(client, customer, 
     assert f"Order {order.number} is sent to our sales team" in html_of(response)
 
 
+def test_adding_a_product_keeps_what_was_typed_in_the_cart(client, customer, buyer):
+    blue = make_product("W-1", "Blue widget", "10.00")
+    order = place(customer, buyer, submit=False)
+    [cart_line] = order.lines.all()
+    add = reverse("portal:order-line-add", args=[order.pk])
+    carried = {f"quantity-{cart_line.pk}": "7", "customer_reference": "PO-3", "notes": "Gate B"}
+
+    refused = client.post(add, {"product": blue.pk, "quantity": "1", **carried, "notes": "\x00"})
+    assert refused.status_code == 400
+    assert order.lines.count() == 1  # nothing added while the cart's fields are wrong
+
+    client.post(add, {"product": blue.pk, "quantity": "1", **carried})
+    order.refresh_from_db()
+    assert (order.customer_reference, order.notes) == ("PO-3", "Gate B")
+    assert sorted((line.description, line.quantity) for line in order.lines.all()) == [
+        ("Blue widget", 1),
+        (cart_line.description, 7),
+    ]
+
+
 def test_the_last_line_cannot_be_removed(client, customer, buyer):
     order = place(customer, buyer, submit=False)
     response = client.post(
