@@ -5,6 +5,8 @@ Every lookup starts from `scoped()` and then `visible_orders()`, so another cust
 a colleague's order under "only show my own orders", or a colleague's cart is a 404.
 """
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -90,6 +92,33 @@ def pis_with_documents(order: Order) -> list[ProformaInvoice]:
 
 def _lines_of(order: Order) -> list[OrderLine]:
     return list(OrderLine.objects.filter(order=order).select_related("product"))
+
+
+@dataclass
+class CarriedCart:
+    """The cart's lines and header as the customer typed them, unsaved, when a catalogue add
+    or a line removal brought them along (static/js/cart.js); else the saved ones."""
+
+    form: CartForm | None
+    lines: dict[int, dict]  # line pk -> the values the services take
+    header: dict[str, str]
+
+    @property
+    def valid(self) -> bool:
+        return self.form is None or not self.form.errors
+
+
+def _carried_cart(request, current: list[OrderLine]) -> CarriedCart:
+    lines = dict(zip((line.pk for line in current), line_values(current), strict=True))
+    if "customer_reference" not in request.POST and "notes" not in request.POST:
+        return CarriedCart(form=None, lines=lines, header={})
+    form = CartForm(request.POST, lines=current)
+    if not form.is_valid():
+        return CarriedCart(form=form, lines=lines, header={})
+    for pk, quantity in form.quantities().items():
+        lines[pk]["quantity"] = quantity
+    header = {key: form.cleaned_data[key] for key in ("customer_reference", "notes")}
+    return CarriedCart(form=form, lines=lines, header=header)
 
 
 class OrderAreaMixin(PortalRequiredMixin):
@@ -303,23 +332,11 @@ class OrderLineAddView(OrderCartView):
             messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
             return self.render_cart(order, status=400, add_form=form)
         product, quantity = form.cleaned_data["product"], form.cleaned_data["quantity"]
-        current = _lines_of(order)
-        # The cart's fields as typed, unsaved, come along (cart.js), so adding keeps them.
-        carried = "customer_reference" in request.POST or "notes" in request.POST
-        cart = CartForm(request.POST, lines=current) if carried else None
-        if cart is not None and not cart.is_valid():
+        carried = _carried_cart(request, _lines_of(order))
+        if not carried.valid:
             messages.error(request, _("Please correct the errors below; nothing is added yet."))
-            return self.render_cart(order, status=400, cart_form=cart)
-        lines = line_values(current)
-        header = {}
-        if cart is not None:
-            quantities = cart.quantities()
-            for line, values in zip(current, lines, strict=True):
-                values["quantity"] = quantities[line.pk]
-            header = {
-                "customer_reference": cart.cleaned_data["customer_reference"],
-                "notes": cart.cleaned_data["notes"],
-            }
+            return self.render_cart(order, status=400, cart_form=carried.form)
+        lines, header = list(carried.lines.values()), carried.header
         try:
             same = next((line for line in lines if line["product"] == product), None)
             if same is not None:
@@ -399,12 +416,13 @@ class OrderLineRemoveView(OrderCartView):
         removed = next((line for line in lines if line.pk == kwargs["line_pk"]), None)
         if removed is None:
             raise Http404("No such line on this order.")
+        carried = _carried_cart(request, lines)
+        if not carried.valid:
+            messages.error(request, _("Please correct the errors below; nothing is removed yet."))
+            return self.render_cart(order, status=400, cart_form=carried.form)
+        kept = [values for pk, values in carried.lines.items() if pk != removed.pk]
         try:
-            update_order(
-                order=order,
-                by=request.user,
-                lines=line_values([line for line in lines if line.pk != removed.pk]),
-            )
+            update_order(order=order, by=request.user, lines=kept, **carried.header)
         except OrderError as error:
             messages.error(request, str(error))
         else:

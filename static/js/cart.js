@@ -7,10 +7,10 @@ document.addEventListener("change", (event) => {
   fields.disabled = event.target.checked;
 });
 
-// Adding a product from the catalogue carries along what was typed in the cart and not saved
-// yet (quantities, reference, notes), so the add never loses it (portal/order_views.py).
+// Adding a product from the catalogue, or removing a line, carries along what was typed in the
+// cart and not saved yet (quantities, reference, notes), so neither loses it (portal/order_views.py).
 document.addEventListener("submit", (event) => {
-  const add = event.target.closest("form.add-to-order");
+  const add = event.target.closest("form.add-to-order, form.remove-line");
   const cart = document.getElementById("cart-form");
   if (!add || !cart) return;
   add.querySelectorAll("input[data-from-cart]").forEach((input) => input.remove());

@@ -350,6 +350,30 @@ def test_adding_a_product_keeps_what_was_typed_in_the_cart(client, customer, buy
     ]
 
 
+def test_removing_a_line_keeps_what_was_typed_in_the_cart(client, customer, buyer):
+    blue, green = make_product("W-1", "Blue widget", "10.00"), make_product("G-1", "Gadget", "7")
+    order = place(customer, buyer, submit=False)
+    client.post(
+        reverse("portal:order-line-add", args=[order.pk]), {"product": blue.pk, "quantity": "1"}
+    )
+    client.post(
+        reverse("portal:order-line-add", args=[order.pk]), {"product": green.pk, "quantity": "1"}
+    )
+    lines = {line.description: line for line in order.lines.all()}
+    typed = {f"quantity-{line.pk}": "4" for line in lines.values()}
+
+    client.post(
+        reverse("portal:order-line-remove", args=[order.pk, lines["Gadget"].pk]),
+        {**typed, "customer_reference": "PO-4", "notes": ""},
+    )
+
+    order.refresh_from_db()
+    assert order.customer_reference == "PO-4"
+    assert sorted((line.description, line.quantity) for line in order.lines.all()) == sorted(
+        (name, 4) for name in lines if name != "Gadget"
+    )
+
+
 def test_the_last_line_cannot_be_removed(client, customer, buyer):
     order = place(customer, buyer, submit=False)
     response = client.post(
