@@ -138,6 +138,7 @@ def test_accepting_with_the_addresses_places_a_confirmed_order_and_opens_it(clie
     form = client.get(url)
     assert form.status_code == 200
     assert 'name="billing-first_name"' in form.content.decode()
+    assert 'class="confirm-total">$84.00<' in form.content.decode()  # what is being accepted
 
     response = client.post(url, ADDRESSES)
 

@@ -140,6 +140,7 @@ def test_the_office_page_confirms_for_the_customer_with_the_details_prefilled(
     form = client.get(url)
     assert form.status_code == 200
     assert 'value="Dubai"' in form.content.decode()  # from the customer's profile
+    assert 'class="confirm-total">$80.00<' in form.content.decode()
 
     refused = client.post(url, {**_posted(BILLING), "billing-city": ""})
     assert refused.status_code == 400
