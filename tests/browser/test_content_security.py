@@ -146,6 +146,8 @@ def test_the_office_pages_run_under_the_policy(page, watch, shop):
 
     # Customer form (static/js/customer_form.js): Next walks the tabs, Copy billing copies.
     page.get_by_role("link", name="Edit").first.click()
+    # The buttons are in the HTML before the script binds them: wait for the page to load.
+    page.wait_for_url("**/edit/")
     page.get_by_role("button", name="Next").click()
     expect(page.get_by_label("Default currency")).to_be_visible()
     page.get_by_role("button", name="Next").click()
