@@ -37,13 +37,12 @@ from .orders import (
     ADDRESS_PARTS,
     InvalidTransition,
     OrderError,
-    _address_text,
-    _links,
-    _locked,
-    _move,
-    _owner_recipients,
-    customer_recipients,
+    address_text,
+    lock_order,
+    move_order,
+    order_links,
 )
+from .recipients import customer_recipients, owner_recipients
 
 LINE_COPY = (
     "position",
@@ -62,18 +61,18 @@ class InvoiceError(OrderError):
     """A PI or signed-document step the rules refuse; the message is for the user."""
 
 
-def _details(order: Order, pi: ProformaInvoice, *extra) -> list[tuple[str, str]]:
+def pi_details(order: Order, pi: ProformaInvoice, *extra) -> list[tuple[str, str]]:
     return [(_("Order"), order.number), (_("Proforma invoice"), pi.number), *extra]
 
 
-def _locked_pi(pi: ProformaInvoice) -> tuple[Order, ProformaInvoice]:
+def lock_pi(pi: ProformaInvoice) -> tuple[Order, ProformaInvoice]:
     """Lock the order, then its PI (always in that order, so two steps never deadlock)."""
-    order = _locked(pi.order)
+    order = lock_order(pi.order)
     return order, ProformaInvoice.objects.select_for_update().get(pk=pi.pk)
 
 
 def _locked_document(document: SignedDocument) -> tuple[Order, ProformaInvoice, SignedDocument]:
-    order, pi = _locked_pi(document.pi)
+    order, pi = lock_pi(document.pi)
     document = SignedDocument.objects.select_for_update().get(pk=document.pk)
     if document.memo_id:
         # A signed memo is decided by its own steps (sales/services/memos.py).
@@ -85,7 +84,7 @@ def _locked_document(document: SignedDocument) -> tuple[Order, ProformaInvoice, 
 def issue_pi(*, order: Order, by, due_date: date | None = None) -> ProformaInvoice:
     """Issue the proforma invoice of a confirmed order, freezing its lines, totals and parties."""
     require_perm(by, roles.ISSUE_DOCUMENTS)
-    order = _locked(order)
+    order = lock_order(order)
     if order.status != Order.Status.CONFIRMED:
         raise InvalidTransition(order, Order.Status.PI_SENT)
     if ProformaInvoice.objects.filter(order=order).exists():
@@ -116,8 +115,8 @@ def issue_pi(*, order: Order, by, due_date: date | None = None) -> ProformaInvoi
         customer_name=customer.name,
         customer_number=customer.number or "",
         customer_tax_id=customer.tax_id or "",
-        bill_to=_address_text(bill_to).replace(", ", "\n"),
-        ship_to=_address_text(ship_to).replace(", ", "\n") if ship_to != bill_to else "",
+        bill_to=address_text(bill_to).replace(", ", "\n"),
+        ship_to=address_text(ship_to).replace(", ", "\n") if ship_to != bill_to else "",
         customer_reference=order.customer_reference,
         seller_name=profile.legal_name,
         seller_address=profile.address,
@@ -154,12 +153,12 @@ def issue_pi(*, order: Order, by, due_date: date | None = None) -> ProformaInvoi
 def send_pi(*, pi: ProformaInvoice, by) -> ProformaInvoice:
     """Send a draft PI to the customer (`pi_sent`, PDF attached); the order becomes pi_sent."""
     require_perm(by, roles.ISSUE_DOCUMENTS)
-    order, pi = _locked_pi(pi)
+    order, pi = lock_pi(pi)
     if not pi.can_become(ProformaInvoice.Status.SENT):
         raise InvoiceError(
             _("Proforma invoice %(pi)s is already sent; it can't change.") % {"pi": pi}
         )
-    _move(
+    move_order(
         order, Order.Status.PI_SENT, by=by, verb="proforma invoice sent", details={"pi": pi.number}
     )
     pi.status = ProformaInvoice.Status.SENT
@@ -170,19 +169,19 @@ def send_pi(*, pi: ProformaInvoice, by) -> ProformaInvoice:
         "pi_sent",
         recipients=customer_recipients(order),
         context={"pi": pi.number, "order": order.number, **next_step_context(order)},
-        details=_details(
+        details=pi_details(
             order,
             pi,
             (_("Total"), money_text(pi.total, pi.currency)),
             (_("Due date"), pi.due_date.isoformat()),
         ),
-        links=_links(order),
+        links=order_links(order),
         attachments=[Attachment(f"{pi.number}.pdf", content, "application/pdf")],
     )
     return pi
 
 
-def _read_upload(file) -> tuple[int, str]:
+def read_upload(file) -> tuple[int, str]:
     """The size and SHA-256 of the uploaded bytes, read in chunks."""
     digest, size = hashlib.sha256(), 0
     file.seek(0)
@@ -201,7 +200,7 @@ def keep_signed_version(document, *, by, file: File, versions, error: type[Excep
         SIGNED_DOCUMENT_VALIDATOR(file)
     except ValidationError as refused:
         raise error(" ".join(refused.messages)) from refused
-    document.size, document.sha256 = _read_upload(file)
+    document.size, document.sha256 = read_upload(file)
     document.version = (versions.aggregate(latest=Max("version"))["latest"] or 0) + 1
     document.original_name = display_name(getattr(file, "name", ""), kind=file_kind(file))
     document.uploaded_by = by if getattr(by, "pk", None) else None
@@ -216,7 +215,7 @@ def upload_signed_pi(*, pi: ProformaInvoice, by, file: File) -> SignedDocument:
 
     The file is judged by its content (PDF, PNG, JPEG) and stored under a generated name.
     """
-    order, pi = _locked_pi(pi)
+    order, pi = lock_pi(pi)
     if pi.status != ProformaInvoice.Status.SENT or not order.can_become(Order.Status.PI_SIGNED):
         raise InvoiceError(
             _("Order %(order)s is %(status)s; a signed proforma invoice can't be uploaded now.")
@@ -229,7 +228,7 @@ def upload_signed_pi(*, pi: ProformaInvoice, by, file: File) -> SignedDocument:
         versions=pi.signed_documents.filter(memo__isnull=True),
         error=InvoiceError,
     )
-    _move(
+    move_order(
         order,
         Order.Status.PI_SIGNED,
         by=by,
@@ -238,15 +237,15 @@ def upload_signed_pi(*, pi: ProformaInvoice, by, file: File) -> SignedDocument:
     )
     notify(
         "pi_signed",
-        recipients=_owner_recipients(order),
+        recipients=owner_recipients(order),
         context={"pi": pi.number, "order": order.number, **next_step_context(order)},
-        details=_details(order, pi, (_("Version"), str(document.version))),
-        links=_links(order),
+        details=pi_details(order, pi, (_("Version"), str(document.version))),
+        links=order_links(order),
     )
     return document
 
 
-def _decide(document: SignedDocument, status: str, *, by, reason: str = "") -> None:
+def decide_signed_copy(document: SignedDocument, status: str, *, by, reason: str = "") -> None:
     if not document.can_become(status):
         raise InvoiceError(
             _("Version %(version)s is %(status)s; only a version awaiting review can be decided.")
@@ -264,8 +263,8 @@ def approve_signed_pi(*, document: SignedDocument, by) -> SignedDocument:
     """Accept the customer's signed PI (`pi_signed_approved`); the order becomes pi_approved."""
     require_perm(by, roles.REVIEW_SIGNED_DOCUMENTS)
     order, pi, document = _locked_document(document)
-    _decide(document, SignedDocument.Status.APPROVED, by=by)
-    _move(
+    decide_signed_copy(document, SignedDocument.Status.APPROVED, by=by)
+    move_order(
         order,
         Order.Status.PI_APPROVED,
         by=by,
@@ -276,8 +275,8 @@ def approve_signed_pi(*, document: SignedDocument, by) -> SignedDocument:
         "pi_signed_approved",
         recipients=customer_recipients(order),
         context={"pi": pi.number, "order": order.number, **next_step_context(order)},
-        details=_details(order, pi),
-        links=_links(order),
+        details=pi_details(order, pi),
+        links=order_links(order),
     )
     return document
 
@@ -290,8 +289,8 @@ def reject_signed_pi(*, document: SignedDocument, by, reason: str) -> SignedDocu
     if not reason:
         raise InvoiceError(_("Give the customer a reason for rejecting the signed copy."))
     order, pi, document = _locked_document(document)
-    _decide(document, SignedDocument.Status.REJECTED, by=by, reason=reason)
-    _move(
+    decide_signed_copy(document, SignedDocument.Status.REJECTED, by=by, reason=reason)
+    move_order(
         order,
         Order.Status.PI_SENT,
         by=by,
@@ -302,7 +301,7 @@ def reject_signed_pi(*, document: SignedDocument, by, reason: str) -> SignedDocu
         "pi_signed_rejected",
         recipients=customer_recipients(order),
         context={"pi": pi.number, "order": order.number, **next_step_context(order)},
-        details=_details(order, pi, (_("Reason"), reason)),
-        links=_links(order),
+        details=pi_details(order, pi, (_("Reason"), reason)),
+        links=order_links(order),
     )
     return document

@@ -25,9 +25,10 @@ from ..invoicing import (
 )
 from ..pdf_memo import render_memo_pdf
 from ..progress import next_step_context
-from .invoicing import InvoiceError, _decide, _details, _locked_pi, keep_signed_version
-from .orders import _links, _move, _owner_recipients, customer_recipients
-from .payments import _links_to_pi
+from .invoicing import InvoiceError, decide_signed_copy, keep_signed_version, lock_pi, pi_details
+from .orders import move_order, order_links
+from .payments import pi_links
+from .recipients import customer_recipients, owner_recipients
 
 # The order states in which staff may write (and send) a memo.
 MEMO_ALLOWED = {Order.Status.PI_APPROVED, Order.Status.MEMO_SIGNED}
@@ -38,7 +39,7 @@ class MemoError(InvoiceError):
 
 
 def _memo_details(order: Order, pi: ProformaInvoice, memo: Memo, *extra):
-    return _details(order, pi, (_("Memo"), memo.number), *extra)
+    return pi_details(order, pi, (_("Memo"), memo.number), *extra)
 
 
 def _context(order: Order, pi: ProformaInvoice, memo: Memo) -> dict[str, str]:
@@ -46,12 +47,12 @@ def _context(order: Order, pi: ProformaInvoice, memo: Memo) -> dict[str, str]:
 
 
 def _locked_memo(memo: Memo) -> tuple[Order, ProformaInvoice, Memo]:
-    order, pi = _locked_pi(memo.pi)
+    order, pi = lock_pi(memo.pi)
     return order, pi, Memo.objects.select_for_update().get(pk=memo.pk)
 
 
 def _locked_signed_memo(document: SignedDocument) -> tuple[Order, ProformaInvoice, SignedDocument]:
-    order, pi = _locked_pi(document.pi)
+    order, pi = lock_pi(document.pi)
     document = (
         SignedDocument.objects.select_related("memo")
         .select_for_update(of=("self",))
@@ -87,7 +88,7 @@ def write_memo(*, pi: ProformaInvoice, by, text: str) -> Memo:
         raise MemoError(_("Write the memo text."))
     if len(text) > MEMO_MAX_CHARS:
         raise MemoError(_("Keep the memo under %(max)s characters.") % {"max": MEMO_MAX_CHARS})
-    order, pi = _locked_pi(pi)
+    order, pi = lock_pi(pi)
     _refuse_unless_memo_allowed(order, pi)
     if pi.memos.filter(status=Memo.Status.DRAFT).exists():
         raise MemoError(_("Send the draft memo of %(pi)s before writing another.") % {"pi": pi})
@@ -115,7 +116,7 @@ def send_memo(*, memo: Memo, by) -> Memo:
     if not memo.can_become(Memo.Status.SENT):
         raise MemoError(_("Memo %(memo)s is already sent; it can't change.") % {"memo": memo})
     _refuse_unless_memo_allowed(order, pi)
-    _move(
+    move_order(
         order,
         Order.Status.MEMO_SENT,
         by=by,
@@ -130,7 +131,7 @@ def send_memo(*, memo: Memo, by) -> Memo:
         recipients=customer_recipients(order),
         context={**_context(order, pi, memo), **next_step_context(order)},
         details=_memo_details(order, pi, memo),
-        links=_links(order),
+        links=order_links(order),
         attachments=[Attachment(f"{memo.number}.pdf", render_memo_pdf(memo), "application/pdf")],
     )
     return memo
@@ -154,7 +155,7 @@ def upload_signed_memo(*, memo: Memo, by, file: File) -> SignedDocument:
         versions=memo.signed_documents.all(),
         error=MemoError,
     )
-    _move(
+    move_order(
         order,
         Order.Status.MEMO_SIGNED,
         by=by,
@@ -163,10 +164,10 @@ def upload_signed_memo(*, memo: Memo, by, file: File) -> SignedDocument:
     )
     notify(
         "memo_signed",
-        recipients=_owner_recipients(order),
+        recipients=owner_recipients(order),
         context={**_context(order, pi, memo), **next_step_context(order)},
         details=_memo_details(order, pi, memo, (_("Version"), str(document.version))),
-        links=_links_to_pi(order),
+        links=pi_links(order),
     )
     return document
 
@@ -176,7 +177,7 @@ def approve_signed_memo(*, document: SignedDocument, by) -> SignedDocument:
     """Accept the customer's signed memo; the order stays memo_signed, ready for payment."""
     require_perm(by, roles.REVIEW_SIGNED_DOCUMENTS)
     order, pi, document = _locked_signed_memo(document)
-    _decide(document, SignedDocument.Status.APPROVED, by=by)
+    decide_signed_copy(document, SignedDocument.Status.APPROVED, by=by)
     record_activity(
         actor=by,
         verb="signed memo approved",
@@ -197,8 +198,8 @@ def reject_signed_memo(*, document: SignedDocument, by, reason: str) -> SignedDo
         raise MemoError(_("Give the customer a reason for rejecting the signed memo."))
     order, pi, document = _locked_signed_memo(document)
     memo = document.memo
-    _decide(document, SignedDocument.Status.REJECTED, by=by, reason=reason)
-    _move(
+    decide_signed_copy(document, SignedDocument.Status.REJECTED, by=by, reason=reason)
+    move_order(
         order,
         Order.Status.MEMO_SENT,
         by=by,
@@ -215,6 +216,6 @@ def reject_signed_memo(*, document: SignedDocument, by, reason: str) -> SignedDo
         recipients=customer_recipients(order),
         context={**_context(order, pi, memo), **next_step_context(order)},
         details=_memo_details(order, pi, memo, (_("Reason"), reason)),
-        links=_links(order),
+        links=order_links(order),
     )
     return document

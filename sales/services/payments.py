@@ -32,8 +32,9 @@ from ..invoicing import Memo, ProformaInvoice, SignedDocument
 from ..payments import MONEY_DIGITS, PROOF_VALIDATOR, CreditApplication, Payment
 from ..progress import next_step_context
 from ..totals import money_text, quantize
-from .invoicing import InvoiceError, _details, _locked_pi, _read_upload
-from .orders import _links, _move, _owner_recipients, customer_recipients
+from .invoicing import InvoiceError, lock_pi, pi_details, read_upload
+from .orders import move_order, order_links
+from .recipients import customer_recipients, owner_recipients
 
 ZERO = Decimal("0")
 # The order states in which the customer may pay (a further partial payment included).
@@ -88,9 +89,9 @@ def credit_remaining(credit: Credit) -> Decimal:
     return credit.amount - applied
 
 
-def _links_to_pi(order: Order) -> dict[str, str]:
+def pi_links(order: Order) -> dict[str, str]:
     """The order pages on both sides, opened at the PI section ("PI Details")."""
-    return {side: url + "#proforma-invoice" for side, url in _links(order).items()}
+    return {side: url + "#proforma-invoice" for side, url in order_links(order).items()}
 
 
 def _clean_amount(amount, currency: str) -> Decimal:
@@ -138,14 +139,14 @@ def _settle(order: Order, pi: ProformaInvoice, *, by, verb: str, details: dict) 
     elif target == Order.Status.PAID:
         # Money received passes through payment_uploaded, as the workflow table draws it.
         if order.status != Order.Status.PAYMENT_UPLOADED:
-            _move(order, Order.Status.PAYMENT_UPLOADED, by=by, verb=verb, details=details)
+            move_order(order, Order.Status.PAYMENT_UPLOADED, by=by, verb=verb, details=details)
         else:
             record_activity(
                 actor=by, verb=verb, target=order, customer=order.customer, details=details
             )
-        _move(order, Order.Status.PAID, by=by, verb="order paid", details={"pi": pi.number})
+        move_order(order, Order.Status.PAID, by=by, verb="order paid", details={"pi": pi.number})
     else:
-        _move(order, target, by=by, verb=verb, details=details)
+        move_order(order, target, by=by, verb=verb, details=details)
     return target
 
 
@@ -162,7 +163,7 @@ def upload_payment(
     *, pi: ProformaInvoice, by, amount, paid_on: date, bank_reference: str, file: File
 ) -> Payment:
     """Keep the customer's SWIFT proof for review (`payment_uploaded` to the order owner)."""
-    order, pi = _locked_pi(pi)
+    order, pi = lock_pi(pi)
     if pi.status != ProformaInvoice.Status.SENT or order.status not in PAYABLE:
         raise PaymentError(
             _("Order %(order)s is %(status)s; a payment can't be uploaded now.")
@@ -187,7 +188,7 @@ def upload_payment(
         PROOF_VALIDATOR(file)
     except ValidationError as error:
         raise PaymentError(" ".join(error.messages)) from error
-    size, sha256 = _read_upload(file)
+    size, sha256 = read_upload(file)
     original = display_name(getattr(file, "name", ""), kind=file_kind(file))
     payment = Payment(
         pi=pi,
@@ -215,16 +216,16 @@ def upload_payment(
     memo_row = [(_("Memo"), memo.number)] if memo else []
     notify(
         "payment_uploaded",
-        recipients=_owner_recipients(order),
+        recipients=owner_recipients(order),
         context={"pi": pi.number, "order": order.number, **next_step_context(order)},
-        details=_details(order, pi, *memo_row, *_payment_details(payment)),
-        links=_links_to_pi(order),
+        details=pi_details(order, pi, *memo_row, *_payment_details(payment)),
+        links=pi_links(order),
     )
     return payment
 
 
 def _locked_payment(payment: Payment) -> tuple[Order, ProformaInvoice, Payment]:
-    order, pi = _locked_pi(payment.pi)
+    order, pi = lock_pi(payment.pi)
     return order, pi, Payment.objects.select_for_update().get(pk=payment.pk)
 
 
@@ -353,14 +354,14 @@ def confirm_payment(*, payment: Payment, by, overpay: str = "") -> Payment:
         "payment_confirmed",
         recipients=customer_recipients(order),
         context={"pi": pi.number, "order": order.number, **next_step_context(order)},
-        details=_details(
+        details=pi_details(
             order,
             pi,
             *_payment_details(payment),
             *credited_row,
             (_("Still due"), money_text(still_due, pi.currency)),
         ),
-        links=_links(order),
+        links=order_links(order),
     )
     return payment
 
@@ -392,8 +393,8 @@ def reject_payment(*, payment: Payment, by, reason: str) -> Payment:
         "payment_rejected",
         recipients=customer_recipients(order),
         context={"pi": pi.number, "order": order.number, **next_step_context(order)},
-        details=_details(order, pi, *_payment_details(payment), (_("Reason"), reason)),
-        links=_links(order),
+        details=pi_details(order, pi, *_payment_details(payment), (_("Reason"), reason)),
+        links=order_links(order),
     )
     return payment
 
@@ -402,7 +403,7 @@ def reject_payment(*, payment: Payment, by, reason: str) -> Payment:
 def apply_credit(*, pi: ProformaInvoice, by, credit: Credit, amount) -> CreditApplication:
     """Use part of the customer's credit on a PI, within what is left of both."""
     require_perm(by, roles.MANAGE_CREDITS)
-    order, pi = _locked_pi(pi)
+    order, pi = lock_pi(pi)
     credit = Credit.objects.select_for_update().get(pk=credit.pk)
     if pi.status != ProformaInvoice.Status.SENT or order.status not in PAYABLE:
         raise PaymentError(

@@ -2,7 +2,7 @@
 
 Babel's `format_currency` looks up the locale, its pattern and its symbols on every call; a
 statement formats hundreds of amounts per page. So the pieces of each (locale, currency) are
-looked up once per process (`_pieces`), and an amount is then put together with Python's own
+looked up once per process (`format_pieces`), and an amount is then put together with Python's own
 formatting. The output is Babel's, character for character (tests/lumytic/test_money.py); a
 pattern this shortcut does not cover (other grouping, scientific, quoted text) goes to Babel.
 """
@@ -25,7 +25,7 @@ register = template.Library()
 
 
 @lru_cache(maxsize=512)
-def _pieces(locale_name: str, currency: str) -> tuple | None:
+def format_pieces(locale_name: str, currency: str) -> tuple | None:
     """(quantum, separators, (prefix, suffix) for + and for -), or None to ask Babel."""
     locale = Locale.parse(locale_name)
     pattern = locale.currency_formats["standard"]
@@ -55,7 +55,7 @@ def _pieces(locale_name: str, currency: str) -> tuple | None:
 
 
 def format_money(value: Decimal, currency: str, locale_name: str) -> str:
-    pieces = _pieces(locale_name, currency)
+    pieces = format_pieces(locale_name, currency)
     if pieces is None or not value.is_finite():
         return format_currency(value, currency, locale=locale_name)
     quantum, separators, affixes = pieces
