@@ -8,12 +8,11 @@ after commit, so a failing email never loses a message.
 
 import hashlib
 from collections.abc import Iterable, Sequence
-from contextlib import suppress
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +21,7 @@ from customers.services import record_activity
 from lumytic.accounts import roles
 from lumytic.accounts.audience import is_reachable_staff, staff_audience
 from lumytic.core.access import require_office_perm
+from lumytic.core.pages import page_url
 from lumytic.core.services import allocate_number
 from lumytic.core.uploads import KINDS, display_name, file_kind
 from notifications.services import Recipient, notify
@@ -236,13 +236,13 @@ def conversation_links(conversation: Conversation) -> dict[str, str]:
     """The page of the conversation on each side: staff get the office, customers the portal."""
     if conversation.is_ticket:
         links = {"office": reverse("conversations:ticket-detail", args=[conversation.pk])}
-        with suppress(NoReverseMatch):  # the portal serves the customer's copy
-            links["portal"] = reverse("portal:ticket-detail", args=[conversation.pk])
+        if portal := page_url("customer-ticket", conversation.pk):  # the customer's copy
+            links["portal"] = portal
         return links
     anchor = "#conversation"
     links = {"office": reverse("sales:order-detail", args=[conversation.order_id]) + anchor}
-    with suppress(NoReverseMatch):
-        links["portal"] = reverse("portal:order-detail", args=[conversation.order_id]) + anchor
+    if portal := page_url("customer-order", conversation.order_id):
+        links["portal"] = portal + anchor
     return links
 
 

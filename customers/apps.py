@@ -7,7 +7,22 @@ class CustomersConfig(AppConfig):
     verbose_name = _("Customers")
 
     def ready(self) -> None:
+        from lumytic.accounts import roles
+        from lumytic.core.nav import NavLink, register_link
+
         from . import tabs
+
+        register_link(
+            NavLink(
+                "customers",
+                "customers:customer-list",
+                "building",
+                _("Customers"),
+                permission=roles.VIEW_CUSTOMER,
+                summary=_("Customer records, contacts and portal access."),
+            ),
+            position=20,
+        )
         from .page_views import credits_summary
 
         # Orders, PIs, payments, cancellations and FX rates are tabs of the sales app.

@@ -24,13 +24,15 @@ class SalesConfig(AppConfig):
                 key=key, label=label, url_name=f"sales:customer-{key}", icon=icon, order=order
             )
 
-        from lumytic.core.nav import register_count
+        from lumytic.core.nav import register_count, register_link
 
         from . import sidebar
 
         register_count("pis", sidebar.pis_awaiting_review)
         register_count("payments", sidebar.payments_awaiting_review)
         register_count("cancellations", sidebar.cancellations_awaiting_staff)
+        for position, link in sidebar.OFFICE_LINKS:
+            register_link(link, position=position)
 
         from .summary import sales_summary
 

@@ -6,6 +6,10 @@ Table names come from the models, values go in as parameters.
 """
 
 from django.db import connection
+from django.utils.translation import gettext_lazy as _
+
+from lumytic.accounts import roles
+from lumytic.core.nav import NavLink
 
 from .cancellations import Cancellation, SignedCancellation
 from .invoicing import SignedDocument
@@ -37,3 +41,86 @@ def payments_awaiting_review() -> tuple[str, list]:
 def cancellations_awaiting_staff() -> tuple[str, list]:
     sql = _CANCELLATIONS.format(table=_table(Cancellation), signed=_table(SignedCancellation))
     return sql, [Cancellation.Status.REQUESTED, SignedCancellation.Status.PENDING]
+
+
+# The sidebar links to this app's lists, with their positions (lumytic.core.nav).
+OFFICE_LINKS = (
+    (
+        40,
+        NavLink(
+            "quotation-list",
+            "sales:quotation-list",
+            "file-earmark-text",
+            _("Quotations"),
+            permission=roles.VIEW_QUOTATION,
+        ),
+    ),
+    (
+        50,
+        NavLink(
+            "product-list",
+            "sales:product-list",
+            "box-seam",
+            _("Products"),
+            permission=roles.VIEW_PRODUCT,
+        ),
+    ),
+    (
+        60,
+        NavLink(
+            "order-list",
+            "sales:order-list",
+            "cart3",
+            _("Orders"),
+            permission=roles.VIEW_ORDER,
+            summary=_("From quotation to payment, every step."),
+        ),
+    ),
+    (
+        70,
+        NavLink(
+            "pi-list",
+            "sales:pi-list",
+            "receipt",
+            _("Proforma invoices"),
+            count="nav_counts.pis",
+            count_title=_("signed copies awaiting review"),
+            permission=roles.VIEW_ORDER,
+        ),
+    ),
+    (
+        80,
+        NavLink(
+            "payment-list",
+            "sales:payment-list",
+            "bank",
+            _("Payments"),
+            count="nav_counts.payments",
+            count_title=_("payments awaiting review"),
+            permission=roles.VIEW_ORDER,
+        ),
+    ),
+    (
+        90,
+        NavLink(
+            "cancellation-list",
+            "sales:cancellation-list",
+            "x-octagon",
+            _("Cancellations"),
+            count="nav_counts.cancellations",
+            count_title=_("cancellation orders to decide or review"),
+            permission=roles.VIEW_ORDER,
+        ),
+    ),
+    (
+        100,
+        NavLink(
+            "exchange",
+            "sales:exchange",
+            "currency-exchange",
+            _("Currency exchange"),
+            permission=roles.VIEW_RATES,
+            summary=_("Daily rates and their history."),
+        ),
+    ),
+)

@@ -7,6 +7,7 @@ from allauth.core.internal.ratelimit import get_ip as ratelimit_address
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.urls import reverse
 
+from lumytic.core.pages import page_url
 from notifications.services import Recipient, notify
 
 from .links import set_password_link
@@ -21,11 +22,11 @@ class AccountAdapter(DefaultAccountAdapter):
     def get_login_redirect_url(self, request) -> str:
         if getattr(request.user, "role", None) == "staff":
             return reverse("office:dashboard")
-        return reverse("portal:home")
+        return page_url("customer-home") or "/"
 
     def post_login(self, request, user, *, redirect_url=None, **kwargs):
         # A portal user's "next" may only point into the portal.
-        portal = reverse("portal:home")
+        portal = page_url("customer-home") or "/"
         if (
             redirect_url
             and user.role == "portal"

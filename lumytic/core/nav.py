@@ -1,6 +1,7 @@
 """The back-office sidebar's links, in order, and the counts their badges show.
 
-To add a link, add a NavLink here. A page marks its section with `nav` in its context (the link
+Each app adds its links with `register_link` from its AppConfig.ready(), so this module names no
+page of an app above it. A page marks its section with `nav` in its context (the link
 whose `key` it is shows active). A link with a `count` shows it as a badge when it is not 0:
 `count` names a context variable ("nav_counts.pis"), read on every request.
 
@@ -50,85 +51,44 @@ class NavLink:
     count_title: Any = ""
     visible: Callable[[Any], bool] | None = None  # who sees it (default: every office user)
     permission: str = ""  # the permission its page needs (lumytic/accounts/roles.py)
+    summary: Any = ""  # a link with a summary is also a tile on the dashboard
 
 
-OFFICE_NAV: tuple[NavLink, ...] = (
-    NavLink("dashboard", "office:dashboard", "speedometer2", _("Dashboard")),
-    NavLink(
-        "inbox",
-        "conversations:inbox",
-        "inbox",
-        _("Inbox"),
-        count="nav_counts.inbox",
-        count_title=_("conversations waiting for an answer"),
-        permission=roles.VIEW_CONVERSATIONS,
-    ),
-    NavLink(
-        "customers",
-        "customers:customer-list",
-        "building",
-        _("Customers"),
-        permission=roles.VIEW_CUSTOMER,
-    ),
-    NavLink(
-        "registrations",
-        "portal_office:registration-list",
-        "person-plus",
-        _("Registrations"),
-        count="nav_counts.registrations",
-        count_title=_("registration requests awaiting review"),
-        permission=roles.REVIEW_REGISTRATIONS,
-    ),
-    NavLink(
-        "quotation-list",
-        "sales:quotation-list",
-        "file-earmark-text",
-        _("Quotations"),
-        permission=roles.VIEW_QUOTATION,
-    ),
-    NavLink(
-        "product-list",
-        "sales:product-list",
-        "box-seam",
-        _("Products"),
-        permission=roles.VIEW_PRODUCT,
-    ),
-    NavLink("order-list", "sales:order-list", "cart3", _("Orders"), permission=roles.VIEW_ORDER),
-    NavLink(
-        "pi-list",
-        "sales:pi-list",
-        "receipt",
-        _("Proforma invoices"),
-        count="nav_counts.pis",
-        count_title=_("signed copies awaiting review"),
-        permission=roles.VIEW_ORDER,
-    ),
-    NavLink(
-        "payment-list",
-        "sales:payment-list",
-        "bank",
-        _("Payments"),
-        count="nav_counts.payments",
-        count_title=_("payments awaiting review"),
-        permission=roles.VIEW_ORDER,
-    ),
-    NavLink(
-        "cancellation-list",
-        "sales:cancellation-list",
-        "x-octagon",
-        _("Cancellations"),
-        count="nav_counts.cancellations",
-        count_title=_("cancellation orders to decide or review"),
-        permission=roles.VIEW_ORDER,
-    ),
-    NavLink(
-        "exchange",
-        "sales:exchange",
-        "currency-exchange",
-        _("Currency exchange"),
-        permission=roles.VIEW_RATES,
-    ),
-    NavLink(
-        "outbox", "notifications:outbox-list", "envelope", _("Outbox"), permission=roles.VIEW_OUTBOX
-    ),
-)
+def may_open(link: NavLink, user) -> bool:
+    """Whether the user sees the link: its page would not answer 403."""
+    if link.visible is not None and not link.visible(user):
+        return False
+    return not (
+        link.permission and hasattr(user, "has_perm") and not user.has_perm(link.permission)
+    )
+
+
+_links: dict[str, tuple[int, NavLink]] = {}
+
+
+def register_link(link: NavLink, *, position: int) -> None:
+    """Add a sidebar link (from the AppConfig.ready() of the app that serves its page)."""
+    _links[link.key] = (position, link)
+
+
+def office_links() -> tuple[NavLink, ...]:
+    """The registered links, top to bottom."""
+    return tuple(link for _position, link in sorted(_links.values(), key=lambda pair: pair[0]))
+
+
+def register_core_links() -> None:
+    register_link(
+        NavLink("dashboard", "office:dashboard", "speedometer2", _("Dashboard")), position=0
+    )
+    # The outbox's pages are the notifications app's, which registers nothing (it is a leaf).
+    register_link(
+        NavLink(
+            "outbox",
+            "notifications:outbox-list",
+            "envelope",
+            _("Outbox"),
+            permission=roles.VIEW_OUTBOX,
+            summary=_("Every email Lumytic sends, and its delivery."),
+        ),
+        position=200,
+    )

@@ -2,15 +2,19 @@ from django.shortcuts import redirect, render
 from django.views.generic import TemplateView
 
 from lumytic.accounts import roles
+from lumytic.core.pages import page_url
 
 from .access import StaffRequiredMixin
+from .nav import may_open, office_links
 
 
 def home(request):
     """Send each person to their side; anonymous visitors choose where to sign in."""
     user = request.user
     if user.is_authenticated:
-        return redirect("office:dashboard" if user.role == user.Role.STAFF else "portal:home")
+        if user.role == user.Role.STAFF:
+            return redirect("office:dashboard")
+        return redirect(page_url("customer-home") or "account_logout")
     return render(request, "core/home.html")
 
 
@@ -20,8 +24,13 @@ class DashboardView(StaffRequiredMixin, TemplateView):
     extra_context = {"nav": "dashboard"}
 
     def get_context_data(self, **kwargs):
-        names = roles.role_names(self.request.user)
-        return super().get_context_data(roles=[roles.ROLE_LABELS[name] for name in names], **kwargs)
+        user = self.request.user
+        names = roles.role_names(user)
+        # The apps' sidebar links with a summary, as tiles (each app registers its own).
+        tiles = [link for link in office_links() if link.summary and may_open(link, user)]
+        return super().get_context_data(
+            roles=[roles.ROLE_LABELS[name] for name in names], tiles=tiles, **kwargs
+        )
 
 
 class SectionView(StaffRequiredMixin, TemplateView):

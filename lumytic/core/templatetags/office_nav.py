@@ -14,7 +14,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from lumytic.core.nav import OFFICE_NAV, NavLink
+from lumytic.core.nav import NavLink, may_open, office_links
 
 register = template.Library()
 
@@ -47,7 +47,7 @@ def rendered_links() -> list[tuple[NavLink, dict[tuple[bool, bool], str]]]:
     key = (get_language(), get_urlconf(), get_script_prefix())
     links = _rendered.get(key)
     if links is None:
-        links = [(link, _forms(link)) for link in OFFICE_NAV]
+        links = [(link, _forms(link)) for link in office_links()]
         if not settings.DEBUG:  # in development an edited template shows at once
             _rendered[key] = links
     return links
@@ -69,10 +69,7 @@ def office_nav(context) -> SafeString:
     nav, user = context.get("nav"), context.get("user")
     parts = []
     for link, forms in rendered_links():
-        if link.visible is not None and not link.visible(user):
-            continue
-        # A link to a page the user's role can't open is left out (the page would say 403).
-        if link.permission and hasattr(user, "has_perm") and not user.has_perm(link.permission):
+        if not may_open(link, user):  # a page the user can't open would say 403
             continue
         count = _count(context, link.count) if link.count else 0
         html = forms[(nav == link.key, bool(count))]
