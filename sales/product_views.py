@@ -14,7 +14,7 @@ from lumytic.core.lists import LenientPagesMixin, SortableListMixin
 
 from .documents import Product
 from .quotation_forms import ProductFilterForm, ProductForm
-from .services.quotations import create_product, set_product_active, update_product
+from .services.catalogue import create_product, set_product_active, update_product
 
 PRODUCT_SORTS = {
     "name": ("name", "pk"),

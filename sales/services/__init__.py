@@ -1,4 +1,10 @@
-"""Sales services: exchange rates and conversion (more documents arrive with later modules)."""
+"""Sales services: every write of the sales app, a module per document or topic.
+
+quotations, orders, invoicing (PIs and signed copies), memos, payments (and credits),
+cancellations, catalogue (products), recipients (who an order email goes to), currency and
+rates (conversion, daily rates, the digest), customer_rates. The currency services most callers
+need are re-exported here.
+"""
 
 from .currency import (
     Conversion,

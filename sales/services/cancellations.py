@@ -6,12 +6,11 @@ transition tables, writes the order's timeline entry (which the customer's timel
 queues its emails, all in one transaction.
 """
 
-from contextlib import suppress
 from decimal import Decimal
 
 from django.core.files import File
 from django.db import transaction
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,6 +25,7 @@ from lumytic.core.access import (
     require_perm,
 )
 from lumytic.core.models import CompanyProfile
+from lumytic.core.pages import page_url
 from lumytic.core.services import allocate_number
 from notifications.services import Attachment, Recipient, notify
 
@@ -34,16 +34,10 @@ from ..documents import Order
 from ..invoicing import ProformaInvoice
 from ..pdf_cancellation import render_cancellation_pdf
 from ..totals import money_text
-from .invoicing import _decide, keep_signed_version
-from .orders import (
-    ADDRESS_PARTS,
-    OrderError,
-    _address_text,
-    _locked,
-    _move,
-    customer_recipients,
-)
+from .invoicing import decide_signed_copy, keep_signed_version
+from .orders import ADDRESS_PARTS, OrderError, address_text, lock_order, move_order
 from .payments import pi_balance, refresh_pi_money
+from .recipients import customer_recipients
 
 ZERO = Decimal("0")
 # Orders a cancellation order can be asked for: confirmed or later, and not cancelled already.
@@ -82,7 +76,7 @@ def _clean_reason(reason: str, missing: str) -> str:
 
 def _locked_cancellation(cancellation: Cancellation) -> tuple[Order, Cancellation]:
     """Lock the order, then the cancellation (the order every order step locks first)."""
-    order = _locked(cancellation.order)
+    order = lock_order(cancellation.order)
     locked = (
         Cancellation.objects.select_for_update(of=("self",))
         .select_related("owner", "requested_by")
@@ -117,9 +111,9 @@ def _record(order: Order, cancellation: Cancellation, *, by, verb: str, **detail
 
 def _links(cancellation: Cancellation) -> dict[str, str]:
     links = {"office": reverse("sales:cancellation-detail", args=[cancellation.pk])}
-    # The portal serves the customer's copy of the page (the portal app depends on sales).
-    with suppress(NoReverseMatch):
-        links["portal"] = reverse("portal:cancellation-detail", args=[cancellation.pk])
+    # The customer's copy of the page, where an installed app serves it (the portal).
+    if portal := page_url("customer-cancellation", cancellation.pk):
+        links["portal"] = portal
     return links
 
 
@@ -169,7 +163,7 @@ def request_cancellation(*, order: Order, by, reason: str) -> Cancellation:
     the order owner). Staff may open one on the customer's behalf."""
     require_office_perm(by, roles.MANAGE_CANCELLATIONS)
     reason = _clean_reason(reason, _("Tell us why the order should be cancelled."))
-    order = _locked(order)
+    order = lock_order(order)
     if order.status not in CANCELLABLE:
         message = (
             _("Order %(order)s is not confirmed yet; cancel it directly instead.")
@@ -231,7 +225,7 @@ def confirm_cancellation(*, cancellation: Cancellation, by) -> Cancellation:
     cancellation.seller_tax_id = pi.seller_tax_id if pi else profile.tax_id
     cancellation.customer_name = customer.name
     cancellation.customer_number = customer.number or ""
-    cancellation.bill_to = _address_text(bill_to).replace(", ", "\n")
+    cancellation.bill_to = address_text(bill_to).replace(", ", "\n")
     cancellation.currency = currency
     cancellation.order_total = pi.total if pi else order.total
     cancellation.pi_number = pi.number if pi else ""
@@ -348,7 +342,7 @@ def approve_signed_cancellation(*, document: SignedCancellation, by) -> SignedCa
     """Accept the customer's signed copy; the cancellation can then be applied."""
     require_perm(by, roles.REVIEW_SIGNED_DOCUMENTS)
     order, cancellation, document = _locked_signed(document)
-    _decide(document, SignedCancellation.Status.APPROVED, by=by)
+    decide_signed_copy(document, SignedCancellation.Status.APPROVED, by=by)
     _record(
         order,
         cancellation,
@@ -368,7 +362,7 @@ def reject_signed_cancellation(
     require_perm(by, roles.REVIEW_SIGNED_DOCUMENTS)
     reason = _clean_reason(reason, _("Give the customer a reason for rejecting the signed copy."))
     order, cancellation, document = _locked_signed(document)
-    _decide(document, SignedCancellation.Status.REJECTED, by=by, reason=reason)
+    decide_signed_copy(document, SignedCancellation.Status.REJECTED, by=by, reason=reason)
     _set_status(cancellation, Cancellation.Status.CONFIRMED)
     _record(
         order,
@@ -442,7 +436,7 @@ def complete_cancellation(*, cancellation: Cancellation, by) -> Cancellation:
     order.cancelled_at = cancellation.completed_at
     order.cancel_reason = cancellation.reason
     order.save(update_fields=["cancelled_at", "cancel_reason", "updated_at"])
-    _move(
+    move_order(
         order,
         Order.Status.CANCELLED,
         by=by,

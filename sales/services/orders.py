@@ -5,29 +5,29 @@ timeline entry and queues its emails, all in one transaction.
 """
 
 from collections.abc import Iterable
-from contextlib import suppress
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.models import Customer
 from customers.services import record_activity
 from lumytic.accounts import roles
-from lumytic.accounts.audience import staff_audience
 from lumytic.core.access import require_office_perm, require_perm
+from lumytic.core.pages import page_url
 from lumytic.core.services import allocate_number
 from lumytic.core.validation import MAX_QUANTITY, amount_limit_text, amounts_fit
-from notifications.services import Recipient, notify
+from notifications.services import notify
 
 from ..documents import Order, OrderLine, Product, Quotation
 from ..progress import next_step_context
 from ..totals import compute_totals, money_text, quantize
 from .currency import ExchangeError, base_currency, convert
+from .recipients import advisor_recipients, customer_recipients, owner_recipients
 
 LINE_FIELDS = ("product", "description", "quantity", "unit_price", "discount_percent", "tax_rate")
 ADDRESS_PARTS = Customer.ADDRESS_PARTS
@@ -52,11 +52,11 @@ class InvalidTransition(OrderError):
 # --- Helpers -------------------------------------------------------------------------------------
 
 
-def _locked(order: Order) -> Order:
+def lock_order(order: Order) -> Order:
     return Order.objects.select_for_update().select_related("customer").get(pk=order.pk)
 
 
-def _move(order: Order, status: str, *, by, verb: str, details: dict | None = None) -> None:
+def move_order(order: Order, status: str, *, by, verb: str, details: dict | None = None) -> None:
     """Change the status after checking the table, and record it on the order's timeline."""
     if not order.can_become(status):
         raise InvalidTransition(order, status)
@@ -65,44 +65,12 @@ def _move(order: Order, status: str, *, by, verb: str, details: dict | None = No
     record_activity(actor=by, verb=verb, target=order, customer=order.customer, details=details)
 
 
-def _links(order: Order) -> dict[str, str]:
+def order_links(order: Order) -> dict[str, str]:
     links = {"office": reverse("sales:order-detail", args=[order.pk])}
-    # The portal serves the customer's copy of the page (the portal app depends on sales).
-    with suppress(NoReverseMatch):
-        links["portal"] = reverse("portal:order-detail", args=[order.pk])
+    # The customer's copy of the page, where an installed app serves it (the portal).
+    if portal := page_url("customer-order", order.pk):
+        links["portal"] = portal
     return links
-
-
-def contact_recipients(contact) -> list[Recipient]:
-    """A customer contact as an email recipient: through their portal login when they have one."""
-    if contact is None:
-        return []
-    user = contact.user if contact.user_id else None
-    if user is not None and user.is_active and user.email:
-        return [Recipient.from_user(user)]
-    if not contact.email:
-        return []
-    return [Recipient(email=contact.email, name=str(contact), side="portal")]
-
-
-def customer_recipients(order: Order) -> list[Recipient]:
-    """The customer's side of an order email: who placed it, else the primary contact."""
-    user = order.placed_by
-    if user is not None and user.is_active:
-        return [Recipient.from_user(user)]
-    primary = order.customer.contacts.filter(is_primary=True).select_related("user").first()
-    return contact_recipients(primary)
-
-
-def _owner_recipients(order: Order) -> list[Recipient]:
-    """The order owner; without one, the shared staff fallback (never nobody)."""
-    return [Recipient.from_user(user) for user in staff_audience(owner=order.owner)]
-
-
-def _advisor_recipients(order: Order) -> list[Recipient]:
-    """The customer advisor; without one, the order owner, then the shared staff fallback."""
-    users = staff_audience(wanted=[order.customer.advisor], owner=order.owner)
-    return [Recipient.from_user(user) for user in users]
 
 
 def _entered_by(by) -> dict[str, str]:
@@ -256,7 +224,7 @@ def create_order(
 def submit_order(*, order: Order, by) -> Order:
     """Send a draft order to the sales team (`order_new` to the customer advisor)."""
     require_office_perm(by, roles.CHANGE_ORDER)
-    order = _locked(order)
+    order = lock_order(order)
     if not order.can_become(Order.Status.SUBMITTED):
         raise InvalidTransition(order, Order.Status.SUBMITTED)
     if not order.lines.exists():
@@ -265,10 +233,10 @@ def submit_order(*, order: Order, by) -> Order:
         order.number = allocate_number(kind="SO")
     order.submitted_at = timezone.now()
     order.save(update_fields=["number", "submitted_at", "updated_at"])
-    _move(order, Order.Status.SUBMITTED, by=by, verb="order submitted")
+    move_order(order, Order.Status.SUBMITTED, by=by, verb="order submitted")
     notify(
         "order_new",
-        recipients=_advisor_recipients(order),
+        recipients=advisor_recipients(order),
         context={
             "order": order.number,
             "company": order.customer.name,
@@ -280,7 +248,7 @@ def submit_order(*, order: Order, by) -> Order:
             (_("Agent company"), order.customer.name),
             (_("Total"), money_text(order.total, order.currency)),
         ],
-        links=_links(order),
+        links=order_links(order),
     )
     return order
 
@@ -302,7 +270,7 @@ def create_order_from_quotation(*, quotation: Quotation, by) -> Order:
     order.number = allocate_number(kind="SO")
     order.submitted_at = timezone.now()
     order.save(update_fields=["source_quotation", "number", "submitted_at", "updated_at"])
-    _move(
+    move_order(
         order,
         Order.Status.SUBMITTED,
         by=by,
@@ -311,7 +279,7 @@ def create_order_from_quotation(*, quotation: Quotation, by) -> Order:
     )
     notify(
         "order_from_quotation",
-        recipients=_advisor_recipients(order),
+        recipients=advisor_recipients(order),
         context={
             "order": order.number,
             "quotation": quotation.number,
@@ -323,7 +291,7 @@ def create_order_from_quotation(*, quotation: Quotation, by) -> Order:
             (_("Quotation"), quotation.number),
             (_("Agent company"), order.customer.name),
         ],
-        links=_links(order),
+        links=order_links(order),
     )
     return order
 
@@ -339,7 +307,7 @@ def update_order(
 ) -> Order:
     """Change an order's lines before it is confirmed (`order_updated` once submitted)."""
     require_office_perm(by, roles.CHANGE_ORDER)
-    order = _locked(order)
+    order = lock_order(order)
     if not order.is_open:
         raise OrderError(
             _("Order %(order)s is confirmed; changes now go through a cancellation order.")
@@ -366,13 +334,13 @@ def update_order(
     if order.status == Order.Status.SUBMITTED:
         notify(
             "order_updated",
-            recipients=[*customer_recipients(order), *_owner_recipients(order)],
+            recipients=[*customer_recipients(order), *owner_recipients(order)],
             context={"order": order.number, "company": order.customer.name, **_entered_by(by)},
             details=[
                 (_("Order"), order.number),
                 (_("Total"), money_text(order.total, order.currency)),
             ],
-            links=_links(order),
+            links=order_links(order),
         )
     return order
 
@@ -382,7 +350,7 @@ def line_values(lines: Iterable[OrderLine]) -> list[dict[str, Any]]:
     return [{name: getattr(line, name) for name in LINE_FIELDS} for line in lines]
 
 
-def _address_text(values: dict[str, str]) -> str:
+def address_text(values: dict[str, str]) -> str:
     name = " ".join(v for v in (values.get("first_name"), values.get("last_name")) if v)
     parts = [
         name,
@@ -410,7 +378,7 @@ def confirm_order(
     `shipping=None` means "same as billing". Totals and the base-currency rate are frozen here.
     """
     require_office_perm(by, roles.CHANGE_ORDER)
-    order = _locked(order)
+    order = lock_order(order)
     if not order.can_become(Order.Status.CONFIRMED):
         raise InvalidTransition(order, Order.Status.CONFIRMED)
     on = on or timezone.localdate()
@@ -444,18 +412,18 @@ def confirm_order(
     order.confirmed_at = timezone.now()
     order.save()
     on_behalf = {"for": order.customer.name} if _entered_by(by) else {}
-    _move(
+    move_order(
         order,
         Order.Status.CONFIRMED,
         by=by,
         verb="order confirmed",
         details={"rate": f"{conversion.rate:f} ({conversion.source})", **on_behalf},
     )
-    billing_text = _address_text({p: getattr(order, f"billing_{p}") for p in ADDRESS_PARTS})
-    shipping_text = _address_text({p: getattr(order, f"shipping_{p}") for p in ADDRESS_PARTS})
+    billing_text = address_text({p: getattr(order, f"billing_{p}") for p in ADDRESS_PARTS})
+    shipping_text = address_text({p: getattr(order, f"shipping_{p}") for p in ADDRESS_PARTS})
     notify(
         "order_confirmed",
-        recipients=[*customer_recipients(order), *_owner_recipients(order)],
+        recipients=[*customer_recipients(order), *owner_recipients(order)],
         # Staff confirming for the customer are named in the first line (catalogue).
         context={
             "order": order.number,
@@ -469,7 +437,7 @@ def confirm_order(
             (_("Shipping"), shipping_text or "—"),
             (_("Total"), money_text(order.total, order.currency)),
         ],
-        links=_links(order),
+        links=order_links(order),
     )
     return order
 
@@ -478,7 +446,7 @@ def confirm_order(
 def cancel_order(*, order: Order, by, reason: str = "") -> Order:
     """Cancel an order that is not yet confirmed (`order_cancelled`)."""
     require_office_perm(by, roles.CHANGE_ORDER)
-    order = _locked(order)
+    order = lock_order(order)
     if not order.is_open:
         raise OrderError(
             _("Order %(order)s is confirmed; it can only be cancelled by a cancellation order.")
@@ -488,7 +456,7 @@ def cancel_order(*, order: Order, by, reason: str = "") -> Order:
     order.cancel_reason = reason.strip()
     order.save(update_fields=["cancelled_at", "cancel_reason", "updated_at"])
     was_submitted = order.status == Order.Status.SUBMITTED
-    _move(
+    move_order(
         order,
         Order.Status.CANCELLED,
         by=by,
@@ -498,13 +466,13 @@ def cancel_order(*, order: Order, by, reason: str = "") -> Order:
     if was_submitted:
         notify(
             "order_cancelled",
-            recipients=[*customer_recipients(order), *_owner_recipients(order)],
+            recipients=[*customer_recipients(order), *owner_recipients(order)],
             context={"order": order.number},
             details=[
                 (_("Order"), order.number),
                 (_("Reason"), order.cancel_reason or "—"),
             ],
-            links=_links(order),
+            links=order_links(order),
         )
     return order
 
@@ -513,7 +481,7 @@ def cancel_order(*, order: Order, by, reason: str = "") -> Order:
 def assign_owner(*, order: Order, by, owner) -> Order:
     """Make a staff member responsible for an order."""
     require_perm(by, roles.CHANGE_ORDER)
-    order = _locked(order)
+    order = lock_order(order)
     if owner is not None and (getattr(owner, "role", "") != "staff" or not owner.is_active):
         raise OrderError(_("The owner must be an active staff member."))
     if order.owner_id != getattr(owner, "pk", None):

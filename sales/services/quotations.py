@@ -5,13 +5,12 @@ quotation's timeline entry and queues its emails, all in one transaction.
 """
 
 from collections.abc import Iterable
-from contextlib import suppress
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -20,6 +19,7 @@ from customers.models import Contact, Customer
 from customers.services import record_activity
 from lumytic.accounts import roles
 from lumytic.core.access import require_office_perm, require_perm
+from lumytic.core.pages import page_url
 from lumytic.core.services import allocate_number
 from notifications.services import Attachment, Recipient, notify
 
@@ -30,9 +30,9 @@ from .orders import (
     OrderError,
     catalogue_line,
     confirm_order,
-    contact_recipients,
     create_order_from_quotation,
 )
+from .recipients import contact_recipients
 
 VALID_FOR_DAYS = 30
 # Stored amounts are numeric(16, 2): anything at or above this cannot be saved.
@@ -97,9 +97,9 @@ def _require_draft(quotation: Quotation) -> None:
 def links(quotation: Quotation) -> dict[str, str]:
     """Where a quotation's email button leads, on each side."""
     result = {"office": reverse("sales:quotation-detail", args=[quotation.pk])}
-    # The portal serves the customer's copy of the page (the portal app depends on sales).
-    with suppress(NoReverseMatch):
-        result["portal"] = reverse("portal:quotation-detail", args=[quotation.pk])
+    # The customer's copy of the page, where an installed app serves it (the portal).
+    if portal := page_url("customer-quotation", quotation.pk):
+        result["portal"] = portal
     return result
 
 
@@ -465,43 +465,3 @@ def duplicate_quotation(*, quotation: Quotation, by) -> Quotation:
         details={"from": source.number},
     )
     return copy
-
-
-# --- The product catalogue -----------------------------------------------------------------------
-
-PRODUCT_FIELDS = ("sku", "name", "description", "unit", "unit_price", "currency", "tax_rate")
-
-
-@transaction.atomic
-def create_product(*, by, **values: Any) -> Product:
-    """Add a product to the catalogue."""
-    require_perm(by, roles.CHANGE_PRODUCT)
-    unknown = set(values) - {*PRODUCT_FIELDS, "is_active"}
-    if unknown:
-        raise TypeError(f"Not a product field: {', '.join(sorted(unknown))}")
-    return Product.objects.create(**values)
-
-
-@transaction.atomic
-def update_product(*, product: Product, by, **values: Any) -> Product:
-    """Change a product; quotations already written keep their own copy of each line."""
-    require_perm(by, roles.CHANGE_PRODUCT)
-    unknown = set(values) - {*PRODUCT_FIELDS, "is_active"}
-    if unknown:
-        raise TypeError(f"Not a product field: {', '.join(sorted(unknown))}")
-    product = Product.objects.select_for_update().get(pk=product.pk)
-    for name, value in values.items():
-        setattr(product, name, value)
-    product.save()
-    return product
-
-
-@transaction.atomic
-def set_product_active(*, product: Product, by, active: bool) -> Product:
-    """Deactivate a product (it leaves the picker) or bring it back."""
-    require_perm(by, roles.CHANGE_PRODUCT)
-    product = Product.objects.select_for_update().get(pk=product.pk)
-    if product.is_active != active:
-        product.is_active = active
-        product.save(update_fields=["is_active", "updated_at"])
-    return product
