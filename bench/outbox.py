@@ -97,8 +97,9 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import transaction
 
+    from notifications.delivery import build_message
     from notifications.models import OutboundEmail
-    from notifications.services import Recipient, build_message, notify
+    from notifications.services import Recipient, notify
 
     call_command("migrate", verbosity=0)
     broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)

@@ -4,8 +4,9 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from .errors import OutboxError
 from .models import OutboundAttachment, OutboundEmail
-from .services import OutboxError, requeue_email
+from .services import requeue_email
 
 
 class OutboundAttachmentInline(admin.TabularInline):

@@ -40,9 +40,9 @@ class OutboundEmail(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     enqueued_at = models.DateTimeField(_("enqueued"), null=True, blank=True)
     last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
-    # A retry waits until then; nothing picks the row up earlier (services.deliver, sweep).
+    # A retry waits until then; nothing picks the row up earlier (delivery.deliver, sweep).
     not_before = models.DateTimeField(_("next attempt"), null=True, blank=True)
-    # Which worker batch holds a "sending" row, and since when (services._reserve).
+    # Which worker batch holds a "sending" row, and since when (delivery._reserve).
     claim = models.UUIDField(_("claim"), null=True, blank=True, editable=False)
     claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
     # Set when an attempt ended without knowing whether the server took the message; a later

@@ -12,9 +12,10 @@ from django.views import View
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
+from .errors import OutboxError
 from .filters import OutboundEmailFilter
 from .models import OutboundAttachment, OutboundEmail
-from .services import OutboxError, requeue_email, send_test_email
+from .services import requeue_email, send_test_email
 
 
 class StaffOnlyMixin(UserPassesTestMixin):

@@ -11,8 +11,8 @@ from django_celery_beat.models import PeriodicTask
 from kombu.exceptions import ChannelError
 
 from lumytic.celery import app as celery_app
+from notifications.delivery import overdue_emails
 from notifications.models import OutboundEmail
-from notifications.services import overdue_emails
 
 BROKER_TIMEOUT_SECONDS = 3
 

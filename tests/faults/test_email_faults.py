@@ -25,8 +25,9 @@ from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
+from notifications.delivery import message_id, sweep_outbox
 from notifications.models import DeliveryAttempt, OutboundEmail
-from notifications.services import Recipient, message_id, notify, sweep_outbox
+from notifications.services import Recipient, notify
 from tests.factories import StaffFactory
 
 pytestmark = [pytest.mark.fault, pytest.mark.django_db(transaction=True)]

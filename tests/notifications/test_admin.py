@@ -3,8 +3,9 @@ import smtplib
 import pytest
 from django.urls import reverse
 
+from notifications.delivery import deliver
 from notifications.models import OutboundEmail
-from notifications.services import Recipient, deliver
+from notifications.services import Recipient
 
 pytestmark = pytest.mark.django_db
 

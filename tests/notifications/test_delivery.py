@@ -14,8 +14,9 @@ from django.db import connection
 from django.utils import timezone
 
 from notifications import mailer
+from notifications.delivery import deliver, sweep_outbox
 from notifications.models import DeliveryAttempt, OutboundEmail
-from notifications.services import Recipient, deliver, sweep_outbox
+from notifications.services import Recipient
 from notifications.tasks import send_outbound_email
 
 pytestmark = pytest.mark.django_db

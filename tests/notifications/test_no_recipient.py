@@ -4,8 +4,10 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
+from notifications.delivery import deliver
+from notifications.errors import NotResendableError
 from notifications.models import OutboundEmail
-from notifications.services import NotResendableError, Recipient, deliver, requeue_email
+from notifications.services import Recipient, requeue_email
 
 pytestmark = pytest.mark.django_db
 

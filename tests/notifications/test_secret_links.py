@@ -14,11 +14,11 @@ from django.apps import apps as django_apps
 from django.test import Client
 from django.urls import reverse
 
-from customers.services import grant_portal_login
+from notifications.delivery import deliver
 from notifications.models import OutboundEmail
-from notifications.services import deliver, requeue_email
+from notifications.services import requeue_email
 from portal.models import Invitation
-from portal.services.access import send_set_password_email
+from portal.services.access import grant_portal_login, send_set_password_email
 from portal.services.invitations import invite_to_portal, resend_invitation, revoke_invitation
 from tests.factories import ContactFactory, CustomerFactory, PortalContactFactory, StaffFactory
 

@@ -7,19 +7,15 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
+from notifications.delivery import deliver, is_transient, sweep_outbox
+from notifications.errors import AlreadySentError, NotResendableError, OutboxError
 from notifications.models import OutboundAttachment, OutboundEmail
 from notifications.services import (
-    AlreadySentError,
     Attachment,
-    NotResendableError,
-    OutboxError,
     Recipient,
-    deliver,
-    is_transient,
     notify,
     requeue_email,
     send_test_email,
-    sweep_outbox,
 )
 from tests.notifications.support import COMPANY_REPLY_TO
 
@@ -383,7 +379,7 @@ def test_a_permanent_error_marks_the_row_failed(queue_email, smtp_failures, mail
 
 
 def test_a_transient_error_is_recorded_and_raised(queue_email, smtp_failures):
-    from notifications.services import TransientDeliveryError
+    from notifications.errors import TransientDeliveryError
 
     smtp_failures(smtplib.SMTPServerDisconnected("Connection unexpectedly closed"))
     [email] = queue_email()
@@ -401,7 +397,7 @@ def test_a_transient_error_is_recorded_and_raised(queue_email, smtp_failures):
 @pytest.mark.django_db(transaction=True)
 def test_a_transient_attempt_is_committed_even_though_deliver_raises(smtp_failures):
     """With no outer transaction, the attempt count survives the raised error."""
-    from notifications.services import TransientDeliveryError
+    from notifications.errors import TransientDeliveryError
 
     email = OutboundEmail.objects.create(
         event="smtp_test",

@@ -7,8 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from notifications.delivery import deliver
 from notifications.models import OutboundEmail
-from notifications.services import Recipient, deliver
+from notifications.services import Recipient
 
 pytestmark = pytest.mark.django_db
 
