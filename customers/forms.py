@@ -105,9 +105,7 @@ class CustomerForm(CheckedModelForm):
         super().__init__(*args, **kwargs)
         self.fields["default_currency"].choices = currency_choices()
         self.fields["group"].queryset = CustomerGroup.objects.order_by("name")
-        self.fields["advisor"].queryset = get_user_model().objects.filter(
-            role="staff", is_active=True
-        )
+        self.fields["advisor"].queryset = get_user_model().objects.staff()
         # A long customer list would make a huge drop-down; pick resellers by number instead.
         self.fields["reseller"].widget = forms.TextInput(
             attrs={"placeholder": _("Customer number, e.g. CUS-000042")}
@@ -224,9 +222,7 @@ class ReminderForm(CheckedForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["staff"].queryset = (
-            get_user_model()
-            .objects.filter(role="staff", is_active=True)
-            .order_by("first_name", "last_name", "email")
+            get_user_model().objects.staff().order_by("first_name", "last_name", "email")
         )
 
     def clean_due_at(self):

@@ -178,9 +178,7 @@ class ApproveForm(CheckedForm):
     def __init__(self, *args, reviewer=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["advisor"].queryset = (
-            get_user_model()
-            .objects.filter(role="staff", is_active=True)
-            .order_by("first_name", "last_name", "email")
+            get_user_model().objects.staff().order_by("first_name", "last_name", "email")
         )
         self.fields["group"].queryset = CustomerGroup.objects.order_by("name")
         if not self.is_bound:

@@ -103,7 +103,7 @@ class CancellationListView(FilteredListMixin, ListView):
         return super().filtering() or self.owner is not None or self.customer is not None
 
     def get_context_data(self, **kwargs):
-        owners = get_user_model().objects.filter(role="staff", is_active=True)
+        owners = get_user_model().objects.staff()
         return super().get_context_data(
             awaiting_label=_("Awaiting action"),
             owner=self.owner,

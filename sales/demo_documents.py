@@ -63,7 +63,7 @@ def _lines(customer: Customer, currency: str, items, products: dict[str, Product
 def load_demo_quotations() -> int:
     """Create the demo products and quotations once (idempotent); return quotations added."""
     users = get_user_model().objects
-    staff = users.filter(role="staff", is_active=True).order_by("pk").first()
+    staff = users.staff().order_by("pk").first()
     products = {}
     for sku, name, unit, price, currency, tax in PRODUCTS:
         products[sku] = Product.objects.filter(sku=sku).first() or create_product(

@@ -82,7 +82,7 @@ def load_demo_orders() -> int:
     for the demo customers that exist; returns how many orders were added."""
     products = load_demo_products()
     users = get_user_model().objects
-    staff = users.filter(role="staff", is_active=True).order_by("pk").first()
+    staff = users.staff().order_by("pk").first()
     today = timezone.localdate()
     added = 0
     for name, reference, stage, wanted in ORDERS:
@@ -146,7 +146,7 @@ def load_demo_invoices() -> int:
     from .invoicing import ProformaInvoice
     from .services.invoicing import issue_pi, send_pi
 
-    staff = get_user_model().objects.filter(role="staff", is_active=True).order_by("pk").first()
+    staff = get_user_model().objects.staff().order_by("pk").first()
     order = (
         Order.objects.filter(
             status=Order.Status.CONFIRMED,
@@ -177,7 +177,7 @@ def load_demo_cancellations() -> int:
     if order is None or Cancellation.objects.filter(order=order).exists():
         return 0
     contact = order.customer.contacts.filter(is_primary=True).select_related("user").first()
-    staff = get_user_model().objects.filter(role="staff", is_active=True).order_by("pk").first()
+    staff = get_user_model().objects.staff().order_by("pk").first()
     by = (contact.user if contact and contact.user_id else None) or staff
     with transaction.atomic():
         request_cancellation(

@@ -28,11 +28,7 @@ MAX_LINES = 200
 
 
 def staff_users() -> QuerySet:
-    return (
-        get_user_model()
-        .objects.filter(role="staff", is_active=True)
-        .order_by("first_name", "last_name", "email")
-    )
+    return get_user_model().objects.staff().order_by("first_name", "last_name", "email")
 
 
 def quantity_field(**kwargs) -> forms.DecimalField:

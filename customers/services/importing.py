@@ -446,9 +446,7 @@ class Lookups:
     def load(cls, *, with_existing: bool = True) -> "Lookups":
         advisors = {
             email.casefold(): pk
-            for pk, email in get_user_model()
-            .objects.filter(role="staff", is_active=True)
-            .values_list("pk", "email")
+            for pk, email in get_user_model().objects.staff().values_list("pk", "email")
         }
         existing: dict[tuple[str, str], tuple[int, str]] = {}
         if with_existing:

@@ -30,9 +30,11 @@ def staff_audience(*, wanted: Iterable[Any] = (), owner: Any = None) -> list[Use
         return people
     if is_reachable_staff(owner):
         return [owner]
-    active_staff = User.objects.filter(is_active=True, role=User.Role.STAFF).exclude(email="")
-    for tier in (Q(sales_notifications=True), Q(is_superuser=True) | Q(is_staff=True)):
-        people = list(active_staff.filter(tier).order_by("pk"))
+    for tier in (
+        User.objects.sales_team(),
+        User.objects.staff().exclude(email="").filter(Q(is_superuser=True) | Q(is_staff=True)),
+    ):
+        people = list(tier.order_by("pk"))
         if people:
             return people
     return []

@@ -29,6 +29,14 @@ class UserManager(BaseUserManager):
     def get_by_natural_key(self, username):
         return self.get(email__iexact=username)
 
+    def staff(self):
+        """Active back-office users (advisors, owners, reviewers)."""
+        return self.filter(role=User.Role.STAFF, is_active=True)
+
+    def sales_team(self):
+        """Active staff with an address who asked for the sales notifications."""
+        return self.staff().exclude(email="").filter(sales_notifications=True)
+
 
 class User(AbstractBaseUser, PermissionsMixin):
     """A person who signs in: sales staff (back-office) or a customer's portal user."""
