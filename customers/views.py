@@ -29,7 +29,6 @@ from .forms import (
 )
 from .models import Customer, CustomerGroup
 from .services import (
-    CREATED_BY_STAFF,
     CustomerError,
     create_customer,
     customer_documents,
@@ -296,7 +295,6 @@ class CustomerFormView(StaffRequiredMixin, TemplateView):
                     tags=form.cleaned_data["tags_text"],
                     contact=contact,
                     portal_login=portal_login,
-                    portal_welcome=CREATED_BY_STAFF,
                     **data,
                 )
                 messages.success(

@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group
 from customers.models import Contact, Customer, CustomerGroup
 from lumytic.accounts.roles import ADMIN, CUSTOMER_ADVISOR, SALES, SALES_MANAGER
 from lumytic.core.services import allocate_number
+from portal.services.access import give_default_access
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -63,7 +64,16 @@ class AdvisorFactory(StaffFactory):
 
 
 class PortalUserFactory(UserFactory):
+    class Meta:
+        skip_postgeneration_save = True
+
     role = "portal"
+
+    @factory.post_generation
+    def default_access(self, create, extracted, **kwargs):
+        # As the portal's own services do for every login they create.
+        if create:
+            give_default_access(self)
 
 
 class CustomerGroupFactory(factory.django.DjangoModelFactory):

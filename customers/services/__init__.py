@@ -5,14 +5,12 @@ from .contacts import delete_contact, make_primary_contact
 from .documents import add_customer_document
 from .notes import add_credit, add_note, credit_totals, delete_note, update_note
 from .records import (
-    CREATED_BY_STAFF,
     CustomerError,
     add_contact,
     create_customer,
     customer_documents,
     delete_customer,
     delete_group,
-    grant_portal_login,
     save_group,
     set_customer_active,
     update_contact,
@@ -21,7 +19,6 @@ from .records import (
 from .reminders import add_reminder, delete_reminder
 
 __all__ = [
-    "CREATED_BY_STAFF",
     "CustomerError",
     "add_contact",
     "add_credit",
@@ -37,7 +34,6 @@ __all__ = [
     "delete_group",
     "delete_note",
     "delete_reminder",
-    "grant_portal_login",
     "make_primary_contact",
     "record_activity",
     "save_group",

@@ -1,21 +1,19 @@
-"""Customer records: create, change, (de)activate, delete; groups; portal logins."""
+"""Customer records: create, change, (de)activate, delete; groups."""
 
 from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.files import File
 from django.db import router, transaction
 from django.db.models.deletion import Collector, ProtectedError
 from django.utils.translation import gettext as _
 
 from lumytic.accounts import roles
-from lumytic.accounts.links import set_password_link
 from lumytic.core.access import require_office_perm, require_perm
 from lumytic.core.services import allocate_number
-from notifications.services import Recipient, notify
 
+from ..logins import grant_login
 from ..models import Contact, Customer, CustomerDocument, CustomerGroup, Tag
 from .activity import changes_between, record_activity, snapshot
 from .documents import add_customer_document
@@ -23,11 +21,6 @@ from .errors import CustomerError
 
 TRACKED = [f.name for f in Customer._meta.concrete_fields if f.name not in {"id", "updated_at"}]
 CONTACT_TRACKED = ["first_name", "last_name", "email", "phone", "position", "messaging_handle"]
-
-
-# The email that gives a new portal user their set-password link says how the login came about.
-APPROVED_SIGNUP = "registration_approved"
-CREATED_BY_STAFF = "portal_account_created"
 
 
 def _set_tags(customer: Customer, names: Iterable[str]) -> None:
@@ -46,15 +39,15 @@ def create_customer(
     contact: dict[str, Any] | None = None,
     portal_login: bool = False,
     portal_language: str = "",
-    portal_welcome: str = CREATED_BY_STAFF,
+    portal_welcome: str = "",
     cr_document: File | None = None,
     **fields: Any,
 ) -> Customer:
     """Create a numbered customer, its primary contact and optionally that contact's login.
 
-    The login's email says staff created it unless the caller (an approved signup) passes
-    ``portal_welcome=APPROVED_SIGNUP``. A `cr_document` becomes version 1 of the customer's CR
-    document.
+    The login comes from the app that owns portal logins (customers/logins.py); its email says
+    staff created it unless the caller (an approved signup) names another ``portal_welcome``.
+    A `cr_document` becomes version 1 of the customer's CR document.
     """
     require_office_perm(by, roles.ADD_CUSTOMER)
     fields.setdefault("group", CustomerGroup.default())
@@ -73,9 +66,8 @@ def create_customer(
     if contact:
         primary = add_contact(customer=customer, by=by, **contact)
         if portal_login:
-            grant_portal_login(
-                contact=primary, by=by, language=portal_language, welcome=portal_welcome
-            )
+            welcome = {"welcome": portal_welcome} if portal_welcome else {}
+            grant_login(contact=primary, by=by, language=portal_language, **welcome)
     return customer
 
 
@@ -124,7 +116,7 @@ def update_customer(
         else:
             update_contact(contact=primary, by=by, **contact)
         if portal_login and primary.user_id is None:
-            grant_portal_login(contact=primary, by=by)
+            grant_login(contact=primary, by=by)
     return customer
 
 
@@ -207,46 +199,6 @@ def delete_customer(*, customer: Customer, by) -> None:
         )
     record_activity(actor=by, verb="deleted", target=customer, details={"number": customer.number})
     customer.delete()
-
-
-@transaction.atomic
-def grant_portal_login(
-    *, contact: Contact, by, language: str = "", welcome: str = CREATED_BY_STAFF
-):
-    """Give a contact a portal login and email them a link to set their password."""
-    if welcome not in (APPROVED_SIGNUP, CREATED_BY_STAFF):
-        raise ValueError(f"Not a portal welcome email: {welcome!r}")
-    if welcome == CREATED_BY_STAFF:
-        require_office_perm(by, roles.MANAGE_PORTAL_ACCESS)
-    if contact.user_id:
-        raise CustomerError(_("This contact already has a portal login."))
-    if not contact.email:
-        raise CustomerError(_("A portal login needs an email address."))
-    users = get_user_model().objects
-    if users.filter(email__iexact=contact.email).exists():
-        raise CustomerError(_("Someone already signs in with this email address."))
-    user = users.create_user(
-        email=contact.email,
-        password=None,
-        first_name=contact.first_name,
-        last_name=contact.last_name,
-        role="portal",
-        # The set-password email below goes out in this language.
-        **({"language": language} if language else {}),
-    )
-    contact.user = user
-    contact.save(update_fields=["user"])
-    record_activity(
-        actor=by, verb="portal login created", target=contact, customer=contact.customer
-    )
-    notify(
-        welcome,
-        recipients=[Recipient.from_user(user)],
-        context={"company": contact.customer.name, "customer": contact.customer.name},
-        details=[(_("Company"), contact.customer.name), (_("Username"), user.email)],
-        secret_link=set_password_link(user),
-    )
-    return user
 
 
 @transaction.atomic

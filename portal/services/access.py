@@ -10,11 +10,15 @@ from customers.models import Contact
 from customers.services import CustomerError, record_activity
 from lumytic.accounts import roles
 from lumytic.accounts.links import set_password_link
-from lumytic.core.access import require_perm
+from lumytic.core.access import require_office_perm, require_perm
 from notifications.services import Recipient, notify
 
 from ..access import DEFAULT_AREAS, GROUP_PREFIX, area_group, areas_of
 from ..models import Area, PortalAccess
+
+# The email that gives a new portal user their set-password link says how the login came about.
+APPROVED_SIGNUP = "registration_approved"
+CREATED_BY_STAFF = "portal_account_created"
 
 
 class PortalError(CustomerError):
@@ -61,10 +65,52 @@ def set_portal_access(
 
 
 def give_default_access(user, *, manage_contacts: bool = False) -> None:
-    """Give a new portal login the usual areas (called when a portal user is created)."""
+    """Give a new portal login the usual areas (every code path that creates one calls this)."""
     PortalAccess.objects.get_or_create(user=user)
     areas = [*DEFAULT_AREAS, *([Area.CONTACTS] if manage_contacts else [])]
     user.groups.add(*(area_group(area) for area in areas))
+
+
+@transaction.atomic
+def grant_portal_login(
+    *, contact: Contact, by, language: str = "", welcome: str = CREATED_BY_STAFF
+):
+    """Give a contact a portal login with the usual areas and email them a link to set their
+    password (the customer form's option and an approved signup, through customers/logins.py)."""
+    if welcome not in (APPROVED_SIGNUP, CREATED_BY_STAFF):
+        raise ValueError(f"Not a portal welcome email: {welcome!r}")
+    if welcome == CREATED_BY_STAFF:
+        require_office_perm(by, roles.MANAGE_PORTAL_ACCESS)
+    if contact.user_id:
+        raise PortalError(_("This contact already has a portal login."))
+    if not contact.email:
+        raise PortalError(_("A portal login needs an email address."))
+    users = get_user_model().objects
+    if users.filter(email__iexact=contact.email).exists():
+        raise PortalError(_("Someone already signs in with this email address."))
+    user = users.create_user(
+        email=contact.email,
+        password=None,
+        first_name=contact.first_name,
+        last_name=contact.last_name,
+        role="portal",
+        # The set-password email below goes out in this language.
+        **({"language": language} if language else {}),
+    )
+    contact.user = user
+    contact.save(update_fields=["user"])
+    give_default_access(user)
+    record_activity(
+        actor=by, verb="portal login created", target=contact, customer=contact.customer
+    )
+    notify(
+        welcome,
+        recipients=[Recipient.from_user(user)],
+        context={"company": contact.customer.name, "customer": contact.customer.name},
+        details=[(_("Company"), contact.customer.name), (_("Username"), user.email)],
+        secret_link=set_password_link(user),
+    )
+    return user
 
 
 @transaction.atomic

@@ -19,7 +19,7 @@ from notifications.links import SecretLink
 from notifications.services import Recipient, notify
 
 from ..models import Invitation
-from .access import PortalError
+from .access import PortalError, give_default_access
 
 SALT = "portal.invitation"
 INVITATION_LINK = "portal_invitation"
@@ -205,6 +205,7 @@ def accept_invitation(*, token: str, password: str):
     )
     contact.user = user
     contact.save(update_fields=["user"])
+    give_default_access(user)
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
     record_activity(

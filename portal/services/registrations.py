@@ -15,14 +15,13 @@ from django.utils.translation import gettext as _
 
 from customers.models import Contact, Customer, CustomerGroup
 from customers.services import create_customer, record_activity
-from customers.services.records import APPROVED_SIGNUP
 from lumytic.accounts import roles
 from lumytic.accounts.audience import staff_audience
 from lumytic.core.access import require_perm
 from notifications.services import Recipient, notify
 
 from ..models import Area, RegistrationRequest
-from .access import PortalError, set_portal_access
+from .access import APPROVED_SIGNUP, PortalError, set_portal_access
 
 ADDRESS_PARTS = Customer.ADDRESS_PARTS
 # The only fields an applicant fills in; status, decision and customer are never among them.
@@ -167,10 +166,7 @@ def _copy_cr_file(registration: RegistrationRequest) -> ContentFile | None:
 
 def _check_assignment(advisor, group) -> None:
     """The advisor must be an active staff member now, and the group must exist."""
-    if (
-        advisor is None
-        or not get_user_model().objects.filter(pk=advisor.pk, role="staff", is_active=True).exists()
-    ):
+    if advisor is None or not get_user_model().objects.staff().filter(pk=advisor.pk).exists():
         raise PortalError(_("Choose an active staff member as the customer's advisor."))
     if group is None or not CustomerGroup.objects.filter(pk=group.pk).exists():
         raise PortalError(_("Choose the customer's group."))
