@@ -17,7 +17,6 @@ from pypdf import PdfReader
 from customers import tabs
 from customers.models import ActivityEntry, Credit
 from lumytic.core.models import CompanyProfile
-from notifications.models import OutboundEmail
 from sales.models import Cancellation, Order, SignedCancellation
 from sales.pdf_cancellation import render_cancellation_pdf
 from sales.services.cancellations import (
@@ -35,74 +34,39 @@ from sales.services.payments import apply_credit, confirm_payment, reject_paymen
 from sales.statements import statement_for
 from tests.factories import CustomerFactory, PortalContactFactory, StaffFactory
 from tests.portal.conftest import link_in
-from tests.sales import test_payments as payments
-from tests.sales.test_payments import BILLING, PDF, approved_pi, credit, pay, proof
+from tests.sales.helpers import (
+    BILLING,
+    CANCELLATION_REASON,
+    PDF,
+    approved_pi,
+    credit,
+    emails,
+    pay,
+    proof,
+    status_of,
+    verbs,
+)
 
-# The payment fixtures, shared (pytest finds fixtures by module attribute).
-buyer, media, owner = payments.buyer, payments.media, payments.owner
-
-pytestmark = pytest.mark.django_db
-REASON = "The project was cancelled by our client."
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 HTML_AS_PDF = b"<html><script>alert(1)</script></html>"
-
-
-def emails(event: str) -> list[OutboundEmail]:
-    return list(OutboundEmail.objects.filter(event=event).order_by("pk"))
-
-
-def status_of(order) -> str:
-    return Order.objects.values_list("status", flat=True).get(pk=order.pk)
-
-
-def verbs(order) -> list[str]:
-    return list(
-        ActivityEntry.objects.filter(target_id=str(order.pk))
-        .order_by("pk")
-        .values_list("verb", flat=True)
-    )
 
 
 def _text(content: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
 
 
-@pytest.fixture
-def pi(buyer, owner):
-    return approved_pi(buyer.contact.customer, buyer, owner)
-
-
-@pytest.fixture
-def requested(pi, buyer):
-    return request_cancellation(order=pi.order, by=buyer, reason=REASON)
-
-
-@pytest.fixture
-def confirmed(requested, owner):
-    return confirm_cancellation(cancellation=requested, by=owner)
-
-
-@pytest.fixture
-def signed(confirmed, buyer):
-    upload_signed_cancellation(cancellation=confirmed, by=buyer, file=proof(name="signed.pdf"))
-    return Cancellation.objects.get(pk=confirmed.pk)
-
-
-@pytest.fixture
-def approved(signed, owner):
-    approve_signed_cancellation(document=signed.signed_documents.get(), by=owner)
-    return signed
-
-
 # --- Request -------------------------------------------------------------------------------------
 
 
 def test_a_customer_requests_the_cancellation_of_a_confirmed_order(pi, buyer, owner):
-    cancellation = request_cancellation(order=pi.order, by=buyer, reason=f"  {REASON} ")
+    cancellation = request_cancellation(
+        order=pi.order, by=buyer, reason=f"  {CANCELLATION_REASON} "
+    )
 
     assert cancellation.status == Cancellation.Status.REQUESTED
     assert cancellation.number is None  # numbered when confirmed
     assert (cancellation.reason, cancellation.requested_by, cancellation.owner) == (
-        REASON,
+        CANCELLATION_REASON,
         buyer,
         owner,
     )
@@ -118,7 +82,7 @@ def test_the_request_emails_the_customer_and_the_order_owner(requested, buyer, o
     assert sorted(e.to_email for e in sent) == sorted([buyer.email, owner.email])
     to_owner = next(e for e in sent if e.to_email == owner.email)
     assert requested.order.number in to_owner.subject
-    assert "Falcon Logistics" in to_owner.body_text and REASON in to_owner.body_text
+    assert "Falcon Logistics" in to_owner.body_text and CANCELLATION_REASON in to_owner.body_text
     assert "Cancellation Details" in to_owner.body_html
     path = link_in(to_owner.body_text, "/office/")
     assert path == reverse("sales:cancellation-detail", args=[requested.pk])
@@ -138,7 +102,7 @@ def test_an_order_not_yet_confirmed_is_cancelled_directly_instead(buyer, status)
         submit=status == Order.Status.SUBMITTED,
     )
     with pytest.raises(CancellationError, match="cancel it directly"):
-        request_cancellation(order=order, by=buyer, reason=REASON)
+        request_cancellation(order=order, by=buyer, reason=CANCELLATION_REASON)
     assert not Cancellation.objects.exists() and not emails("cancellation_new")
 
 
@@ -201,13 +165,15 @@ def test_the_confirmation_emails_the_pdf_to_the_customer(confirmed, buyer, clien
 
 def test_numbers_are_sequential_and_refused_requests_use_none(pi, buyer, owner):
     other = approved_pi(buyer.contact.customer, buyer, owner)
-    refused = request_cancellation(order=pi.order, by=buyer, reason=REASON)
+    refused = request_cancellation(order=pi.order, by=buyer, reason=CANCELLATION_REASON)
     refuse_cancellation(cancellation=refused, by=owner, reason="No.")
     first = confirm_cancellation(
-        cancellation=request_cancellation(order=pi.order, by=buyer, reason=REASON), by=owner
+        cancellation=request_cancellation(order=pi.order, by=buyer, reason=CANCELLATION_REASON),
+        by=owner,
     )
     second = confirm_cancellation(
-        cancellation=request_cancellation(order=other.order, by=buyer, reason=REASON), by=owner
+        cancellation=request_cancellation(order=other.order, by=buyer, reason=CANCELLATION_REASON),
+        by=owner,
     )
     assert Cancellation.objects.get(pk=refused.pk).number is None
     assert int(second.number[-5:]) == int(first.number[-5:]) + 1
@@ -324,7 +290,7 @@ def test_rejecting_a_signed_copy_needs_a_reason(signed, owner):
 def test_applying_cancels_the_order_and_turns_confirmed_payments_into_credit(pi, buyer, owner):
     confirm_payment(payment=pay(pi, buyer, "300"), by=owner)
     confirm_payment(payment=pay(pi, buyer, "200"), by=owner)
-    cancellation = request_cancellation(order=pi.order, by=buyer, reason=REASON)
+    cancellation = request_cancellation(order=pi.order, by=buyer, reason=CANCELLATION_REASON)
     confirm_cancellation(cancellation=cancellation, by=owner)
     document = upload_signed_cancellation(cancellation=cancellation, by=buyer, file=proof())
     approve_signed_cancellation(document=document, by=owner)
@@ -334,7 +300,10 @@ def test_applying_cancels_the_order_and_turns_confirmed_payments_into_credit(pi,
     cancellation.refresh_from_db()
     order = Order.objects.get(pk=pi.order_id)
     assert order.status == Order.Status.CANCELLED
-    assert order.cancelled_at == cancellation.completed_at and order.cancel_reason == REASON
+    assert (
+        order.cancelled_at == cancellation.completed_at
+        and order.cancel_reason == CANCELLATION_REASON
+    )
     assert cancellation.status == Cancellation.Status.COMPLETED
     assert cancellation.credited_amount == Decimal("500.000")
     assert cancellation.reversed_amount == Decimal("500.000")  # the unpaid rest of 1,000
@@ -352,7 +321,7 @@ def test_applying_cancels_the_order_and_turns_confirmed_payments_into_credit(pi,
 def test_rejected_and_pending_payments_never_become_credit(pi, buyer, owner):
     confirm_payment(payment=pay(pi, buyer, "100"), by=owner)
     pending = pay(pi, buyer, "50")
-    cancellation = request_cancellation(order=pi.order, by=buyer, reason=REASON)
+    cancellation = request_cancellation(order=pi.order, by=buyer, reason=CANCELLATION_REASON)
     confirm_cancellation(cancellation=cancellation, by=owner)
     document = upload_signed_cancellation(cancellation=cancellation, by=buyer, file=proof())
     approve_signed_cancellation(document=document, by=owner)
@@ -371,7 +340,7 @@ def test_credit_already_applied_to_the_pi_is_given_back_too(pi, buyer, owner):
     earlier = credit(customer, "150")
     apply_credit(pi=pi, by=owner, credit=earlier, amount="150")
     confirm_payment(payment=pay(pi, buyer, "250"), by=owner)
-    cancellation = request_cancellation(order=pi.order, by=buyer, reason=REASON)
+    cancellation = request_cancellation(order=pi.order, by=buyer, reason=CANCELLATION_REASON)
     confirm_cancellation(cancellation=cancellation, by=owner)
     assert Cancellation.objects.get(pk=cancellation.pk).received == Decimal("400.000")
     document = upload_signed_cancellation(cancellation=cancellation, by=buyer, file=proof())
@@ -387,7 +356,7 @@ def test_credit_already_applied_to_the_pi_is_given_back_too(pi, buyer, owner):
 def test_a_paid_order_can_be_cancelled_and_everything_paid_is_credited(pi, buyer, owner):
     confirm_payment(payment=pay(pi, buyer, "1000"), by=owner)
     assert status_of(pi.order) == Order.Status.PAID
-    cancellation = request_cancellation(order=pi.order, by=buyer, reason=REASON)
+    cancellation = request_cancellation(order=pi.order, by=buyer, reason=CANCELLATION_REASON)
     confirm_cancellation(cancellation=cancellation, by=owner)
     document = upload_signed_cancellation(cancellation=cancellation, by=buyer, file=proof())
     approve_signed_cancellation(document=document, by=owner)
@@ -406,7 +375,7 @@ def test_a_confirmed_order_without_a_pi_is_cancelled_with_nothing_to_credit(buye
         lines=[{"description": "Box", "quantity": 1, "unit_price": 5}],
     )
     order = confirm_order(order=order, by=buyer, billing=BILLING)
-    cancellation = request_cancellation(order=order, by=buyer, reason=REASON)
+    cancellation = request_cancellation(order=order, by=buyer, reason=CANCELLATION_REASON)
     confirm_cancellation(cancellation=cancellation, by=owner)
     document = upload_signed_cancellation(cancellation=cancellation, by=buyer, file=proof())
     approve_signed_cancellation(document=document, by=owner)
@@ -429,7 +398,7 @@ def test_after_cancelling_the_balance_and_statement_show_the_credit_owed(pi, buy
     customer = pi.order.customer
     confirm_payment(payment=pay(pi, buyer, "300"), by=owner)
     assert tabs.combine_balance(tabs.summary_parts(customer)) == {"USD": Decimal("700.000")}
-    cancellation = request_cancellation(order=pi.order, by=buyer, reason=REASON)
+    cancellation = request_cancellation(order=pi.order, by=buyer, reason=CANCELLATION_REASON)
     confirm_cancellation(cancellation=cancellation, by=owner)
     document = upload_signed_cancellation(cancellation=cancellation, by=buyer, file=proof())
     approve_signed_cancellation(document=document, by=owner)
@@ -456,7 +425,7 @@ def test_after_cancelling_the_balance_and_statement_show_the_credit_owed(pi, buy
 
 def test_the_credit_can_pay_a_later_invoice(pi, buyer, owner):
     confirm_payment(payment=pay(pi, buyer, "400"), by=owner)
-    cancellation = request_cancellation(order=pi.order, by=buyer, reason=REASON)
+    cancellation = request_cancellation(order=pi.order, by=buyer, reason=CANCELLATION_REASON)
     confirm_cancellation(cancellation=cancellation, by=owner)
     document = upload_signed_cancellation(cancellation=cancellation, by=buyer, file=proof())
     approve_signed_cancellation(document=document, by=owner)
@@ -500,14 +469,16 @@ def office(client, owner):
 
 def test_the_list_filters_by_status_awaiting_owner_customer_and_search(office, pi, buyer, owner):
     other_staff = StaffFactory(first_name="Zed")
-    requested = request_cancellation(order=pi.order, by=buyer, reason=REASON)
+    requested = request_cancellation(order=pi.order, by=buyer, reason=CANCELLATION_REASON)
     other_customer = PortalContactFactory(
         customer__name="Nile Valley", customer__advisor=other_staff
     )
     other_pi = approved_pi(other_customer.customer, other_customer.user, other_staff)
     Order.objects.filter(pk=other_pi.order_id).update(owner=other_staff)
     other = request_cancellation(
-        order=Order.objects.get(pk=other_pi.order_id), by=other_customer.user, reason=REASON
+        order=Order.objects.get(pk=other_pi.order_id),
+        by=other_customer.user,
+        reason=CANCELLATION_REASON,
     )
     confirm_cancellation(cancellation=other, by=other_staff)
 
@@ -535,7 +506,7 @@ def test_the_list_runs_the_same_queries_for_5_and_50_rows(office, buyer, owner):
     def grow(count):
         for _ in range(count):
             pi = approved_pi(buyer.contact.customer, buyer, owner)
-            request_cancellation(order=pi.order, by=buyer, reason=REASON)
+            request_cancellation(order=pi.order, by=buyer, reason=CANCELLATION_REASON)
 
     grow(5)
     with CaptureQueriesContext(connection) as five:
@@ -551,7 +522,7 @@ def test_the_list_runs_the_same_queries_for_5_and_50_rows(office, buyer, owner):
 def test_the_page_walks_through_every_step(office, requested, buyer, owner):
     url = reverse("sales:cancellation-detail", args=[requested.pk])
     html = office.get(url).content.decode()
-    assert REASON in html and "Confirm and send for signing" in html
+    assert CANCELLATION_REASON in html and "Confirm and send for signing" in html
 
     assert (
         office.post(reverse("sales:cancellation-confirm", args=[requested.pk])).status_code == 302
@@ -652,7 +623,7 @@ def test_the_customer_tab_lists_cancellations_in_constant_queries(office, buyer,
     def grow(count):
         for _ in range(count):
             pi = approved_pi(customer, buyer, owner)
-            request_cancellation(order=pi.order, by=buyer, reason=REASON)
+            request_cancellation(order=pi.order, by=buyer, reason=CANCELLATION_REASON)
 
     grow(5)
     with CaptureQueriesContext(connection) as five:
@@ -694,7 +665,8 @@ def test_the_sidebar_count_is_what_awaits_staff(requested, buyer, owner):
 
     other = approved_pi(buyer.contact.customer, buyer, owner)
     waiting = confirm_cancellation(
-        cancellation=request_cancellation(order=other.order, by=buyer, reason=REASON), by=owner
+        cancellation=request_cancellation(order=other.order, by=buyer, reason=CANCELLATION_REASON),
+        by=owner,
     )
     assert needs_action_counts()["cancellations"] == 1
     upload_signed_cancellation(cancellation=waiting, by=buyer, file=proof())

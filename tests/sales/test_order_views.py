@@ -13,11 +13,11 @@ from django.utils import timezone
 from customers.models import ActivityEntry
 from notifications.models import OutboundEmail
 from sales.models import Order, Product
-from sales.services.orders import confirm_order, create_order, update_order
+from sales.services.orders import confirm_order, update_order
 from tests.factories import CustomerFactory, PortalContactFactory, StaffFactory
+from tests.sales.helpers import BILLING, line, place
 
 pytestmark = pytest.mark.django_db
-BILLING = {"first_name": "Omar", "last_name": "Khalil", "city": "Dubai", "country": "AE"}
 
 
 def make_product(sku="W-1", name="Widget", price="10.00", currency="USD", tax="5", active=True):
@@ -25,19 +25,6 @@ def make_product(sku="W-1", name="Widget", price="10.00", currency="USD", tax="5
         sku=sku, name=name, unit_price=Decimal(price), currency=currency, tax_rate=Decimal(tax),
         is_active=active,
     )  # fmt: skip
-
-
-def line(description="Widget", quantity="2", price="10.00", tax="5"):
-    return {
-        "description": description,
-        "quantity": Decimal(quantity),
-        "unit_price": Decimal(price),
-        "tax_rate": Decimal(tax),
-    }
-
-
-def place(customer, *, lines=None, by=None, **kwargs) -> Order:
-    return create_order(customer=customer, by=by, lines=lines or [line()], **kwargs)
 
 
 def html_of(response) -> str:
