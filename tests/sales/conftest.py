@@ -19,7 +19,7 @@ from sales.services.cancellations import (
 from sales.services.currency import ensure_currencies
 from sales.services.invoicing import issue_pi, send_pi
 from sales.services.orders import confirm_order, create_order
-from tests.factories import PortalContactFactory, StaffFactory
+from tests.factories import CustomerFactory, PortalContactFactory, StaffFactory
 from tests.sales.helpers import BILLING, CANCELLATION_REASON, approved_pi, line, proof
 
 DATA = Path(__file__).parent / "data"
@@ -264,3 +264,14 @@ def signed(confirmed, buyer):
 def approved(signed, owner):
     approve_signed_cancellation(document=signed.signed_documents.get(), by=owner)
     return signed
+
+
+@pytest.fixture
+def advisor():
+    return StaffFactory(email="advisor@lumytic.test", first_name="Lina", last_name="Farouk")
+
+
+@pytest.fixture
+def customer(advisor):
+    """Acme Trading (USD), advised by the advisor."""
+    return CustomerFactory(name="Acme Trading", advisor=advisor, default_currency="USD")

@@ -1,5 +1,5 @@
-"""Plain builders shared by the sales tests: upload files, order lines, a sent PI, payments,
-credits, and readers of an order's emails, status and activity."""
+"""Plain builders shared by the sales tests: upload files, products, order lines, a sent PI,
+payments, credits, and readers of an order's emails, status, activity and PDF text."""
 
 import io
 from decimal import Decimal
@@ -7,11 +7,12 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
+from pypdf import PdfReader
 
 from customers.models import ActivityEntry
 from customers.services import add_credit
 from notifications.models import OutboundEmail
-from sales.models import Order, ProformaInvoice
+from sales.models import Order, Product, ProformaInvoice
 from sales.services.invoicing import issue_pi
 from sales.services.orders import confirm_order, create_order
 from sales.services.payments import upload_payment
@@ -35,6 +36,17 @@ def pdf_upload(content: bytes = PDF, name: str = "signed.pdf") -> SimpleUploaded
 
 def proof(content: bytes = PDF, name: str = "swift.pdf") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def make_product(sku="W-1", name="Widget", price="10.00", currency="USD", tax="5", active=True):
+    return Product.objects.create(
+        sku=sku, name=name, unit_price=Decimal(price), currency=currency, tax_rate=Decimal(tax),
+        is_active=active,
+    )  # fmt: skip
+
+
+def html_of(response) -> str:
+    return response.content.decode()
 
 
 def line(description="Widget", quantity="2", price="10.00", tax="5", discount="0"):
@@ -110,3 +122,8 @@ def pi_verbs(pi) -> list[str]:
         .order_by("pk")
         .values_list("verb", flat=True)
     )
+
+
+def pdf_text(content: bytes) -> str:
+    """The text of every page of a PDF."""
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)

@@ -22,7 +22,7 @@ from sales.services.invoicing import (
 )
 from sales.services.orders import InvalidTransition, OrderError, confirm_order, create_order
 from tests.factories import StaffFactory
-from tests.portal.conftest import link_in
+from tests.helpers import link_in
 from tests.sales.helpers import BILLING, PDF, emails, line, pdf_upload, png_bytes, status_of, verbs
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media", "seller")]

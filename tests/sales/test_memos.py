@@ -33,7 +33,7 @@ from sales.services.memos import (
 )
 from sales.services.orders import OrderError
 from sales.services.payments import confirm_payment, reject_payment, upload_payment
-from tests.portal.conftest import link_in
+from tests.helpers import link_in
 from tests.sales.helpers import PDF, emails, pdf_upload, status_of, verbs
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media", "seller")]

@@ -22,7 +22,7 @@ from sales.services.payments import (
     reject_payment,
 )
 from tests.factories import CustomerFactory, StaffFactory
-from tests.portal.conftest import link_in
+from tests.helpers import link_in
 from tests.sales.helpers import (
     PDF,
     TODAY,
