@@ -204,6 +204,15 @@ def seller(db):
 
 
 @pytest.fixture
+def seller_profile(db):
+    """The company profile's legal name, as a cancellation PDF prints it."""
+    profile = CompanyProfile.load()
+    profile.legal_name = "Lumytic Trading LLC"
+    profile.save()
+    return profile
+
+
+@pytest.fixture
 def owner():
     return StaffFactory(email="owner@lumytic.test", first_name="Lina")
 

@@ -33,7 +33,7 @@ from tests.sales.helpers import (
     verbs,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media", "seller_profile")]
 
 
 # --- Apply ---------------------------------------------------------------------------------------

@@ -34,7 +34,7 @@ from tests.sales.helpers import (
     verbs,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media", "seller_profile")]
 
 
 HTML_AS_PDF = b"<html><script>alert(1)</script></html>"

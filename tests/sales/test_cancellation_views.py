@@ -7,7 +7,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from lumytic.core.models import CompanyProfile
 from sales.models import Cancellation, Order, SignedCancellation
 from sales.services.cancellations import (
     confirm_cancellation,
@@ -27,18 +26,10 @@ from tests.sales.helpers import (
     status_of,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media", "seller_profile")]
 
 
 # --- Back-office pages ---------------------------------------------------------------------------
-
-
-@pytest.fixture(autouse=True)
-def seller_profile(db):
-    profile = CompanyProfile.load()
-    profile.legal_name = "Lumytic Trading LLC"
-    profile.save()
-    return profile
 
 
 @pytest.fixture
