@@ -20,8 +20,7 @@ from sales.models import (
     RateUpdate,
 )
 from sales.services.currency import ensure_currencies
-from tests.browser.test_customers import sign_in
-from tests.browser.test_orders import portal_sign_in
+from tests.browser.helpers import portal_sign_in, sign_in
 from tests.factories import PortalContactFactory, StaffFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

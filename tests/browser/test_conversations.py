@@ -11,9 +11,7 @@ from conversations.models import Conversation
 from portal.models import Area
 from portal.services.access import set_portal_access
 from sales.services.orders import create_order
-from tests.browser.test_customers import sign_in
-from tests.browser.test_invoice_to_paid import link_from, small_pdf
-from tests.browser.test_orders import portal_sign_in
+from tests.browser.helpers import link_from, portal_sign_in, sign_in, small_pdf
 from tests.factories import PortalContactFactory, StaffFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

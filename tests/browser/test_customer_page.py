@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from customers.models import Note, Reminder
-from tests.browser.test_customers import sign_in
+from tests.browser.helpers import sign_in
 from tests.factories import ContactFactory, CustomerFactory, StaffFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -4,17 +4,10 @@ import pytest
 from playwright.sync_api import expect
 
 from customers.models import Customer, CustomerGroup
-from tests.factories import PASSWORD, CustomerFactory, CustomerGroupFactory, StaffFactory
+from tests.browser.helpers import sign_in
+from tests.factories import CustomerFactory, CustomerGroupFactory, StaffFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("navigation", name="Back-office")).to_be_visible()
 
 
 def test_create_a_customer_through_the_four_tabs_then_find_it(page):

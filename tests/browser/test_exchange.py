@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from sales.models import Currency, ExchangeRate, RateUpdate
 from sales.services.currency import ensure_currencies
-from tests.browser.test_customers import sign_in
+from tests.browser.helpers import sign_in
 from tests.factories import StaffFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -3,41 +3,20 @@ send the PI; the customer uploads the signed PI; staff approve it from the PI li
 uploads a SWIFT proof for the total; staff confirm it from the payment list. The order is Paid on
 both sides and the customer's statement closes at zero."""
 
-import io
 import re
 from decimal import Decimal
 
 import pytest
 from playwright.sync_api import expect
-from pypdf import PdfWriter
 
-from notifications.models import OutboundEmail
 from portal.models import Area
 from portal.services.access import set_portal_access
 from sales.models import Order
 from sales.services.orders import confirm_order, create_order
-from tests.browser.test_customers import sign_in
-from tests.browser.test_orders import portal_sign_in
+from tests.browser.helpers import BILLING, link_from, portal_sign_in, sign_in, small_pdf
 from tests.factories import PortalContactFactory, StaffFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-BILLING = {"first_name": "Omar", "last_name": "Khalil", "city": "Dubai", "country": "AE"}
-
-
-def small_pdf() -> dict:
-    """A real one-page PDF, as Playwright uploads it."""
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return {"name": "signed.pdf", "mimeType": "application/pdf", "buffer": buffer.getvalue()}
-
-
-def link_from(event: str, path_start: str) -> str:
-    email = OutboundEmail.objects.filter(event=event).latest("pk")
-    match = re.search(rf"https?://[^/\s]+({re.escape(path_start)}\S*)", email.body_text)
-    assert match, email.body_text
-    return match.group(1)
 
 
 def test_from_a_confirmed_order_to_a_paid_one_on_both_sides(page, settings, tmp_path):

@@ -12,11 +12,9 @@ from portal.services.access import set_portal_access
 from sales.models import Order
 from sales.services.invoicing import approve_signed_pi, issue_pi, send_pi, upload_signed_pi
 from sales.services.orders import confirm_order, create_order
-from tests.browser.test_customers import sign_in
-from tests.browser.test_invoice_to_paid import BILLING, small_pdf
-from tests.browser.test_orders import portal_sign_in
+from tests.browser.helpers import BILLING, portal_sign_in, sign_in, small_pdf
 from tests.factories import PortalContactFactory, StaffFactory
-from tests.sales.test_invoicing import pdf_upload
+from tests.sales.helpers import pdf_upload
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import ARTIFACTS
 from tests.factories import PASSWORD, StaffFactory
-from tests.lumytic.test_mfa import grant, totp_now
+from tests.lumytic.helpers import grant, totp_now
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -10,18 +10,10 @@ from playwright.sync_api import expect
 from portal.models import Area
 from portal.services.access import set_portal_access
 from sales.models import Order, Product
-from tests.browser.test_customers import sign_in
-from tests.factories import PASSWORD, PortalContactFactory, StaffFactory
+from tests.browser.helpers import portal_sign_in, sign_in
+from tests.factories import PortalContactFactory, StaffFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def portal_sign_in(page, email: str) -> None:
-    page.goto("/portal/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("navigation", name="Customer portal")).to_be_visible()
 
 
 def test_a_customer_builds_submits_changes_and_confirms_an_order(page, settings):

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from portal.models import Area
 from portal.services.access import set_portal_access
 from sales.models import Order, ProformaInvoice, Quotation, SignedDocument
-from tests.browser.test_orders import portal_sign_in
+from tests.browser.helpers import portal_sign_in
 from tests.factories import PortalContactFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -10,7 +10,7 @@ from sales.documents import Order, Product, Quotation
 from sales.models import Currency
 from sales.services.currency import ensure_currencies
 from tests.browser.conftest import ARTIFACTS
-from tests.browser.test_customers import sign_in
+from tests.browser.helpers import sign_in
 from tests.factories import PASSWORD, CustomerFactory, PortalContactFactory, StaffFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -22,7 +22,7 @@ from sales.models import Order
 from sales.services.quotations import create_quotation
 from tests.conversations.conftest import pdf_file, place, portal_user
 from tests.factories import StaffFactory
-from tests.portal.conftest import link_in
+from tests.helpers import link_in
 
 pytestmark = pytest.mark.django_db
 

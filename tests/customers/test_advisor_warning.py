@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.customers.test_form import form_data
+from tests.customers.helpers import form_data
 from tests.factories import CustomerFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db

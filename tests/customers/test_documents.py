@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from customers.models import CUSTOMER_DOCUMENT_MAX_BYTES, ActivityEntry, CustomerDocument
 from customers.services import CustomerError, add_customer_document, update_customer
-from tests.customers.test_form import CREATE, form_data
+from tests.customers.helpers import CREATE, form_data
 from tests.factories import CustomerFactory, PortalContactFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db

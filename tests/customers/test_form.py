@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from customers.models import ActivityEntry, Credit, Customer, CustomerGroup
+from tests.customers.helpers import CREATE, form_data
 from tests.factories import (
     CustomerFactory,
     CustomerGroupFactory,
@@ -16,37 +17,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-CREATE = "/office/customers/new/"
-
-
-def form_data(**overrides) -> dict:
-    data = {
-        "name": "Acme Trading FZE",
-        "type": "company",
-        "group": CustomerGroup.default().pk,
-        "email": "orders@acme.test",
-        "website": "acme.test",
-        "phone": "+97142223333",
-        "country": "AE",
-        "default_currency": "AED",
-        "discount_type": "percent",
-        "discount_value": "5",
-        "tax_type": "standard",
-        "tax_rate": "5",
-        "tax_id": "TRN-1",
-        "is_active": "on",
-        "tags_text": "gulf, vip, Gulf",
-        "billing_first_name": "Omar",
-        "billing_city": "Dubai",
-        "billing_country": "AE",
-        "shipping_same_as_billing": "on",
-        "contact-first_name": "Omar",
-        "contact-last_name": "Khalil",
-        "contact-email": "omar@acme.test",
-        "contact-position": "Buyer",
-    }
-    data.update(overrides)
-    return {k: v for k, v in data.items() if v is not None}
 
 
 def test_create_saves_every_tab_in_one_go(client, staff):

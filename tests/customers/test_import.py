@@ -11,14 +11,10 @@ from django.urls import reverse
 from customers import csvspec
 from customers.models import ActivityEntry, Contact, Customer, CustomerGroup, CustomerImport, Tag
 from customers.services import create_customer, importing
+from tests.customers.helpers import IMPORT_HEADER, csv_text, import_csv, mapping_data, upload_csv
 from tests.factories import CustomerFactory, PortalContactFactory, StaffFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 
 @pytest.fixture
@@ -28,57 +24,13 @@ def staff(client):
     return user
 
 
-def _csv(rows: list[list[str]], delimiter: str = ",") -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
-    return buffer.getvalue()
-
-
-def _upload(client, content: bytes | str, *, name="customers.csv", update=False):
-    data = content.encode() if isinstance(content, str) else content
-    upload = io.BytesIO(data)
-    upload.name = name
-    payload = {"file": upload}
-    if update:
-        payload["update_existing"] = "on"
-    return client.post(reverse("customers:import-start"), payload)
-
-
-def _mapping_data(job: CustomerImport, *, action="confirm", update=None, **changes) -> dict:
-    headers = importing.read_headers(job=job)
-    data = {f"column_{i}": job.mapping.get(h, "") for i, h in enumerate(headers)}
-    data.update(changes)
-    data["action"] = action
-    if update if update is not None else job.update_existing:
-        data["update_existing"] = "on"
-    return data
-
-
-def _import(client, content, django_capture_on_commit_callbacks, *, update=False):
-    """Upload, confirm the guessed mapping and run the import (Celery is eager in tests)."""
-    response = _upload(client, content, update=update)
-    assert response.status_code == 302, response.content.decode()
-    job = CustomerImport.objects.latest("pk")
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            reverse("customers:import-preview", args=[job.pk]), _mapping_data(job)
-        )
-    assert response.status_code == 302
-    assert response["Location"] == reverse("customers:import-detail", args=[job.pk])
-    job.refresh_from_db()
-    return job
-
-
-HEADER = ["name", "email", "country", "tax_rate", "advisor_email", "phone"]
-
-
 def test_bad_lines_are_skipped_with_their_line_numbers_and_reasons(
     client, staff, django_capture_on_commit_callbacks
 ):
     StaffFactory(email="advisor@lumytic.test")
-    content = _csv(
+    content = csv_text(
         [
-            HEADER,
+            IMPORT_HEADER,
             [
                 "Acme Trading",
                 "info@acme.test",
@@ -95,7 +47,7 @@ def test_bad_lines_are_skipped_with_their_line_numbers_and_reasons(
             ["Nile Valley", "sales@nile.test", "eg", "14.5", "", "02 2345 6789"],
         ]
     )
-    job = _import(client, content, django_capture_on_commit_callbacks)
+    job = import_csv(client, content, django_capture_on_commit_callbacks)
 
     assert job.status == CustomerImport.Status.DONE
     assert [error["line"] for error in job.errors] == [3, 4, 5, 6, 7]
@@ -126,7 +78,7 @@ def test_bad_lines_are_skipped_with_their_line_numbers_and_reasons(
 def test_the_rejected_lines_download_as_csv_with_line_and_reason(
     client, staff, django_capture_on_commit_callbacks
 ):
-    content = _csv(
+    content = csv_text(
         [
             ["name", "email", "state"],
             ["Good Co", "good@x.test", "Dubai"],
@@ -134,7 +86,7 @@ def test_the_rejected_lines_download_as_csv_with_line_and_reason(
             ["", "", "Nowhere"],
         ]
     )
-    job = _import(client, content, django_capture_on_commit_callbacks)
+    job = import_csv(client, content, django_capture_on_commit_callbacks)
 
     response = client.get(reverse("customers:import-rejected", args=[job.pk]))
     assert response.status_code == 200
@@ -154,7 +106,7 @@ def test_duplicates_by_email_tax_id_and_cr_number_are_skipped_without_update(
     existing = CustomerFactory(
         number="CUS-000900", email="Info@Acme.test", tax_id="TX-1", cr_number="CR 77"
     )
-    content = _csv(
+    content = csv_text(
         [
             ["name", "email", "tax_id", "cr_number"],
             ["Same Email", "info@acme.test", "", ""],
@@ -164,7 +116,7 @@ def test_duplicates_by_email_tax_id_and_cr_number_are_skipped_without_update(
             ["New Again", "NEW@x.test", "", ""],
         ]
     )
-    job = _import(client, content, django_capture_on_commit_callbacks)
+    job = import_csv(client, content, django_capture_on_commit_callbacks)
 
     reasons = {error["line"]: error["reason"] for error in job.errors}
     assert reasons == {
@@ -187,7 +139,7 @@ def test_update_existing_changes_the_matched_customer_with_non_empty_values(
     primary = Contact.objects.create(
         customer=existing, first_name="Old", email="old@acme.test", is_primary=True
     )
-    content = _csv(
+    content = csv_text(
         [
             ["name", "email", "tax_id", "state", "country", "tags", "contact_first_name"],
             ["Acme Trading FZE", "info@acme.test", "", "", "", "gold|gulf", "Omar"],
@@ -195,7 +147,7 @@ def test_update_existing_changes_the_matched_customer_with_non_empty_values(
             ["Brand New", "new@x.test", "", "", "DE", "", ""],
         ]
     )
-    job = _import(client, content, django_capture_on_commit_callbacks, update=True)
+    job = import_csv(client, content, django_capture_on_commit_callbacks, update=True)
 
     assert (job.created_count, job.updated_count, job.skipped_count) == (1, 1, 1)
     assert job.errors[0]["line"] == 3
@@ -214,7 +166,7 @@ def test_update_existing_changes_the_matched_customer_with_non_empty_values(
 def test_a_utf8_file_with_bom_and_semicolons_imports(
     client, staff, django_capture_on_commit_callbacks
 ):
-    content = _csv(
+    content = csv_text(
         [
             ["Company name", "Email", "Country (ISO code)", "Tax rate %", "Active (yes/no)"],
             ["Café Nöel SARL", "bonjour@cafe.test", "FR", "20,5", "no"],
@@ -222,7 +174,7 @@ def test_a_utf8_file_with_bom_and_semicolons_imports(
         ],
         delimiter=";",
     ).encode("utf-8-sig")
-    job = _import(client, content, django_capture_on_commit_callbacks)
+    job = import_csv(client, content, django_capture_on_commit_callbacks)
 
     assert job.delimiter == ";"
     assert job.mapping == {
@@ -242,28 +194,28 @@ def test_a_utf8_file_with_bom_and_semicolons_imports(
 
 def test_a_file_that_is_not_utf8_is_refused_with_a_message(client, staff):
     content = "name,email\nCafé Crème,info@cafe.test\n".encode("latin-1")
-    response = _upload(client, content)
+    response = upload_csv(client, content)
     assert response.status_code == 400
     assert "The file is not UTF-8 text" in response.content.decode()
     assert not CustomerImport.objects.exists()
 
 
 def test_an_empty_or_headerless_file_is_refused(client, staff):
-    assert "no lines to import" in _upload(client, "name,email\n").content.decode()
-    assert "The submitted file is empty." in _upload(client, b"").content.decode()
+    assert "no lines to import" in upload_csv(client, "name,email\n").content.decode()
+    assert "The submitted file is empty." in upload_csv(client, b"").content.decode()
     assert not CustomerImport.objects.exists()
 
 
 def test_the_import_cannot_start_without_the_name_column_mapped(
     client, staff, django_capture_on_commit_callbacks
 ):
-    _upload(client, _csv([["Firm", "Email"], ["Acme", "info@acme.test"]]))
+    upload_csv(client, csv_text([["Firm", "Email"], ["Acme", "info@acme.test"]]))
     job = CustomerImport.objects.get()
     assert job.mapping == {"Email": "email"}
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("customers:import-preview", args=[job.pk]), _mapping_data(job)
+            reverse("customers:import-preview", args=[job.pk]), mapping_data(job)
         )
     assert response.status_code == 400
     assert "Choose which column holds the “Company name”: it is required." in (
@@ -279,7 +231,7 @@ def test_the_import_cannot_start_without_the_name_column_mapped(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             reverse("customers:import-preview", args=[job.pk]),
-            _mapping_data(job, column_0="name"),
+            mapping_data(job, column_0="name"),
         )
     job.refresh_from_db()
     assert job.status == CustomerImport.Status.DONE
@@ -290,7 +242,7 @@ def test_the_preview_counts_every_line_and_shows_the_first_twenty(client, staff)
     CustomerFactory(email="taken@x.test")
     rows = [["name", "email"], ["Taken", "taken@x.test"], ["", "x@x.test"]]
     rows += [[f"Company {i}", f"c{i}@x.test"] for i in range(30)]
-    _upload(client, _csv(rows))
+    upload_csv(client, csv_text(rows))
     job = CustomerImport.objects.get()
 
     response = client.get(reverse("customers:import-preview", args=[job.pk]))
@@ -312,7 +264,7 @@ def test_the_counts_progress_tags_and_primary_contacts_after_an_import(
     client, staff, django_capture_on_commit_callbacks
 ):
     Tag.objects.create(name="VIP")
-    content = _csv(
+    content = csv_text(
         [
             ["name", "tags", "group", "contact_first_name", "contact_email", "contact_phone"],
             ["Acme", "vip | gulf", "Distributors", "Omar", "omar@acme.test", "+971501234567"],
@@ -320,7 +272,7 @@ def test_the_counts_progress_tags_and_primary_contacts_after_an_import(
             ["Half Contact", "", "", "", "lost@x.test", ""],
         ]
     )
-    job = _import(client, content, django_capture_on_commit_callbacks)
+    job = import_csv(client, content, django_capture_on_commit_callbacks)
 
     assert (job.total_lines, job.processed_lines, job.percent) == (3, 3, 100)
     assert (job.created_count, job.skipped_count) == (2, 1)
@@ -350,8 +302,8 @@ def test_numbers_are_allocated_in_sequence_after_existing_ones(
     client, staff, django_capture_on_commit_callbacks
 ):
     first = create_customer(by=staff, name="Before")
-    content = _csv([["name"], ["One"], ["Two"], ["Three"]])
-    _import(client, content, django_capture_on_commit_callbacks)
+    content = csv_text([["name"], ["One"], ["Two"], ["Three"]])
+    import_csv(client, content, django_capture_on_commit_callbacks)
     after = create_customer(by=staff, name="After")
 
     numbers = [Customer.objects.get(name=n).number for n in ["One", "Two", "Three"]]
@@ -370,7 +322,7 @@ def test_the_sample_downloads_and_imports_cleanly(
     assert rows[0] == list(csvspec.HEADERS)
     assert len(rows) == 3
 
-    job = _import(client, content, django_capture_on_commit_callbacks)
+    job = import_csv(client, content, django_capture_on_commit_callbacks)
     assert job.errors == []
     assert job.created_count == 2
     acme = Customer.objects.get(name="Acme Trading FZE")
@@ -384,7 +336,7 @@ def test_the_sample_downloads_and_imports_cleanly(
 
 
 def test_an_export_imports_again_as_updates(client, staff, django_capture_on_commit_callbacks):
-    job = _import(
+    job = import_csv(
         client,
         b"".join(client.get(reverse("customers:import-sample")).streaming_content),
         django_capture_on_commit_callbacks,
@@ -393,10 +345,10 @@ def test_an_export_imports_again_as_updates(client, staff, django_capture_on_com
     export = client.get(reverse("customers:customer-export"), {"fields": "all"})
     content = b"".join(export.streaming_content)
 
-    again = _import(client, content, django_capture_on_commit_callbacks, update=True)
+    again = import_csv(client, content, django_capture_on_commit_callbacks, update=True)
     assert (again.created_count, again.updated_count, again.skipped_count) == (0, 2, 0)
     assert Customer.objects.count() == 2
-    skipped = _import(client, content, django_capture_on_commit_callbacks)
+    skipped = import_csv(client, content, django_capture_on_commit_callbacks)
     assert skipped.skipped_count == 2
     assert "(same number)" in skipped.errors[0]["reason"]
 
@@ -416,8 +368,8 @@ def test_a_failing_batch_fails_the_job_and_keeps_earlier_batches(
         return original(self, lines)
 
     monkeypatch.setattr(importing._Writer, "write", write)
-    content = _csv([["name"], ["A"], ["B"], ["C"], ["D"], ["E"]])
-    job = _import(client, content, django_capture_on_commit_callbacks)
+    content = csv_text([["name"], ["A"], ["B"], ["C"], ["D"], ["E"]])
+    job = import_csv(client, content, django_capture_on_commit_callbacks)
 
     assert job.status == CustomerImport.Status.FAILED
     assert "RuntimeError: disk full" in job.failure
@@ -481,7 +433,7 @@ def test_the_rejected_lines_are_listed_fifty_to_a_page(
     client, staff, django_capture_on_commit_callbacks
 ):
     rows = [["name", "email"]] + [[f"Co {i}", f"bad {i}"] for i in range(60)]
-    job = _import(client, _csv(rows), django_capture_on_commit_callbacks)
+    job = import_csv(client, csv_text(rows), django_capture_on_commit_callbacks)
     url = reverse("customers:import-detail", args=[job.pk])
 
     first = client.get(url)
@@ -494,14 +446,14 @@ def test_the_rejected_lines_are_listed_fifty_to_a_page(
 
 def test_a_file_over_the_size_limit_is_refused(client, staff, monkeypatch):
     monkeypatch.setattr(importing, "MAX_BYTES", 100)
-    response = _upload(client, _csv([["name"]] + [[f"Company {i}"] for i in range(20)]))
+    response = upload_csv(client, csv_text([["name"]] + [[f"Company {i}"] for i in range(20)]))
     assert response.status_code == 400
     assert "The file is too large" in response.content.decode()
     assert not CustomerImport.objects.exists()
 
 
 def test_an_unconfirmed_import_can_be_cancelled(client, staff):
-    _upload(client, _csv([["name"], ["Acme"]]))
+    upload_csv(client, csv_text([["name"], ["Acme"]]))
     job = CustomerImport.objects.get()
     response = client.post(
         reverse("customers:import-preview", args=[job.pk]), {"action": "discard"}
@@ -527,12 +479,12 @@ def test_line_numbers_count_the_lines_of_the_file_even_inside_quoted_cells(
     client, staff, django_capture_on_commit_callbacks
 ):
     content = 'name,address,email\nAcme,"Tower 1\nFloor 3",a@acme.test\n\nBad,,oops\n'
-    job = _import(client, content, django_capture_on_commit_callbacks)
+    job = import_csv(client, content, django_capture_on_commit_callbacks)
     assert [error["line"] for error in job.errors] == [5]
     assert Customer.objects.get().address == "Tower 1\nFloor 3"
 
 
 def test_a_header_naming_a_column_twice_is_refused(client, staff):
-    response = _upload(client, "name,email,Email\nAcme,a@x.test,b@x.test\n")
+    response = upload_csv(client, "name,email,Email\nAcme,a@x.test,b@x.test\n")
     assert response.status_code == 400
     assert "appears twice in the header line" in response.content.decode()

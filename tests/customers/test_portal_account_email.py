@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from customers.models import ActivityEntry, Customer
 from notifications.models import OutboundEmail
-from tests.customers.test_form import CREATE, form_data
+from tests.customers.helpers import CREATE, form_data
 from tests.factories import PortalContactFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,8 @@ from lumytic.core.middleware import page_above
 from portal.models import Area
 from portal.services.access import set_portal_access
 from tests.factories import PortalContactFactory, StaffFactory
-from tests.portal.test_payments import approved_pi, post_payment
+from tests.portal.helpers import post_payment
+from tests.sales.helpers import approved_pi
 
 pytestmark = pytest.mark.django_db
 

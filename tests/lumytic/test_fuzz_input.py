@@ -38,8 +38,8 @@ from tests.factories import (
     PortalContactFactory,
     StaffFactory,
 )
-from tests.lumytic.test_permissions_matrix import OFFICE, office_url_names, world  # noqa: F401
-from tests.portal import test_isolation as isolation
+from tests.lumytic.office_matrix import OFFICE, office_url_names
+from tests.portal import isolation_table as isolation
 
 pytestmark = pytest.mark.django_db
 
@@ -352,13 +352,13 @@ def test_the_write_count_sees_an_insert_an_update_and_a_delete():
 def test_every_url_is_fuzzed_or_skipped_with_a_reason():
     office = set(office_url_names())
     assert set(OFFICE) == office  # the matrix's own test says which are missing
-    portal = {f"portal:{name}" for name in isolation._portal_url_names()}
+    portal = {f"portal:{name}" for name in isolation.portal_url_names()}
     assert {f"portal:{n}" for n in isolation.ISOLATION} == portal
     unknown = (set(STEPS) | set(SKIPPED)) - office - portal
     assert not unknown, f"These entries match no URL: {sorted(unknown)}"
 
 
-def test_no_office_url_gives_a_500_or_writes_on_hostile_input(client, world):  # noqa: F811
+def test_no_office_url_gives_a_500_or_writes_on_hostile_input(client, world):
     client.force_login(StaffFactory())
     fuzzer = Fuzzer(client)
     targets = []
@@ -400,13 +400,13 @@ def own(db):
         "customer": customer,
         "contact": ContactFactory(customer=customer, is_primary=False),
         "order": billed,
-        "quotation": isolation._sent_quotation(customer),
+        "quotation": isolation.sent_quotation(customer),
         "product": Product.objects.create(
             sku="FZ-1", name="Fuzz widget", unit_price=999_999_999, currency="USD"
         ),
     }
-    isolation._foreign_pi(things)
-    things["memo"] = isolation._foreign_memo(things)  # made once: its number is unique
+    isolation.foreign_pi(things)
+    things["memo"] = isolation.foreign_memo(things)  # made once: its number is unique
     invitation = invite_to_portal(customer=customer, by=None, first_name="Ina", email="i@own.test")
     return {
         "contact": contact,

@@ -18,7 +18,6 @@ from portal.models import Area
 from portal.services.access import set_portal_access
 from sales.models import Memo, Order, Product
 from tests.factories import CustomerFactory, PortalContactFactory, StaffFactory
-from tests.lumytic.test_permissions_matrix import world  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -99,7 +98,7 @@ def _files(media_on_disk):
 
 
 @pytest.mark.usefixtures("_files")
-def test_memo_text_with_a_nul_is_a_400_with_the_message_and_no_memo(client, world):  # noqa: F811
+def test_memo_text_with_a_nul_is_a_400_with_the_message_and_no_memo(client, world):
     client.force_login(StaffFactory())
     before = Memo.objects.count()
     response = client.post(
@@ -112,7 +111,7 @@ def test_memo_text_with_a_nul_is_a_400_with_the_message_and_no_memo(client, worl
 
 @pytest.mark.usefixtures("_files")
 @pytest.mark.parametrize("name", ["sales:payment-reject", "sales:signed-document-reject"])
-def test_a_rejection_reason_with_a_nul_is_a_400_with_the_message(client, world, name):  # noqa: F811
+def test_a_rejection_reason_with_a_nul_is_a_400_with_the_message(client, world, name):
     client.force_login(StaffFactory())
     target = world["payment"] if name == "sales:payment-reject" else world["signed_pi"]
     response = client.post(reverse(name, args=[target.pk]), {"reason": "Wrong\x00 file"})

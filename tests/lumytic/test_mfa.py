@@ -1,24 +1,16 @@
 """Two-factor sign-in: required for staff who can confirm payments or manage portal access,
 optional for everyone else."""
 
-import base64
-import hashlib
-import hmac
-import struct
-import time
-
 import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import decrypt, encrypt
 from bs4 import BeautifulSoup
-from django.apps import apps
-from django.contrib.auth.models import Permission
-from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import PASSWORD, AdvisorFactory, PortalContactFactory, StaffFactory
+from tests.lumytic.helpers import grant, totp_now
 
 pytestmark = pytest.mark.django_db
 
@@ -30,26 +22,6 @@ def _mfa_required(settings):
     settings.MFA_REQUIRED = True
     # A code computed just before a 30-second step ends still counts just after it.
     settings.MFA_TOTP_TOLERANCE = 1
-
-
-def grant(user, perm: str) -> None:
-    """Give the user a permission, creating it if the roles branch has not declared it yet."""
-    app_label, codename = perm.split(".")
-    model = {"sales": "Payment", "portal": "PortalAccess"}[app_label]
-    content_type = ContentType.objects.get_for_model(apps.get_model(app_label, model))
-    permission, _ = Permission.objects.get_or_create(
-        codename=codename, content_type=content_type, defaults={"name": codename}
-    )
-    user.user_permissions.add(permission)
-
-
-def totp_now(secret: str) -> str:
-    """The current RFC 6238 code for a base32 secret (30-second steps, 6 digits)."""
-    key = base64.b32decode(secret, casefold=True)
-    digest = hmac.new(key, struct.pack(">Q", int(time.time()) // 30), hashlib.sha1).digest()
-    offset = digest[-1] & 0x0F
-    value = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
-    return f"{value % 1_000_000:06d}"
 
 
 def stored_code(user) -> str:

@@ -25,7 +25,7 @@ from tests.factories import (
     SalesManagerFactory,
     StaffFactory,
 )
-from tests.sales.test_payments import approved_pi, pay
+from tests.sales.helpers import approved_pi, pay
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from lumytic.core.lists import search_text
 from tests.factories import CustomerFactory, PortalContactFactory, StaffFactory
-from tests.sales.test_order_views import place
+from tests.sales.helpers import place
 
 pytestmark = pytest.mark.django_db
 NUL = "Fal\x00con"

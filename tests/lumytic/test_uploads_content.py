@@ -17,8 +17,8 @@ from portal.models import Area, RegistrationRequest
 from portal.services.access import set_portal_access
 from sales.models import Payment
 from tests.factories import PortalContactFactory, StaffFactory
-from tests.portal.test_registrations import form_data
-from tests.sales.test_payments import approved_pi, pay
+from tests.portal.signup import form_data
+from tests.sales.helpers import approved_pi, pay
 
 pytestmark = pytest.mark.django_db
 

@@ -1,8 +1,8 @@
-import re
-
 import pytest
 
-from tests.factories import StaffFactory
+from portal.models import Area
+from portal.services.access import set_portal_access
+from tests.factories import PortalContactFactory, StaffFactory
 
 
 @pytest.fixture
@@ -13,8 +13,25 @@ def staff(client):
     return user
 
 
-def link_in(body: str, path_start: str) -> str:
-    """The path of the first link in an email body that starts with `path_start`."""
-    match = re.search(rf"https?://[^/\s]+({re.escape(path_start)}\S*)", body)
-    assert match, body
-    return match.group(1)
+@pytest.fixture
+def signup_site(settings, tmp_path):
+    """Uploads in a temporary folder, the site's address and English (the signup tests)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.SITE_URL = "https://lumytic.test"
+    settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture
+def owner():
+    return StaffFactory(email="owner@lumytic.test")
+
+
+@pytest.fixture
+def buyer(client, owner):
+    """A signed-in portal user of Acme Trading with the orders and invoices areas."""
+    contact = PortalContactFactory(
+        customer__name="Acme Trading", customer__default_currency="USD", customer__advisor=owner
+    )
+    set_portal_access(contact=contact, by=None, areas=[Area.ORDERS, Area.INVOICES])
+    client.force_login(contact.user)
+    return contact.user

@@ -11,7 +11,7 @@ from portal.access import AREA_PERMISSIONS, DEFAULT_AREAS, areas_of
 from portal.models import Area, PortalAccess
 from portal.services.access import PortalError, send_set_password_email, set_portal_access
 from tests.factories import PASSWORD, ContactFactory, PortalContactFactory
-from tests.portal.conftest import link_in
+from tests.helpers import link_in
 
 pytestmark = pytest.mark.django_db
 AREA_PAGES = {

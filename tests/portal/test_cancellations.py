@@ -20,14 +20,11 @@ from sales.services.cancellations import (
 )
 from sales.services.orders import create_order
 from tests.factories import PortalContactFactory
-from tests.portal import test_invoices as invoices
-from tests.portal.test_invoices import confirmed_order
-from tests.sales.test_invoicing import PDF
+from tests.portal.helpers import confirmed_order
+from tests.sales.helpers import PDF
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("usd_site")]
 
-# The portal PI fixtures, shared (pytest finds fixtures by module attribute).
-_settings, owner = invoices._settings, invoices.owner
 REASON = "We no longer need the goods."
 
 

@@ -18,7 +18,7 @@ from portal.services.invitations import (
     revoke_invitation,
 )
 from tests.factories import ContactFactory, CustomerFactory, StaffFactory
-from tests.portal.conftest import link_in
+from tests.helpers import link_in
 
 pytestmark = pytest.mark.django_db
 NEW_PASSWORD = "a-long-new-password-42"

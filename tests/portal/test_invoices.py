@@ -2,7 +2,6 @@
 versions and their downloads; the invoices area; other customers and colleagues see nothing."""
 
 import hashlib
-from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -13,44 +12,12 @@ from portal.models import Area
 from portal.services.access import set_portal_access
 from sales.models import Order, SignedDocument
 from sales.services.invoicing import issue_pi, reject_signed_pi, send_pi, upload_signed_pi
-from sales.services.orders import confirm_order, create_order
 from tests.factories import CustomerFactory, PortalContactFactory, StaffFactory
-from tests.portal.conftest import link_in
-from tests.sales.test_invoicing import PDF, png_bytes
+from tests.helpers import link_in
+from tests.portal.helpers import confirmed_order
+from tests.sales.helpers import PDF, png_bytes
 
-pytestmark = pytest.mark.django_db
-BILLING = {"first_name": "Omar", "last_name": "Khalil", "city": "Dubai", "country": "AE"}
-
-
-@pytest.fixture(autouse=True)
-def _settings(usd_site):
-    """Every test here runs with the shared order-flow settings (tests/conftest.py)."""
-
-
-@pytest.fixture
-def owner():
-    return StaffFactory(email="owner@lumytic.test")
-
-
-@pytest.fixture
-def buyer(client, owner):
-    """A signed-in portal user of Acme Trading with the orders and invoices areas."""
-    contact = PortalContactFactory(
-        customer__name="Acme Trading", customer__default_currency="USD", customer__advisor=owner
-    )
-    set_portal_access(contact=contact, by=None, areas=[Area.ORDERS, Area.INVOICES])
-    client.force_login(contact.user)
-    return contact.user
-
-
-def confirmed_order(customer, placed_by=None) -> Order:
-    order = create_order(
-        customer=customer,
-        by=placed_by,
-        placed_by=placed_by,
-        lines=[{"description": "Widget", "quantity": Decimal("2"), "unit_price": Decimal("10")}],
-    )
-    return confirm_order(order=order, by=placed_by, billing=BILLING)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("usd_site")]
 
 
 @pytest.fixture

@@ -1,129 +1,29 @@
 """Isolation: every portal URL with another customer's ids is a 404, and forms take no extras;
 the back-office files of a customer open for staff only.
 
-The table below must name every URL pattern of the portal; a new portal URL without an entry
-fails `test_every_portal_url_has_an_isolation_entry`, so nobody adds a page without deciding
-how it is scoped.
+The table (tests/portal/isolation_table.py) must name every URL pattern of the portal; a new
+portal URL without an entry fails `test_every_portal_url_has_an_isolation_entry`, so nobody adds
+a page without deciding how it is scoped.
 """
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.files.base import ContentFile
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
-from conversations.models import Attachment
-from conversations.services import open_ticket
-from customers.models import Contact, Customer, CustomerDocument
-from customers.services import add_customer_document
-from portal.models import Area, RegistrationRequest
+from customers.models import Contact, Customer
+from portal.models import Area
 from portal.services.access import set_portal_access
 from portal.services.invitations import invitation_token, invite_to_portal
-from sales.models import (
-    Cancellation,
-    Memo,
-    Order,
-    Payment,
-    ProformaInvoice,
-    SignedCancellation,
-    SignedDocument,
-)
-from sales.services.invoicing import issue_pi
 from sales.services.orders import create_order
-from sales.services.quotations import create_quotation
 from tests.factories import ContactFactory, CustomerFactory, PortalContactFactory, StaffFactory
-from tests.portal.factories import PDF, RegistrationFactory
+from tests.portal.factories import PDF
+from tests.portal.isolation_table import ISOLATION, OFFICE_FILES, portal_url_names, sent_quotation
 
 pytestmark = pytest.mark.django_db
 
-# URL name -> what to do: "public" (no login, nothing customer-specific in the URL),
-# "own" (the signed-in user's own customer, no ids), or a function giving the kwargs that
-# point at another customer's object.
-ISOLATION = {
-    "login": "public",
-    "invitation-accept": "public",
-    "signup": "public",
-    "signup-done": "public",  # a signed token; its own tests cover tampering
-    "home": "own",
-    "profile": "own",
-    "contact-list": "own",
-    "contact-create": "own",
-    "quotations": "own",
-    "orders": "own",
-    "invoices": "own",
-    "statements": "own",
-    "cancellations": "own",
-    "contact-update": lambda foreign: {"contact_pk": foreign["contact"].pk},
-    "contact-delete": lambda foreign: {"contact_pk": foreign["contact"].pk},
-    "quotation-detail": lambda foreign: {"pk": foreign["quotation"].pk},
-    "quotation-pdf": lambda foreign: {"pk": foreign["quotation"].pk},
-    "quotation-accept": lambda foreign: {"pk": foreign["quotation"].pk},
-    "quotation-decline": lambda foreign: {"pk": foreign["quotation"].pk},
-    "order-create": "own",
-    "order-detail": lambda foreign: {"pk": foreign["order"].pk},
-    "order-edit": lambda foreign: {"pk": foreign["order"].pk},
-    "order-line-add": lambda foreign: {"pk": foreign["order"].pk},
-    "order-lines": lambda foreign: {"pk": foreign["order"].pk},
-    "order-line-remove": lambda foreign: {
-        "pk": foreign["order"].pk,
-        "line_pk": foreign["order"].lines.get().pk,
-    },
-    "order-submit": lambda foreign: {"pk": foreign["order"].pk},
-    "order-confirm": lambda foreign: {"pk": foreign["order"].pk},
-    "order-cancel": lambda foreign: {"pk": foreign["order"].pk},
-    "pi-pdf": lambda foreign: {"pk": _foreign_pi(foreign).pk},
-    "pi-upload": lambda foreign: {"pk": _foreign_pi(foreign).pk},
-    "signed-document-file": lambda foreign: {"pk": _foreign_signed_document(foreign).pk},
-    "payment-upload": lambda foreign: {"pk": _foreign_pi(foreign).pk},
-    "payment-file": lambda foreign: {"pk": _foreign_payment(foreign).pk},
-    "memo-pdf": lambda foreign: {"pk": _foreign_memo(foreign).pk},
-    "memo-upload": lambda foreign: {"pk": _foreign_memo(foreign).pk},
-    "order-cancellation-request": lambda foreign: {"pk": foreign["order"].pk},
-    "cancellation-detail": lambda foreign: {"pk": _foreign_cancellation(foreign).pk},
-    "cancellation-pdf": lambda foreign: {"pk": _foreign_cancellation(foreign).pk},
-    "cancellation-upload": lambda foreign: {"pk": _foreign_cancellation(foreign).pk},
-    "signed-cancellation-file": lambda foreign: {"pk": _foreign_signed_cancellation(foreign).pk},
-    "conversations": "own",
-    "ticket-create": "own",
-    "ticket-detail": lambda foreign: {"pk": _foreign_ticket(foreign).pk},
-    "ticket-reply": lambda foreign: {"pk": _foreign_ticket(foreign).pk},
-    "ticket-close": lambda foreign: {"pk": _foreign_ticket(foreign).pk},
-    "ticket-reopen": lambda foreign: {"pk": _foreign_ticket(foreign).pk},
-    "message-attachment": lambda foreign: {"pk": _foreign_attachment(foreign).pk},
-    "order-thread": lambda foreign: {"pk": foreign["order"].pk},
-}
-
-
-# Back-office URLs that serve a customer's files: staff only, whoever's file it is. Like every
-# office URL (lumytic/core/access.py), a portal user gets 403 and a visitor the sign-in page.
-# name -> a function giving the kwargs that point at the other customer's file.
-OFFICE_FILES = {
-    "portal_office:registration-cr-file": lambda foreign: {"pk": _foreign_registration(foreign).pk},
-    "customers:customer-document-file": lambda foreign: {
-        "pk": foreign["customer"].pk,
-        "document_pk": _foreign_cr_document(foreign).pk,
-    },
-}
-
-
-def _portal_url_names() -> list[str]:
-    resolver = next(
-        p for p in get_resolver().url_patterns if getattr(p, "namespace", None) == "portal"
-    )
-    names = []
-
-    def walk(patterns):
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                walk(pattern.url_patterns)
-            elif isinstance(pattern, URLPattern):
-                names.append(pattern.name)
-
-    walk(resolver.url_patterns)
-    return names
-
 
 def test_every_portal_url_has_an_isolation_entry():
-    missing = [name for name in _portal_url_names() if name not in ISOLATION]
+    missing = [name for name in portal_url_names() if name not in ISOLATION]
     assert not missing, f"Add these portal URLs to ISOLATION: {missing}"
 
 
@@ -147,119 +47,8 @@ def foreign():
         "customer": customer,
         "contact": ContactFactory(customer=customer, is_primary=False),
         "order": order,
-        "quotation": _sent_quotation(customer),
+        "quotation": sent_quotation(customer),
     }
-
-
-def _foreign_pi(foreign):
-    """The foreign order's PI, as sent to its customer (made on first use; drafts are hidden)."""
-    if "pi" not in foreign:
-        Order.objects.filter(pk=foreign["order"].pk).update(status=Order.Status.CONFIRMED)
-        pi = issue_pi(order=foreign["order"], by=None)
-        ProformaInvoice.objects.filter(pk=pi.pk).update(status=ProformaInvoice.Status.SENT)
-        Order.objects.filter(pk=foreign["order"].pk).update(status=Order.Status.PI_SENT)
-        foreign["pi"] = pi
-    return foreign["pi"]
-
-
-def _foreign_signed_document(foreign):
-    """A signed copy the other customer uploaded (the row alone; no file is read before 404)."""
-    return SignedDocument.objects.create(
-        pi=_foreign_pi(foreign), version=1, file="sales/signed/foreign.pdf", size=1, sha256="0" * 64
-    )
-
-
-def _foreign_memo(foreign):
-    """A memo sent to the other customer (the row alone)."""
-    return Memo.objects.create(
-        number="MEMO-2026-99999", pi=_foreign_pi(foreign), text="Foreign memo", status="sent"
-    )
-
-
-def _foreign_payment(foreign):
-    """A SWIFT proof the other customer uploaded (the row alone; no file is read before 404)."""
-    return Payment.objects.create(
-        pi=_foreign_pi(foreign),
-        amount=1,
-        currency="USD",
-        paid_on="2026-01-05",
-        bank_reference="FOREIGN",
-        file="payments/proofs/foreign.pdf",
-        size=1,
-        sha256="0" * 64,
-    )
-
-
-def _foreign_cancellation(foreign):
-    """The other customer's confirmed cancellation order (the row alone)."""
-    if "cancellation" not in foreign:
-        Order.objects.filter(pk=foreign["order"].pk).update(status=Order.Status.CONFIRMED)
-        foreign["cancellation"] = Cancellation.objects.create(
-            order=foreign["order"],
-            customer=foreign["customer"],
-            number="CXL-2026-99999",
-            status=Cancellation.Status.CONFIRMED,
-            reason="Foreign reason",
-        )
-    return foreign["cancellation"]
-
-
-def _foreign_signed_cancellation(foreign):
-    """A signed cancellation the other customer uploaded (the row alone; no file is read)."""
-    return SignedCancellation.objects.create(
-        cancellation=_foreign_cancellation(foreign),
-        version=1,
-        file="sales/signed/foreign.pdf",
-        size=1,
-        sha256="0" * 64,
-    )
-
-
-def _foreign_ticket(foreign):
-    """A ticket the other customer opened."""
-    if "ticket" not in foreign:
-        user = PortalContactFactory(customer=foreign["customer"], is_primary=False).user
-        ticket = open_ticket(
-            customer=foreign["customer"], by=user, subject="Foreign ticket", body="Foreign"
-        )
-        foreign["ticket"] = ticket
-    return foreign["ticket"]
-
-
-def _foreign_attachment(foreign):
-    """A file sent with the other customer's ticket (the row alone; no file is read before 404)."""
-    message = _foreign_ticket(foreign).messages.get()
-    return Attachment.objects.create(
-        message=message, file="conversations/attachments/foreign.pdf", original_name="x.pdf", size=1
-    )
-
-
-def _foreign_registration(foreign):
-    """The other customer's approved registration request, its CR file on disk."""
-    return RegistrationFactory(
-        status=RegistrationRequest.Status.APPROVED, customer=foreign["customer"]
-    )
-
-
-def _foreign_cr_document(foreign):
-    """The other customer's CR document, version 1, on disk."""
-    return add_customer_document(
-        customer=foreign["customer"],
-        kind=CustomerDocument.Kind.CR,
-        file=ContentFile(PDF, name="cr.pdf"),
-        by=None,
-    )
-
-
-def _sent_quotation(customer):
-    """Another customer's quotation, as sent to them (drafts are hidden from everyone)."""
-    quotation = create_quotation(
-        customer=customer,
-        by=None,
-        lines=[{"description": "Foreign offer", "quantity": 1, "unit_price": 10}],
-    )
-    type(quotation).objects.filter(pk=quotation.pk).update(status="sent")
-    return quotation
 
 
 @pytest.mark.parametrize("name", sorted(ISOLATION))

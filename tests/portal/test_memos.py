@@ -14,15 +14,11 @@ from sales.models import Memo, Order, SignedDocument
 from sales.services.invoicing import approve_signed_pi, issue_pi, send_pi, upload_signed_pi
 from sales.services.memos import reject_signed_memo, send_memo, upload_signed_memo, write_memo
 from tests.factories import CustomerFactory
-from tests.portal import test_invoices as invoices
-from tests.portal.conftest import link_in
-from tests.portal.test_invoices import confirmed_order
-from tests.sales.test_invoicing import PDF, png_bytes
+from tests.helpers import link_in
+from tests.portal.helpers import confirmed_order
+from tests.sales.helpers import PDF, png_bytes
 
-pytestmark = pytest.mark.django_db
-
-# The portal PI fixtures, shared (pytest finds fixtures by module attribute).
-_settings, buyer, owner = invoices._settings, invoices.buyer, invoices.owner
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("usd_site")]
 
 
 def _approved_pi(customer, placed_by, owner):

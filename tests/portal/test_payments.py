@@ -16,32 +16,12 @@ from portal.services.access import set_portal_access
 from sales.models import Order, Payment
 from sales.payments import PROOF_VALIDATOR
 from sales.services.payments import confirm_payment, reject_payment
-from tests.factories import PortalContactFactory, StaffFactory
-from tests.portal.conftest import link_in
-from tests.sales.test_payments import PDF, approved_pi, pay
+from tests.factories import PortalContactFactory
+from tests.helpers import link_in
+from tests.portal.helpers import post_payment
+from tests.sales.helpers import PDF, approved_pi, pay
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _settings(usd_site):
-    """Every test here runs with the shared order-flow settings (tests/conftest.py)."""
-
-
-@pytest.fixture
-def owner():
-    return StaffFactory(email="owner@lumytic.test")
-
-
-@pytest.fixture
-def buyer(client, owner):
-    """A signed-in portal user of Acme Trading with the orders and invoices areas."""
-    contact = PortalContactFactory(
-        customer__name="Acme Trading", customer__default_currency="USD", customer__advisor=owner
-    )
-    set_portal_access(contact=contact, by=None, areas=[Area.ORDERS, Area.INVOICES])
-    client.force_login(contact.user)
-    return contact.user
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("usd_site")]
 
 
 @pytest.fixture
@@ -53,16 +33,6 @@ def order_page(client, pi) -> str:
     response = client.get(reverse("portal:order-detail", args=[pi.order_id]))
     assert response.status_code == 200
     return response.content.decode()
-
-
-def post_payment(client, pi, **overrides):
-    data = {
-        "amount": "400.00",
-        "paid_on": timezone.localdate().isoformat(),
-        "bank_reference": "FT26001",
-        "file": SimpleUploadedFile("swift.pdf", PDF),
-    } | overrides
-    return client.post(reverse("portal:payment-upload", args=[pi.pk]), data)
 
 
 def test_the_customer_uploads_a_proof_and_sees_it_waiting(client, pi, buyer):

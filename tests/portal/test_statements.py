@@ -17,7 +17,7 @@ from portal.models import Area
 from portal.services.access import set_portal_access
 from sales.services.payments import confirm_payment
 from tests.factories import PortalContactFactory, StaffFactory
-from tests.sales.test_payments import approved_pi, credit, pay
+from tests.sales.helpers import approved_pi, credit, pay
 
 pytestmark = pytest.mark.django_db
 PERIOD = {"start": "2026-01-01", "end": date.today().isoformat(), "currency": "USD"}

@@ -8,9 +8,19 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from sales.models import Currency, ExchangeRate
+from lumytic.core.models import CompanyProfile
+from sales.models import Cancellation, Currency, ExchangeRate
+from sales.services.cancellations import (
+    approve_signed_cancellation,
+    confirm_cancellation,
+    request_cancellation,
+    upload_signed_cancellation,
+)
 from sales.services.currency import ensure_currencies
-from tests.factories import StaffFactory
+from sales.services.invoicing import issue_pi, send_pi
+from sales.services.orders import confirm_order, create_order
+from tests.factories import CustomerFactory, PortalContactFactory, StaffFactory
+from tests.sales.helpers import BILLING, CANCELLATION_REASON, approved_pi, line, proof
 
 DATA = Path(__file__).parent / "data"
 FEED = (DATA / "eurofxref-daily.xml").read_bytes()
@@ -162,3 +172,115 @@ def notified_staff(db):
 
 def days_ago(days: int) -> date:
     return timezone.localdate() - timedelta(days=days)
+
+
+# --- Documents: a buyer, the order's owner, a PI and a cancellation (used with usefixtures) ------
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    """Uploads go to a temporary folder."""
+    settings.MEDIA_ROOT = tmp_path
+    settings.SITE_URL = "https://lumytic.test"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    }
+    return tmp_path
+
+
+@pytest.fixture
+def seller(db):
+    """The company profile printed on PIs, with its bank details."""
+    profile = CompanyProfile.load()
+    profile.legal_name = "Lumytic Trading LLC"
+    profile.address = "Business Bay, Dubai"
+    profile.bank_name = "Emirates NBD"
+    profile.bank_account_name = "Lumytic Trading LLC"
+    profile.bank_iban = "AE070331234567890123456"
+    profile.bank_swift = "EBILAEAD"
+    profile.save()
+    return profile
+
+
+@pytest.fixture
+def seller_profile(db):
+    """The company profile's legal name, as a cancellation PDF prints it."""
+    profile = CompanyProfile.load()
+    profile.legal_name = "Lumytic Trading LLC"
+    profile.save()
+    return profile
+
+
+@pytest.fixture
+def owner():
+    return StaffFactory(email="owner@lumytic.test", first_name="Lina")
+
+
+@pytest.fixture
+def buyer(owner):
+    """A portal user of Falcon Logistics (USD), whose advisor is the owner."""
+    contact = PortalContactFactory(
+        customer__advisor=owner,
+        customer__default_currency="USD",
+        customer__name="Falcon Logistics",
+        email="omar@falcon.test",
+    )
+    return contact.user
+
+
+@pytest.fixture
+def order(buyer):
+    """A confirmed order: 2 x 10.00 and 1 x 5.50 less 10 %, 5 % tax."""
+    order = create_order(
+        customer=buyer.contact.customer,
+        by=buyer,
+        placed_by=buyer,
+        lines=[line(), line("Cable", "1", "5.50", discount="10")],
+    )
+    return confirm_order(order=order, by=buyer, billing=BILLING)
+
+
+@pytest.fixture
+def sent_pi(order, owner):
+    pi = issue_pi(order=order, by=owner)
+    return send_pi(pi=pi, by=owner)
+
+
+@pytest.fixture
+def pi(buyer, owner):
+    """A sent PI of 1000.00 USD whose order waits for payment."""
+    return approved_pi(buyer.contact.customer, buyer, owner)
+
+
+@pytest.fixture
+def requested(pi, buyer):
+    return request_cancellation(order=pi.order, by=buyer, reason=CANCELLATION_REASON)
+
+
+@pytest.fixture
+def confirmed(requested, owner):
+    return confirm_cancellation(cancellation=requested, by=owner)
+
+
+@pytest.fixture
+def signed(confirmed, buyer):
+    upload_signed_cancellation(cancellation=confirmed, by=buyer, file=proof(name="signed.pdf"))
+    return Cancellation.objects.get(pk=confirmed.pk)
+
+
+@pytest.fixture
+def approved(signed, owner):
+    approve_signed_cancellation(document=signed.signed_documents.get(), by=owner)
+    return signed
+
+
+@pytest.fixture
+def advisor():
+    return StaffFactory(email="advisor@lumytic.test", first_name="Lina", last_name="Farouk")
+
+
+@pytest.fixture
+def customer(advisor):
+    """Acme Trading (USD), advised by the advisor."""
+    return CustomerFactory(name="Acme Trading", advisor=advisor, default_currency="USD")

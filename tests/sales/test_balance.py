@@ -11,7 +11,7 @@ from sales.models import Order
 from sales.services.payments import apply_credit, confirm_payment, reject_payment
 from sales.summary import sales_summary
 from tests.factories import PortalContactFactory, StaffFactory
-from tests.sales.test_payments import approved_pi, credit, pay
+from tests.sales.helpers import approved_pi, credit, pay
 
 pytestmark = pytest.mark.django_db
 

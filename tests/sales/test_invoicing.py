@@ -1,7 +1,6 @@
 """PI services and office pages: issue, send, signed uploads, approve, reject; emails, versions."""
 
 import hashlib
-import io
 from datetime import timedelta
 from decimal import Decimal
 
@@ -11,11 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from PIL import Image
 
-from customers.models import ActivityEntry
-from lumytic.core.models import CompanyProfile
-from notifications.models import OutboundEmail
 from sales.models import Order, ProformaInvoice, SignedDocument
 from sales.services.invoicing import (
     InvoiceError,
@@ -26,105 +21,11 @@ from sales.services.invoicing import (
     upload_signed_pi,
 )
 from sales.services.orders import InvalidTransition, OrderError, confirm_order, create_order
-from tests.factories import PortalContactFactory, StaffFactory
-from tests.portal.conftest import link_in
+from tests.factories import StaffFactory
+from tests.helpers import link_in
+from tests.sales.helpers import BILLING, PDF, emails, line, pdf_upload, png_bytes, status_of, verbs
 
-pytestmark = pytest.mark.django_db
-BILLING = {"first_name": "Omar", "last_name": "Khalil", "city": "Dubai", "country": "AE"}
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-
-
-def png_bytes() -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (4, 4), "white").save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
-def pdf_upload(content: bytes = PDF, name: str = "signed.pdf") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, content, content_type="application/pdf")
-
-
-def line(description="Widget", quantity="2", price="10.00", tax="5", discount="0"):
-    return {
-        "description": description,
-        "quantity": Decimal(quantity),
-        "unit_price": Decimal(price),
-        "discount_percent": Decimal(discount),
-        "tax_rate": Decimal(tax),
-    }
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    }
-    return tmp_path
-
-
-@pytest.fixture(autouse=True)
-def seller(db):
-    profile = CompanyProfile.load()
-    profile.legal_name = "Lumytic Trading LLC"
-    profile.address = "Business Bay, Dubai"
-    profile.bank_name = "Emirates NBD"
-    profile.bank_account_name = "Lumytic Trading LLC"
-    profile.bank_iban = "AE070331234567890123456"
-    profile.bank_swift = "EBILAEAD"
-    profile.save()
-    return profile
-
-
-@pytest.fixture
-def owner():
-    return StaffFactory(email="owner@lumytic.test", first_name="Lina")
-
-
-@pytest.fixture
-def buyer(owner):
-    contact = PortalContactFactory(
-        customer__advisor=owner,
-        customer__default_currency="USD",
-        customer__name="Falcon Logistics",
-        email="omar@falcon.test",
-    )
-    return contact.user
-
-
-@pytest.fixture
-def order(buyer):
-    """A confirmed order: 2 x 10.00 and 1 x 5.50 less 10 %, 5 % tax."""
-    order = create_order(
-        customer=buyer.contact.customer,
-        by=buyer,
-        placed_by=buyer,
-        lines=[line(), line("Cable", "1", "5.50", discount="10")],
-    )
-    return confirm_order(order=order, by=buyer, billing=BILLING)
-
-
-@pytest.fixture
-def sent_pi(order, owner):
-    pi = issue_pi(order=order, by=owner)
-    return send_pi(pi=pi, by=owner)
-
-
-def emails(event: str) -> list[OutboundEmail]:
-    return list(OutboundEmail.objects.filter(event=event).order_by("pk"))
-
-
-def status_of(order) -> str:
-    return Order.objects.values_list("status", flat=True).get(pk=order.pk)
-
-
-def verbs(order) -> list[str]:
-    return list(
-        ActivityEntry.objects.filter(target_id=str(order.pk))
-        .order_by("pk")
-        .values_list("verb", flat=True)
-    )
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media", "seller")]
 
 
 # --- Issue ---------------------------------------------------------------------------------------

@@ -31,11 +31,12 @@ from sales.services.invoicing import approve_signed_pi, issue_pi, send_pi, uploa
 from sales.services.orders import confirm_order, create_order
 from sales.services.payments import apply_credit, confirm_payment, upload_payment
 from tests.factories import PortalContactFactory, StaffFactory
-from tests.sales import test_payments as payments
-from tests.sales.test_payments import BILLING, TODAY, proof
+from tests.sales.helpers import BILLING, TODAY, proof
 
-media = payments.media  # uploads go to a temporary folder
-pytestmark = pytest.mark.django_db
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("media"),
+]  # uploads go to a temporary folder
 USD = "USD"
 
 

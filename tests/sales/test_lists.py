@@ -15,7 +15,7 @@ from sales.services.invoicing import upload_signed_pi
 from sales.services.payments import confirm_payment
 from sales.sidebar import pis_awaiting_review
 from tests.factories import PortalContactFactory, StaffFactory
-from tests.sales.test_payments import approved_pi, pay, proof
+from tests.sales.helpers import approved_pi, pay, proof
 
 pytestmark = pytest.mark.django_db
 

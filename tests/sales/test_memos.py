@@ -33,21 +33,10 @@ from sales.services.memos import (
 )
 from sales.services.orders import OrderError
 from sales.services.payments import confirm_payment, reject_payment, upload_payment
-from tests.portal.conftest import link_in
-from tests.sales import test_invoicing as invoicing
-from tests.sales.test_invoicing import PDF, emails, pdf_upload, status_of, verbs
+from tests.helpers import link_in
+from tests.sales.helpers import PDF, emails, pdf_upload, status_of, verbs
 
-# The PI fixtures, shared with the PI tests (pytest finds fixtures by module attribute).
-buyer, media, order, owner, seller, sent_pi = (
-    invoicing.buyer,
-    invoicing.media,
-    invoicing.order,
-    invoicing.owner,
-    invoicing.seller,
-    invoicing.sent_pi,
-)
-
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media", "seller")]
 TEXT = "Please pay to the new account.\nReference: the memo number."
 
 

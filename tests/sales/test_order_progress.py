@@ -11,7 +11,7 @@ from portal.services.access import set_portal_access
 from sales.models import Order
 from sales.progress import CUSTOMER, SALES, STEPS, order_progress
 from tests.factories import PortalContactFactory, StaffFactory
-from tests.sales.test_payments import approved_pi
+from tests.sales.helpers import approved_pi
 
 S = Order.Status
 
@@ -118,7 +118,7 @@ def test_each_emails_first_line_is_the_next_step_its_reader_sees_on_the_order_pa
 ):
     from notifications.models import OutboundEmail
     from sales.services.payments import confirm_payment
-    from tests.sales.test_payments import pay
+    from tests.sales.helpers import pay
 
     owner = StaffFactory(email="owner@lumytic.test")
     contact = PortalContactFactory(

@@ -6,18 +6,13 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
-from customers.models import ActivityEntry, Credit
-from customers.services import add_credit
-from notifications.models import OutboundEmail
-from sales.models import Order, Payment, ProformaInvoice
-from sales.services.invoicing import issue_pi
-from sales.services.orders import OrderError, confirm_order, create_order
+from customers.models import Credit
+from sales.models import Order, Payment
+from sales.services.orders import OrderError
 from sales.services.payments import (
     OverpaymentUndecided,
     PaymentError,
@@ -25,95 +20,22 @@ from sales.services.payments import (
     confirm_payment,
     pi_balance,
     reject_payment,
-    upload_payment,
 )
-from tests.factories import CustomerFactory, PortalContactFactory, StaffFactory
-from tests.portal.conftest import link_in
+from tests.factories import CustomerFactory, StaffFactory
+from tests.helpers import link_in
+from tests.sales.helpers import (
+    PDF,
+    TODAY,
+    approved_pi,
+    credit,
+    emails,
+    pay,
+    pi_status,
+    pi_verbs,
+    proof,
+)
 
-pytestmark = pytest.mark.django_db
-BILLING = {"first_name": "Omar", "last_name": "Khalil", "city": "Dubai", "country": "AE"}
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-TODAY = timezone.localdate
-STAFF = StaffFactory
-
-
-def proof(content: bytes = PDF, name: str = "swift.pdf") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, content, content_type="application/pdf")
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    settings.SITE_URL = "https://lumytic.test"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    }
-    return tmp_path
-
-
-@pytest.fixture
-def owner():
-    return StaffFactory(email="owner@lumytic.test", first_name="Lina")
-
-
-@pytest.fixture
-def buyer(owner):
-    contact = PortalContactFactory(
-        customer__advisor=owner,
-        customer__default_currency="USD",
-        customer__name="Falcon Logistics",
-        email="omar@falcon.test",
-    )
-    return contact.user
-
-
-def approved_pi(customer, placed_by, owner, total="1000.00", status=Order.Status.PI_APPROVED):
-    """A sent PI for `total` USD whose order is at `status` (earlier steps have their tests)."""
-    order = create_order(
-        customer=customer,
-        by=placed_by,
-        placed_by=placed_by,
-        lines=[{"description": "Machine", "quantity": Decimal("1"), "unit_price": Decimal(total)}],
-    )
-    order = confirm_order(order=order, by=placed_by, billing=BILLING)
-    Order.objects.filter(pk=order.pk).update(owner=owner)
-    pi = issue_pi(order=order, by=owner)
-    ProformaInvoice.objects.filter(pk=pi.pk).update(status=ProformaInvoice.Status.SENT)
-    Order.objects.filter(pk=order.pk).update(status=status)
-    return ProformaInvoice.objects.select_related("order").get(pk=pi.pk)
-
-
-@pytest.fixture
-def pi(buyer, owner):
-    return approved_pi(buyer.contact.customer, buyer, owner)
-
-
-def pay(pi, by, amount, **extra):
-    values = {"paid_on": TODAY(), "bank_reference": "FT26001", "file": proof()} | extra
-    return upload_payment(pi=pi, by=by, amount=Decimal(amount), **values)
-
-
-def emails(event: str) -> list[OutboundEmail]:
-    return list(OutboundEmail.objects.filter(event=event).order_by("pk"))
-
-
-def status_of(pi) -> str:
-    return Order.objects.values_list("status", flat=True).get(pk=pi.order_id)
-
-
-def verbs(pi) -> list[str]:
-    return list(
-        ActivityEntry.objects.filter(target_id=pi.order_id, customer=pi.order.customer_id)
-        .order_by("pk")
-        .values_list("verb", flat=True)
-    )
-
-
-def credit(customer, amount, currency="USD", reason="Returned goods"):
-    return add_credit(
-        customer=customer, by=STAFF(), amount=Decimal(amount), currency=currency, reason=reason
-    )
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 
 # --- Upload --------------------------------------------------------------------------------------
@@ -131,8 +53,8 @@ def test_uploading_a_proof_keeps_it_and_tells_the_owner(pi, buyer, owner, media)
     assert payment.uploaded_by == buyer and payment.size == len(PDF)
     assert payment.file.name.startswith("payments/proofs/") and "swift" not in payment.file.name
     assert (media / payment.file.name).read_bytes() == PDF
-    assert status_of(pi) == Order.Status.PAYMENT_UPLOADED
-    assert "payment uploaded" in verbs(pi)
+    assert pi_status(pi) == Order.Status.PAYMENT_UPLOADED
+    assert "payment uploaded" in pi_verbs(pi)
     [email] = emails("payment_uploaded")
     assert email.to_email == "owner@lumytic.test"
     assert pi.number in email.body_text and pi.order.number in email.body_text
@@ -143,7 +65,7 @@ def test_uploading_a_proof_keeps_it_and_tells_the_owner(pi, buyer, owner, media)
 def test_a_further_partial_payment_can_be_uploaded_while_one_waits(pi, buyer):
     pay(pi, buyer, "400")
     pay(pi, buyer, "300")
-    assert status_of(pi) == Order.Status.PAYMENT_UPLOADED
+    assert pi_status(pi) == Order.Status.PAYMENT_UPLOADED
     assert pi.payments.count() == 2 and len(emails("payment_uploaded")) == 2
 
 
@@ -161,7 +83,7 @@ def test_payment_is_refused_unless_the_order_awaits_payment(buyer, owner, status
 def test_a_signed_memo_order_accepts_a_payment(buyer, owner):
     pi = approved_pi(buyer.contact.customer, buyer, owner, status=Order.Status.MEMO_SIGNED)
     pay(pi, buyer, "10")
-    assert status_of(pi) == Order.Status.PAYMENT_UPLOADED
+    assert pi_status(pi) == Order.Status.PAYMENT_UPLOADED
 
 
 @pytest.mark.parametrize(
@@ -176,7 +98,7 @@ def test_a_signed_memo_order_accepts_a_payment(buyer, owner):
 def test_bad_amounts_are_refused(pi, buyer, amount, message):
     with pytest.raises(PaymentError, match=message):
         pay(pi, buyer, amount)
-    assert not Payment.objects.exists() and status_of(pi) == Order.Status.PI_APPROVED
+    assert not Payment.objects.exists() and pi_status(pi) == Order.Status.PI_APPROVED
 
 
 def test_a_future_date_an_empty_reference_and_a_bad_file_are_refused(pi, buyer):
@@ -198,19 +120,19 @@ def test_partial_payments_add_up_to_paid_and_a_rejected_one_does_not_count(pi, b
     """PI 1,000.00: 400 rejected, 400 confirmed, 600 confirmed -> paid."""
     rejected = pay(pi, buyer, "400")
     reject_payment(payment=rejected, by=owner, reason="Wrong beneficiary")
-    assert status_of(pi) == Order.Status.PI_APPROVED  # back to awaiting payment
+    assert pi_status(pi) == Order.Status.PI_APPROVED  # back to awaiting payment
 
     first = pay(pi, buyer, "400")
     confirm_payment(payment=first, by=owner)
     assert pi_balance(pi) == (Decimal("400.00"), Decimal("0.00"), Decimal("600.00"))
-    assert status_of(pi) == Order.Status.PI_APPROVED  # nothing else waits for review
+    assert pi_status(pi) == Order.Status.PI_APPROVED  # nothing else waits for review
 
     second = pay(pi, buyer, "600")
-    assert status_of(pi) == Order.Status.PAYMENT_UPLOADED
+    assert pi_status(pi) == Order.Status.PAYMENT_UPLOADED
     confirm_payment(payment=second, by=owner)
     assert pi_balance(pi) == (Decimal("1000.00"), Decimal("0.00"), Decimal("0.00"))
-    assert status_of(pi) == Order.Status.PAID
-    assert verbs(pi)[-2:] == ["payment confirmed", "order paid"]
+    assert pi_status(pi) == Order.Status.PAID
+    assert pi_verbs(pi)[-2:] == ["payment confirmed", "order paid"]
     first.refresh_from_db()
     assert first.decided_by == owner and first.decided_at
 
@@ -240,13 +162,13 @@ def test_rejecting_needs_a_reason_and_emails_it(pi, buyer, owner):
     assert "The proof is unreadable" in email.body_text
     assert pi.number in email.body_text and pi.order.number in email.body_text
     assert f"/portal/orders/{pi.order_id}/" in email.body_text
-    assert "payment rejected" in verbs(pi)
+    assert "payment rejected" in pi_verbs(pi)
 
 
 def test_rejecting_one_of_two_pending_payments_keeps_the_order_waiting(pi, buyer, owner):
     one, _two = pay(pi, buyer, "400"), pay(pi, buyer, "600")
     reject_payment(payment=one, by=owner, reason="Duplicate")
-    assert status_of(pi) == Order.Status.PAYMENT_UPLOADED
+    assert pi_status(pi) == Order.Status.PAYMENT_UPLOADED
 
 
 @pytest.mark.parametrize("decided", ["confirm", "reject"])
@@ -279,17 +201,17 @@ def test_a_credit_pays_a_pi_in_full_and_the_order_becomes_paid(pi, buyer, owner)
     available = credit(buyer.contact.customer, "1500")
     apply_credit(pi=pi, by=owner, credit=available, amount=Decimal("1000"))
     assert pi_balance(pi) == (Decimal("0.00"), Decimal("1000.00"), Decimal("0.00"))
-    assert status_of(pi) == Order.Status.PAID
-    assert verbs(pi)[-2:] == ["credit applied", "order paid"]
+    assert pi_status(pi) == Order.Status.PAID
+    assert pi_verbs(pi)[-2:] == ["credit applied", "order paid"]
 
 
 def test_a_credit_and_a_payment_together_make_the_order_paid(pi, buyer, owner):
     apply_credit(pi=pi, by=owner, credit=credit(buyer.contact.customer, "250"), amount="250")
-    assert status_of(pi) == Order.Status.PI_APPROVED
+    assert pi_status(pi) == Order.Status.PI_APPROVED
     with pytest.raises(PaymentError, match="still due"):
         pay(pi, buyer, "800")
     confirm_payment(payment=pay(pi, buyer, "750"), by=owner)
-    assert status_of(pi) == Order.Status.PAID
+    assert pi_status(pi) == Order.Status.PAID
 
 
 def test_credit_limits(pi, buyer, owner):
@@ -357,7 +279,7 @@ def test_crediting_the_extra_pays_the_pi_and_keeps_the_rest_as_the_customers_cre
     assert second.excess_credit == extra and pi.number in extra.reason
     # The PI shows what it was paid, not 1,200 of 1,000; the extra is usable on the next PI.
     assert pi_balance(pi) == (Decimal("1000.00"), Decimal("0.00"), Decimal("0.00"))
-    assert status_of(pi) == Order.Status.PAID
+    assert pi_status(pi) == Order.Status.PAID
     [_first, email] = emails("payment_confirmed")
     assert "200.00" in email.body_text
 
@@ -409,7 +331,7 @@ def test_crediting_from_the_page_confirms_and_says_how_much_is_credit(client, pi
     response = client.post(url, {"overpay": "credit"}, follow=True)
     assert "is confirmed and 200.00 USD is the customer&#x27;s credit" in response.content.decode()
     assert Credit.objects.get().amount == Decimal("200")
-    assert status_of(pi) == Order.Status.PAID
+    assert pi_status(pi) == Order.Status.PAID
 
 
 def test_refusing_from_the_page_rejects_the_payment(client, pi, buyer, owner):

@@ -17,7 +17,7 @@ from sales.pdf_invoice import LOGO_URL, MAX_PI_LINES, PdfTooLarge, render_pi_pdf
 from sales.services.invoicing import InvoiceError, issue_pi
 from sales.services.orders import confirm_order, create_order
 from tests.factories import CustomerFactory, StaffFactory
-from tests.sales.test_invoicing import BILLING, line, png_bytes
+from tests.sales.helpers import BILLING, line, png_bytes
 
 pytestmark = pytest.mark.django_db
 A4_POINTS = (595, 842)

@@ -19,12 +19,12 @@ from sales.services.orders import create_order
 from sales.services.quotations import accept_quotation, create_quotation
 from tests.factories import CustomerFactory, PortalContactFactory, StaffFactory
 from tests.portal.factories import RegistrationFactory
-from tests.sales import test_payments as payments
-from tests.sales.test_payments import approved_pi, pay, proof
+from tests.sales.helpers import approved_pi, pay, proof
 
-media = payments.media  # uploads go to a temporary folder
-
-pytestmark = pytest.mark.django_db
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("media"),
+]  # uploads go to a temporary folder
 LINES = [{"description": "Pallet jack", "quantity": Decimal("2"), "unit_price": Decimal("450")}]
 
 

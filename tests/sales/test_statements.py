@@ -21,7 +21,7 @@ from sales.pdf_statement import render_statement_pdf
 from sales.services.payments import apply_credit, confirm_payment, reject_payment
 from sales.statements import statement_currencies, statement_for
 from tests.factories import PortalContactFactory, StaffFactory
-from tests.sales.test_payments import approved_pi, credit, pay
+from tests.sales.helpers import approved_pi, credit, pay
 
 pytestmark = pytest.mark.django_db
 D = Decimal
