@@ -12,7 +12,7 @@ from customers.models import advised_only
 from lumytic.accounts import roles
 
 from .invoice_views import InvoiceStepView
-from .invoicing import MEMO_MAX_CHARS, Memo, SignedDocument
+from .models import MEMO_MAX_CHARS, Memo, SignedDocument
 from .order_forms import MemoForm, first_error
 from .pdf_memo import render_memo_pdf
 from .quotation_views import pdf_response

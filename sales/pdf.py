@@ -21,7 +21,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
 
 from lumytic.core.models import CompanyProfile  # noqa: E402
 
-from .documents import Quotation  # noqa: E402
+from .models import Quotation  # noqa: E402
 
 # Relative URLs in PDF templates resolve against this origin, which the fetcher maps to static.
 PDF_ORIGIN = "https://pdf.lumytic.invalid"

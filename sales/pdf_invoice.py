@@ -20,7 +20,7 @@ from weasyprint.urls import URLFetcherResponse
 
 from lumytic.core.models import CompanyProfile
 
-from .invoicing import ProformaInvoice
+from .models import ProformaInvoice
 from .pdf import PDF_ORIGIN, StaticOnlyFetcher
 
 logger = logging.getLogger(__name__)

@@ -10,7 +10,7 @@ from weasyprint import HTML
 
 from lumytic.core.models import CompanyProfile
 
-from .invoicing import Memo
+from .models import Memo
 from .pdf import PDF_ORIGIN
 from .pdf_invoice import LOGO_URL, InvoiceFetcher, _logo_bytes
 

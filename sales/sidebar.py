@@ -7,9 +7,7 @@ Table names come from the models, values go in as parameters.
 
 from django.db import connection
 
-from .cancellations import Cancellation, SignedCancellation
-from .invoicing import SignedDocument
-from .payments import Payment
+from .models import Cancellation, Payment, SignedCancellation, SignedDocument
 
 _PIS = "SELECT COUNT(DISTINCT pi_id) FROM {table} WHERE status = %s"
 _PAYMENTS = "SELECT COUNT(*) FROM {table} WHERE status = %s"

@@ -29,9 +29,7 @@ from lumytic.core.models import CompanyProfile
 from lumytic.core.services import allocate_number
 from notifications.services import Attachment, Recipient, notify
 
-from ..cancellations import REASON_MAX_CHARS, Cancellation, SignedCancellation
-from ..documents import Order
-from ..invoicing import ProformaInvoice
+from ..models import REASON_MAX_CHARS, Cancellation, Order, ProformaInvoice, SignedCancellation
 from ..pdf_cancellation import render_cancellation_pdf
 from ..totals import money_text
 from .invoicing import _decide, keep_signed_version

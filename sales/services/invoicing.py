@@ -22,9 +22,9 @@ from lumytic.core.services import allocate_number
 from lumytic.core.uploads import display_name, file_kind
 from notifications.services import Attachment, notify
 
-from ..documents import Order
-from ..invoicing import (
+from ..models import (
     SIGNED_DOCUMENT_VALIDATOR,
+    Order,
     ProformaInvoice,
     ProformaInvoiceLine,
     SignedDocument,

@@ -16,10 +16,10 @@ from lumytic.core.access import require_perm
 from lumytic.core.services import allocate_number
 from notifications.services import Attachment, notify
 
-from ..documents import Order
-from ..invoicing import (
+from ..models import (
     MEMO_MAX_CHARS,
     Memo,
+    Order,
     ProformaInvoice,
     SignedDocument,
 )

@@ -15,7 +15,7 @@ from django.utils.formats import date_format
 from pypdf import PdfReader
 
 from customers.models import ActivityEntry
-from sales.documents import Order, Product, Quotation
+from sales.models import Order, Product, Quotation
 from sales.services.quotations import (
     InvalidQuotationTransition,
     QuotationError,

@@ -15,8 +15,7 @@ from pypdf import PdfReader
 
 from customers import tabs
 from customers.models import Credit
-from sales.models import ProformaInvoice
-from sales.payments import CreditApplication
+from sales.models import CreditApplication, ProformaInvoice
 from sales.pdf_statement import render_statement_pdf
 from sales.services.payments import apply_credit, confirm_payment, reject_payment
 from sales.statements import statement_currencies, statement_for
