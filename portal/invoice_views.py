@@ -17,7 +17,7 @@ from django.views.generic import View
 from lumytic.core.validation import CheckedForm
 from sales.invoice_views import pi_pdf_response, signed_document_response
 from sales.models import SIGNED_DOCUMENT_VALIDATOR, Order, ProformaInvoice, SignedDocument
-from sales.pdf_invoice import PdfTooLarge
+from sales.pdf import PdfTooLarge
 from sales.services.invoicing import upload_signed_pi
 from sales.services.orders import OrderError
 

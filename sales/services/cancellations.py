@@ -30,7 +30,7 @@ from lumytic.core.services import allocate_number
 from notifications.services import Attachment, Recipient, notify
 
 from ..models import REASON_MAX_CHARS, Cancellation, Order, ProformaInvoice, SignedCancellation
-from ..pdf_cancellation import render_cancellation_pdf
+from ..pdf import render_cancellation_pdf
 from ..totals import money_text
 from .invoicing import _decide, keep_signed_version
 from .orders import (

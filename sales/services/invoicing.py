@@ -30,7 +30,7 @@ from ..models import (
     SignedDocument,
     default_due_date,
 )
-from ..pdf_invoice import MAX_PI_LINES, render_pi_pdf
+from ..pdf import MAX_PI_LINES, render_pi_pdf
 from ..progress import next_step_context
 from ..totals import money_text
 from .orders import (

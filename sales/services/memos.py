@@ -23,7 +23,7 @@ from ..models import (
     ProformaInvoice,
     SignedDocument,
 )
-from ..pdf_memo import render_memo_pdf
+from ..pdf import render_memo_pdf
 from ..progress import next_step_context
 from .invoicing import InvoiceError, _decide, _details, _locked_pi, keep_signed_version
 from .orders import _links, _move, _owner_recipients, customer_recipients

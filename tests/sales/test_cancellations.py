@@ -19,7 +19,7 @@ from customers.models import ActivityEntry, Credit
 from lumytic.core.models import CompanyProfile
 from notifications.models import OutboundEmail
 from sales.models import Cancellation, Order, SignedCancellation
-from sales.pdf_cancellation import render_cancellation_pdf
+from sales.pdf import render_cancellation_pdf
 from sales.services.cancellations import (
     CancellationError,
     approve_signed_cancellation,
