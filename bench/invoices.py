@@ -1,4 +1,4 @@
-"""Median render time of a 1-page and a 10-page proforma invoice PDF (sales.pdf_invoice).
+"""Median render time of a 1-page and a 10-page proforma invoice PDF (sales.pdf.invoice).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/lumytic_bench_invoices \
         .venv/bin/python bench/invoices.py
@@ -65,7 +65,7 @@ def issue(customer, lines: int):
 def pages(pi) -> int:
     from pypdf import PdfReader
 
-    from sales.pdf_invoice import render_pi_pdf
+    from sales.pdf import render_pi_pdf
 
     return len(PdfReader(io.BytesIO(render_pi_pdf(pi))).pages)
 
@@ -84,7 +84,7 @@ def pi_with_pages(customer, wanted: int):
 
 
 def timed(pi) -> list[float]:
-    from sales.pdf_invoice import render_pi_pdf
+    from sales.pdf import render_pi_pdf
 
     for _ in range(WARM_UP):
         render_pi_pdf(pi)

@@ -16,9 +16,8 @@ from django.views.generic import View
 
 from lumytic.core.validation import CheckedForm
 from sales.invoice_views import pi_pdf_response, signed_document_response
-from sales.invoicing import SIGNED_DOCUMENT_VALIDATOR
-from sales.models import Order, ProformaInvoice, SignedDocument
-from sales.pdf_invoice import PdfTooLarge
+from sales.models import SIGNED_DOCUMENT_VALIDATOR, Order, ProformaInvoice, SignedDocument
+from sales.pdf import PdfTooLarge
 from sales.services.invoicing import upload_signed_pi
 from sales.services.orders import OrderError
 

@@ -11,7 +11,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from sales.address_forms import AddressStep
-from sales.documents import Quotation
+from sales.models import Quotation
 from sales.pdf import render_quotation_pdf
 from sales.quotation_forms import DeclineForm
 from sales.quotation_views import pdf_response

@@ -3,8 +3,14 @@ since only services change them."""
 
 from django.contrib import admin
 
-from .cancellations import Cancellation, SignedCancellation
-from .invoicing import Memo, ProformaInvoice, ProformaInvoiceLine, SignedDocument
+from .models import (
+    Cancellation,
+    Memo,
+    ProformaInvoice,
+    ProformaInvoiceLine,
+    SignedCancellation,
+    SignedDocument,
+)
 
 
 class ReadOnlyMixin:

@@ -17,12 +17,12 @@ from customers.page_views import CustomerTabView
 from lumytic.accounts import roles
 from lumytic.core.access import StaffRequiredMixin
 
-from .cancellations import REASON_MAX_CHARS, Cancellation, SignedCancellation
 from .invoice_views import signed_document_response
 from .list_views import FilteredListMixin
+from .models import REASON_MAX_CHARS, Cancellation, SignedCancellation
 from .order_forms import ReasonForm, first_error
 from .order_views import OrderDetailView, order_timeline
-from .pdf_cancellation import render_cancellation_pdf
+from .pdf import render_cancellation_pdf
 from .quotation_views import pdf_response
 from .services.cancellations import (
     approve_signed_cancellation,

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from customers.models import Customer
 
-from .documents import Product, Quotation
+from .models import Product, Quotation
 from .services.quotations import (
     QuotationError,
     accept_quotation,

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from customers.models import Customer
 
-from .documents import Order, Product
+from .models import Order, Product
 from .services.currency import base_currency
 from .services.orders import (
     OrderError,
@@ -143,7 +143,7 @@ def load_demo_invoices() -> int:
     """Issue and send the proforma invoice of Acme's confirmed demo order, so the demo shows an
     order waiting for its signed PI (other confirmed orders still wait for theirs to be issued);
     returns how many PIs were sent."""
-    from .invoicing import ProformaInvoice
+    from .models import ProformaInvoice
     from .services.invoicing import issue_pi, send_pi
 
     staff = get_user_model().objects.staff().order_by("pk").first()
@@ -166,7 +166,7 @@ def load_demo_invoices() -> int:
 def load_demo_cancellations() -> int:
     """A cancellation request for Baltic Retail's confirmed demo order, waiting for staff to
     decide it; returns how many requests were added."""
-    from .cancellations import Cancellation
+    from .models import Cancellation
     from .services.cancellations import request_cancellation
 
     order = (

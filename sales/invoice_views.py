@@ -13,11 +13,10 @@ from customers.models import advised_only
 from lumytic.accounts import roles
 from lumytic.core.downloads import file_attachment
 
-from .documents import Order
-from .invoicing import ProformaInvoice, SignedDocument
+from .models import Order, ProformaInvoice, SignedDocument
 from .order_forms import ReasonForm, first_error
 from .order_views import OrderDetailView
-from .pdf_invoice import PdfTooLarge, render_pi_pdf
+from .pdf import PdfTooLarge, render_pi_pdf
 from .quotation_views import pdf_response
 from .services.invoicing import approve_signed_pi, issue_pi, reject_signed_pi, send_pi
 from .services.orders import OrderError

@@ -11,8 +11,7 @@ from lumytic.accounts import roles
 from lumytic.core.access import StaffRequiredMixin
 from lumytic.core.lists import LenientPagesMixin, SortableListMixin, search_text
 
-from .invoicing import PiState, ProformaInvoice, SignedDocument
-from .payments import Payment
+from .models import Payment, PiState, ProformaInvoice, SignedDocument
 
 MAX_WORDS = 5
 

@@ -12,9 +12,9 @@ from customers.models import advised_only
 from lumytic.accounts import roles
 
 from .invoice_views import InvoiceStepView
-from .invoicing import MEMO_MAX_CHARS, Memo, SignedDocument
+from .models import MEMO_MAX_CHARS, Memo, SignedDocument
 from .order_forms import MemoForm, first_error
-from .pdf_memo import render_memo_pdf
+from .pdf import render_memo_pdf
 from .quotation_views import pdf_response
 from .services.memos import approve_signed_memo, reject_signed_memo, send_memo, write_memo
 from .services.orders import OrderError

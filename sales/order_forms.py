@@ -18,9 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from customers.models import Customer
 from lumytic.core.validation import MAX_QUANTITY, CheckedForm, sensible_dates
 
-from .cancellations import REASON_MAX_CHARS
-from .documents import Order, Product
-from .invoicing import MEMO_MAX_CHARS
+from .models import MEMO_MAX_CHARS, REASON_MAX_CHARS, Order, Product
 from .services.currency import active_currencies
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

@@ -26,9 +26,7 @@ from lumytic.core.lists import search_text
 from lumytic.core.validation import amounts_fit
 
 from .address_forms import AddressStep
-from .cancellations import Cancellation
-from .documents import Order, OrderLine
-from .models import plain
+from .models import Cancellation, Order, OrderLine, plain
 from .order_forms import (
     CustomerSearchForm,
     LineEditor,

@@ -14,8 +14,8 @@ from lumytic.accounts import roles
 from lumytic.core.validation import CheckedForm
 
 from .invoice_views import InvoiceStepView, signed_document_response
+from .models import Payment
 from .order_forms import ReasonForm, first_error
-from .payments import Payment
 from .services.orders import OrderError
 from .services.payments import (
     MAX_REASON,

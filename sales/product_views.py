@@ -12,7 +12,7 @@ from lumytic.accounts import roles
 from lumytic.core.access import StaffRequiredMixin, staff_required
 from lumytic.core.lists import LenientPagesMixin, SortableListMixin
 
-from .documents import Product
+from .models import Product
 from .quotation_forms import ProductFilterForm, ProductForm
 from .services.catalogue import create_product, set_product_active, update_product
 

@@ -11,8 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from customers.models import Contact, Customer
 from lumytic.core.validation import MAX_QUANTITY, CheckedForm, CheckedModelForm
 
-from .documents import Product
-from .models import Currency
+from .models import Currency, Product
 from .services.orders import LINE_FIELDS
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

@@ -16,9 +16,8 @@ from lumytic.accounts import roles
 from lumytic.core.access import StaffRequiredMixin, staff_required
 from lumytic.core.lists import LenientPagesMixin, SortableListMixin, search_text
 
-from .documents import Product, Quotation
 from .forms import LineRateForm
-from .models import plain
+from .models import Product, Quotation, plain
 from .pdf import render_quotation_pdf
 from .product_views import search_products
 from .quotation_forms import DeclineForm, QuotationForm, QuotationLineFormSet

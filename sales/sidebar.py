@@ -11,9 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from lumytic.accounts import roles
 from lumytic.core.nav import NavLink
 
-from .cancellations import Cancellation, SignedCancellation
-from .invoicing import SignedDocument
-from .payments import Payment
+from .models import Cancellation, Payment, SignedCancellation, SignedDocument
 
 _PIS = "SELECT COUNT(DISTINCT pi_id) FROM {table} WHERE status = %s"
 _PAYMENTS = "SELECT COUNT(*) FROM {table} WHERE status = %s"

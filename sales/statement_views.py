@@ -21,8 +21,7 @@ from lumytic.core.access import StaffRequiredMixin
 from lumytic.core.downloads import csv_download
 from lumytic.core.validation import CheckedForm, sensible_dates
 
-from .pdf_invoice import PdfTooLarge
-from .pdf_statement import render_statement_pdf
+from .pdf import PdfTooLarge, render_statement_pdf
 from .statements import Statement, statement_csv_rows, statement_currencies, statement_for
 
 MAX_RANGE_DAYS = 3660  # ten years: a longer statement is not one anybody reads

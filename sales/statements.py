@@ -22,9 +22,7 @@ from django.utils.translation import gettext as _
 
 from customers.models import Credit, Customer
 
-from .cancellations import Cancellation
-from .invoicing import ProformaInvoice
-from .payments import CreditApplication, Payment
+from .models import Cancellation, CreditApplication, Payment, ProformaInvoice
 from .totals import quantize
 
 ZERO = Decimal("0")

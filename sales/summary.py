@@ -17,10 +17,7 @@ from django.utils.translation import gettext as _
 
 from customers.tabs import DocumentTotal, SummaryPart
 
-from .cancellations import Cancellation
-from .documents import Order
-from .invoicing import ProformaInvoice
-from .payments import Payment
+from .models import Cancellation, Order, Payment, ProformaInvoice
 
 
 def _by_currency(queryset, amount: str) -> tuple[int, dict[str, Decimal]]:

@@ -29,10 +29,8 @@ from lumytic.core.pages import page_url
 from lumytic.core.services import allocate_number
 from notifications.services import Attachment, Recipient, notify
 
-from ..cancellations import REASON_MAX_CHARS, Cancellation, SignedCancellation
-from ..documents import Order
-from ..invoicing import ProformaInvoice
-from ..pdf_cancellation import render_cancellation_pdf
+from ..models import REASON_MAX_CHARS, Cancellation, Order, ProformaInvoice, SignedCancellation
+from ..pdf import render_cancellation_pdf
 from ..totals import money_text
 from .invoicing import decide_signed_copy, keep_signed_version
 from .orders import ADDRESS_PARTS, OrderError, address_text, lock_order, move_order

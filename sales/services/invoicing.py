@@ -22,15 +22,15 @@ from lumytic.core.services import allocate_number
 from lumytic.core.uploads import display_name, file_kind
 from notifications.services import Attachment, notify
 
-from ..documents import Order
-from ..invoicing import (
+from ..models import (
     SIGNED_DOCUMENT_VALIDATOR,
+    Order,
     ProformaInvoice,
     ProformaInvoiceLine,
     SignedDocument,
     default_due_date,
 )
-from ..pdf_invoice import MAX_PI_LINES, render_pi_pdf
+from ..pdf import MAX_PI_LINES, render_pi_pdf
 from ..progress import next_step_context
 from ..totals import money_text
 from .orders import (

@@ -16,14 +16,14 @@ from lumytic.core.access import require_perm
 from lumytic.core.services import allocate_number
 from notifications.services import Attachment, notify
 
-from ..documents import Order
-from ..invoicing import (
+from ..models import (
     MEMO_MAX_CHARS,
     Memo,
+    Order,
     ProformaInvoice,
     SignedDocument,
 )
-from ..pdf_memo import render_memo_pdf
+from ..pdf import render_memo_pdf
 from ..progress import next_step_context
 from .invoicing import InvoiceError, decide_signed_copy, keep_signed_version, lock_pi, pi_details
 from .orders import move_order, order_links

@@ -23,7 +23,7 @@ from lumytic.core.services import allocate_number
 from lumytic.core.validation import MAX_QUANTITY, amount_limit_text, amounts_fit
 from notifications.services import notify
 
-from ..documents import Order, OrderLine, Product, Quotation
+from ..models import Order, OrderLine, Product, Quotation
 from ..progress import next_step_context
 from ..totals import compute_totals, money_text, quantize
 from .currency import ExchangeError, base_currency, convert

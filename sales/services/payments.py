@@ -26,10 +26,17 @@ from lumytic.core.access import large_credit_message, may_grant_credit, require_
 from lumytic.core.uploads import display_name, file_kind
 from notifications.services import notify
 
-from ..cancellations import Cancellation
-from ..documents import Order
-from ..invoicing import Memo, ProformaInvoice, SignedDocument
-from ..payments import MONEY_DIGITS, PROOF_VALIDATOR, CreditApplication, Payment
+from ..models import (
+    MONEY_DIGITS,
+    PROOF_VALIDATOR,
+    Cancellation,
+    CreditApplication,
+    Memo,
+    Order,
+    Payment,
+    ProformaInvoice,
+    SignedDocument,
+)
 from ..progress import next_step_context
 from ..totals import money_text, quantize
 from .invoicing import InvoiceError, lock_pi, pi_details, read_upload

@@ -23,7 +23,7 @@ from lumytic.core.pages import page_url
 from lumytic.core.services import allocate_number
 from notifications.services import Attachment, Recipient, notify
 
-from ..documents import Order, Product, Quotation, QuotationLine
+from ..models import Order, Product, Quotation, QuotationLine
 from ..totals import compute_totals, money_text
 from .orders import (
     LINE_FIELDS,

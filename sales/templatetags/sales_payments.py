@@ -13,7 +13,7 @@ from django.db.models import DecimalField, F, Sum, Value
 from django.db.models.functions import Coalesce
 
 from customers.models import Credit
-from sales.payments import CreditApplication, Payment
+from sales.models import CreditApplication, Payment
 
 register = template.Library()
 

@@ -6,8 +6,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from sales.documents import Order, Product, Quotation
-from sales.models import Currency
+from sales.models import Currency, Order, Product, Quotation
 from sales.services.currency import ensure_currencies
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.helpers import sign_in

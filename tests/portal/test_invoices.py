@@ -108,7 +108,7 @@ def test_bad_files_are_a_400_with_the_reason_next_to_the_field(client, pi, name,
 
 
 def test_an_oversized_file_is_a_400(client, pi, monkeypatch):
-    monkeypatch.setattr("sales.invoicing.SIGNED_DOCUMENT_VALIDATOR.max_bytes", 1024)
+    monkeypatch.setattr("sales.models.SIGNED_DOCUMENT_VALIDATOR.max_bytes", 1024)
     response = post_file(client, pi, PDF + b"0" * 4096)
     assert response.status_code == 400 and "too large" in response.content.decode()
     assert not SignedDocument.objects.exists()

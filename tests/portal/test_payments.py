@@ -13,8 +13,7 @@ from django.utils import timezone
 from notifications.models import OutboundEmail
 from portal.models import Area
 from portal.services.access import set_portal_access
-from sales.models import Order, Payment
-from sales.payments import PROOF_VALIDATOR
+from sales.models import PROOF_VALIDATOR, Order, Payment
 from sales.services.payments import confirm_payment, reject_payment
 from tests.factories import PortalContactFactory
 from tests.helpers import link_in

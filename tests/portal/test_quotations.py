@@ -9,7 +9,7 @@ from django.urls import NoReverseMatch, reverse
 from notifications.models import OutboundEmail
 from portal.models import Area
 from portal.services.access import set_portal_access
-from sales.documents import Order, Quotation
+from sales.models import Order, Quotation
 from sales.services.quotations import create_quotation, send_quotation
 from tests.factories import CustomerFactory, PortalContactFactory, StaffFactory
 

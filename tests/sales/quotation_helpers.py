@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.contrib.contenttypes.models import ContentType
 
 from customers.models import ActivityEntry
-from sales.documents import Quotation
+from sales.models import Quotation
 from sales.services.quotations import create_quotation, send_quotation
 
 LAMP = {

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from customers.models import ActivityEntry, Credit
 from sales.models import Cancellation, Order, SignedCancellation
-from sales.pdf_cancellation import render_cancellation_pdf
+from sales.pdf import render_cancellation_pdf
 from sales.services.cancellations import (
     CancellationError,
     approve_signed_cancellation,

@@ -201,7 +201,7 @@ def test_files_that_are_not_a_clean_pdf_png_or_jpeg_are_refused(
 
 
 def test_an_oversized_file_is_refused(sent_pi, buyer, monkeypatch):
-    monkeypatch.setattr("sales.invoicing.SIGNED_DOCUMENT_VALIDATOR.max_bytes", 1024)
+    monkeypatch.setattr("sales.models.SIGNED_DOCUMENT_VALIDATOR.max_bytes", 1024)
     with pytest.raises(InvoiceError, match="too large"):
         upload_signed_pi(pi=sent_pi, by=buyer, file=pdf_upload(PDF + b"0" * 2048))
     assert not SignedDocument.objects.exists()

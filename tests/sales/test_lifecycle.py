@@ -18,8 +18,7 @@ from django.urls import reverse
 from customers.services import add_credit
 from lumytic.core.templatetags.money import money
 from notifications.models import OutboundEmail
-from sales.invoicing import OPEN_STATES, PiState
-from sales.models import Cancellation, Order, Payment, ProformaInvoice
+from sales.models import OPEN_STATES, Cancellation, Order, Payment, PiState, ProformaInvoice
 from sales.services.cancellations import (
     approve_signed_cancellation,
     complete_cancellation,

@@ -12,11 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from sales.invoicing import MEMO_MAX_CHARS
-from sales.models import Memo, Order, SignedDocument
-from sales.pdf import PDF_ORIGIN
-from sales.pdf_invoice import InvoiceFetcher
-from sales.pdf_memo import render_memo_pdf
+from sales.models import MEMO_MAX_CHARS, Memo, Order, SignedDocument
+from sales.pdf import PDF_ORIGIN, InvoiceFetcher, render_memo_pdf
 from sales.services.invoicing import (
     InvoiceError,
     approve_signed_pi,

@@ -10,10 +10,9 @@ from django.test import override_settings
 from pypdf import PdfReader
 
 from lumytic.core.models import CompanyProfile
-from sales import pdf_invoice
 from sales.models import ProformaInvoice
-from sales.pdf import PDF_ORIGIN
-from sales.pdf_invoice import LOGO_URL, MAX_PI_LINES, PdfTooLarge, render_pi_pdf
+from sales.pdf import LOGO_URL, MAX_PI_LINES, PDF_ORIGIN, PdfTooLarge, render_pi_pdf
+from sales.pdf import invoice as pdf_invoice
 from sales.services.invoicing import InvoiceError, issue_pi
 from sales.services.orders import confirm_order, create_order
 from tests.factories import CustomerFactory, StaffFactory

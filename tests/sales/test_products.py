@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from sales.documents import Product
+from sales.models import Product
 from tests.factories import PortalContactFactory
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from sales.documents import Order, Product, Quotation
+from sales.models import Order, Product, Quotation
 from sales.services.quotations import (
     send_quotation,
 )

@@ -13,7 +13,7 @@ from django.utils.formats import date_format
 from pypdf import PdfReader
 
 from customers.models import ActivityEntry
-from sales.documents import Order, Quotation
+from sales.models import Order, Quotation
 from sales.services.quotations import (
     InvalidQuotationTransition,
     QuotationError,

@@ -15,9 +15,8 @@ from pypdf import PdfReader
 
 from customers import tabs
 from customers.models import Credit
-from sales.models import ProformaInvoice
-from sales.payments import CreditApplication
-from sales.pdf_statement import render_statement_pdf
+from sales.models import CreditApplication, ProformaInvoice
+from sales.pdf import render_statement_pdf
 from sales.services.payments import apply_credit, confirm_payment, reject_payment
 from sales.statements import statement_currencies, statement_for
 from tests.factories import PortalContactFactory, StaffFactory
@@ -162,7 +161,7 @@ def test_the_pdf_holds_the_rows_and_balances(buyer, owner):
 
 
 def test_customer_text_in_the_pdf_fetches_nothing(buyer, owner):
-    from sales.pdf_invoice import InvoiceFetcher
+    from sales.pdf import InvoiceFetcher
 
     customer = buyer.contact.customer
     customer.name = '<img src="file:///etc/passwd">'

@@ -1,6 +1,6 @@
 """The cancellation order PDF (WeasyPrint, A4), from templates/sales/pdf/cancellation.html.
 
-The same safety as the PI (sales/pdf_invoice.py): the fetcher serves only the project's static
+The same safety as the PI (sales/pdf/base.py): the fetcher serves only the project's static
 files and the company logo; the customer's reason goes through Django's autoescaping and is
 length-limited by the model (`REASON_MAX_CHARS`), which bounds the render time.
 """
@@ -10,9 +10,8 @@ from weasyprint import HTML
 
 from lumytic.core.models import CompanyProfile
 
-from .cancellations import Cancellation
-from .pdf import PDF_ORIGIN
-from .pdf_invoice import LOGO_URL, InvoiceFetcher, _logo_bytes
+from ..models import Cancellation
+from .base import LOGO_URL, PDF_ORIGIN, InvoiceFetcher, logo_bytes
 
 
 def render_cancellation_pdf(
@@ -20,7 +19,7 @@ def render_cancellation_pdf(
 ) -> bytes:
     """The cancellation order as an A4 PDF: parties, the order, the reason, amounts, signatures."""
     cancellation = Cancellation.objects.select_related("order").get(pk=cancellation.pk)
-    logo = _logo_bytes(CompanyProfile.load())
+    logo = logo_bytes(CompanyProfile.load())
     fetcher = fetcher or InvoiceFetcher(logo=logo)
     html = render_to_string(
         "sales/pdf/cancellation.html",

@@ -1,5 +1,4 @@
 """Cancellation orders: how an order that is confirmed or later gets cancelled (DESIGN.md §4).
-Imported by sales/models.py.
 
 requested -> confirmed -> signed -> completed (the order becomes cancelled), or refused.
 A confirmed cancellation copies the parties and amounts it prints, so its PDF never changes;
@@ -16,8 +15,8 @@ from customers.models import Customer
 from lumytic.core.choices import status_display
 from lumytic.core.uploads import GeneratedName
 
-from .documents import MONEY_PLACES, Order
-from .invoicing import SIGNED_DOCUMENT_VALIDATOR, ReviewedUpload
+from .base import MONEY_PLACES, SIGNED_DOCUMENT_VALIDATOR, ReviewedUpload
+from .orders import Order
 
 REASON_MAX_CHARS = 2000
 

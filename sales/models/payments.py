@@ -1,5 +1,4 @@
 """Payments against proforma invoices: SWIFT proofs and applied credits (DESIGN.md §3).
-Imported by sales/models.py.
 
 Money in is one of two things, kept apart because they hold different facts:
 - a `Payment` is the customer's bank transfer, with its proof file, reviewed by staff;
@@ -17,8 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from lumytic.core.choices import status_display
 from lumytic.core.uploads import ContentTypeValidator, GeneratedName
 
-from .documents import MONEY_PLACES
-from .invoicing import ProformaInvoice, ReviewedUpload
+from .base import MONEY_PLACES, ReviewedUpload
+from .invoices import ProformaInvoice
 
 PROOF_MAX_BYTES = 10_485_760
 PROOF_VALIDATOR = ContentTypeValidator(kinds=("pdf", "png", "jpeg"), max_bytes=PROOF_MAX_BYTES)

@@ -1,6 +1,6 @@
 """The PI memo PDF (WeasyPrint, A4), from templates/sales/pdf/memo.html.
 
-The same safety as the PI (sales/pdf_invoice.py): the fetcher serves only the project's static
+The same safety as the PI (sales/pdf/base.py): the fetcher serves only the project's static
 files and the company logo; the memo text goes through Django's autoescaping. The text is
 length-limited by the model (`MEMO_MAX_CHARS`), which bounds the render time.
 """
@@ -10,15 +10,14 @@ from weasyprint import HTML
 
 from lumytic.core.models import CompanyProfile
 
-from .invoicing import Memo
-from .pdf import PDF_ORIGIN
-from .pdf_invoice import LOGO_URL, InvoiceFetcher, _logo_bytes
+from ..models import Memo
+from .base import LOGO_URL, PDF_ORIGIN, InvoiceFetcher, logo_bytes
 
 
 def render_memo_pdf(memo: Memo, *, fetcher: InvoiceFetcher | None = None) -> bytes:
     """The memo as an A4 PDF: logo, seller, the PI it amends, the memo text, signatures."""
     memo = Memo.objects.select_related("pi__order").get(pk=memo.pk)
-    logo = _logo_bytes(CompanyProfile.load())
+    logo = logo_bytes(CompanyProfile.load())
     fetcher = fetcher or InvoiceFetcher(logo=logo)
     html = render_to_string(
         "sales/pdf/memo.html",

@@ -1,6 +1,6 @@
 """The statement of account PDF (WeasyPrint, A4), from templates/sales/pdf/statement.html.
 
-It uses the PI's fetcher (sales/pdf_invoice.py): the project's static files and the company logo,
+It uses the PI's fetcher (sales/pdf/base.py): the project's static files and the company logo,
 nothing else. Customer text (names, credit reasons, bank references) is autoescaped. The row
 count is capped so rendering time stays bounded.
 """
@@ -10,9 +10,8 @@ from weasyprint import HTML
 
 from lumytic.core.models import CompanyProfile
 
-from .pdf import PDF_ORIGIN
-from .pdf_invoice import LOGO_URL, InvoiceFetcher, PdfTooLarge, _logo_bytes
-from .statements import Statement
+from ..statements import Statement
+from .base import LOGO_URL, PDF_ORIGIN, InvoiceFetcher, PdfTooLarge, logo_bytes
 
 # About 30 rows a page: 3,000 rows is a 100-page statement, far above a sensible date range.
 MAX_STATEMENT_ROWS = 3000
@@ -23,7 +22,7 @@ def render_statement_pdf(statement: Statement, *, fetcher: InvoiceFetcher | None
     if len(statement.rows) > MAX_STATEMENT_ROWS:
         raise PdfTooLarge(f"A statement PDF holds at most {MAX_STATEMENT_ROWS} rows.")
     profile = CompanyProfile.load()
-    logo = _logo_bytes(profile)
+    logo = logo_bytes(profile)
     fetcher = fetcher or InvoiceFetcher(logo=logo)
     html = render_to_string(
         "sales/pdf/statement.html",

@@ -1,4 +1,4 @@
-"""Sales records. For now: currencies, daily exchange rates and customers' own FX rates.
+"""Currencies, daily exchange rates, their update runs and customers' own FX rates.
 
 Rate direction, everywhere in Lumytic: a rate is how many units of the currency buy one unit of
 the base currency (settings.BASE_CURRENCY). With base USD, EUR 0.92 means 1 USD = 0.92 EUR.
@@ -213,26 +213,3 @@ class CustomerRate(models.Model):
 
     def covers(self, day) -> bool:
         return self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)
-
-
-# Products, quotations and orders live in their own module; Django finds models here.
-# Cancellation orders and their signed copies (issue 8) live in their own module too.
-from .cancellations import Cancellation, SignedCancellation  # noqa: E402, F401
-from .documents import (  # noqa: E402, F401
-    Order,
-    OrderLine,
-    Product,
-    Quotation,
-    QuotationLine,
-)
-
-# Proforma invoices and signed documents (issue 7) live in their own module too.
-from .invoicing import (  # noqa: E402, F401
-    Memo,
-    ProformaInvoice,
-    ProformaInvoiceLine,
-    SignedDocument,
-)
-
-# Payments and credits applied to proforma invoices (issue 7) live in their own module too.
-from .payments import CreditApplication, Payment  # noqa: E402, F401

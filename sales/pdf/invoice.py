@@ -1,6 +1,6 @@
 """The proforma invoice PDF (WeasyPrint, A4), from templates/sales/pdf/proforma_invoice.html.
 
-Safety, as for every PDF (sales/pdf.py): the fetcher serves the project's static files and, in
+Safety, as for every PDF (sales/pdf/base.py): the fetcher serves the project's static files and, in
 addition, the company logo from the storage under one fixed URL; nothing else is ever loaded.
 All customer text goes through Django's autoescaping.
 
@@ -11,62 +11,16 @@ A thread can't be stopped and a forked process can't safely share a threaded ser
 so a bounded input is the guard that works everywhere (web, Celery, tests).
 """
 
-import logging
-from urllib.parse import urlsplit
-
 from django.template.loader import render_to_string
 from weasyprint import HTML
-from weasyprint.urls import URLFetcherResponse
 
 from lumytic.core.models import CompanyProfile
 
-from .invoicing import ProformaInvoice
-from .pdf import PDF_ORIGIN, StaticOnlyFetcher
-
-logger = logging.getLogger(__name__)
+from ..models import ProformaInvoice
+from .base import LOGO_URL, PDF_ORIGIN, InvoiceFetcher, PdfTooLarge, logo_bytes
 
 # About 25 lines fit on a page; 400 lines is a 16-page PI, far above any real one.
 MAX_PI_LINES = 400
-LOGO_URL = f"{PDF_ORIGIN}/company-logo"
-LOGO_TYPES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
-
-
-class PdfTooLarge(ValueError):
-    """The document has more lines than a PDF may be rendered for."""
-
-
-class InvoiceFetcher(StaticOnlyFetcher):
-    """Static files (as for every PDF) plus the company logo, read from the storage."""
-
-    def __init__(self, logo: bytes | None = None):
-        super().__init__()
-        self.logo = logo
-        self.fetched: list[str] = []
-
-    def fetch(self, url, headers=None):
-        self.fetched.append(url)
-        if self.logo is not None and urlsplit(url)._replace(query="", fragment="").geturl() == (
-            LOGO_URL
-        ):
-            mimetype = next(
-                (mime for magic, mime in LOGO_TYPES.items() if self.logo.startswith(magic)), None
-            )
-            if mimetype is None:
-                self.refused.append(url)
-                raise ValueError("The company logo must be a PNG or JPEG image.")
-            return URLFetcherResponse(url, body=self.logo, headers={"Content-Type": mimetype})
-        return super().fetch(url, headers)
-
-
-def _logo_bytes(profile: CompanyProfile) -> bytes | None:
-    if not profile.logo:
-        return None
-    try:
-        with profile.logo.open("rb") as handle:
-            return handle.read(2_097_152)
-    except OSError:
-        logger.warning("The company logo %s could not be read; PDFs go without it.", profile.logo)
-        return None
 
 
 def tax_summary(lines) -> list[dict]:
@@ -86,7 +40,7 @@ def render_pi_pdf(pi: ProformaInvoice, *, fetcher: InvoiceFetcher | None = None)
     if len(lines) > MAX_PI_LINES:
         raise PdfTooLarge(f"A proforma invoice PDF holds at most {MAX_PI_LINES} lines.")
     profile = CompanyProfile.load()
-    logo = _logo_bytes(profile)
+    logo = logo_bytes(profile)
     fetcher = fetcher or InvoiceFetcher(logo=logo)
     html = render_to_string(
         "sales/pdf/proforma_invoice.html",

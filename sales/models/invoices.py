@@ -1,5 +1,4 @@
 """Proforma invoices, their memos and the signed copies customers upload (DESIGN.md §3).
-Imported by sales/models.py.
 
 A PI copies everything it prints — lines, totals, seller, bank and billing details — when it is
 issued, so it never changes after it is sent, whatever later happens to the order or the
@@ -16,15 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lumytic.core.choices import status_display
-from lumytic.core.uploads import ContentTypeValidator, GeneratedName
+from lumytic.core.uploads import GeneratedName
 
-from .documents import Line, Order, Totals
+from .base import SIGNED_DOCUMENT_VALIDATOR, Line, ReviewedUpload, Totals
+from .orders import Order
 
 PI_DUE_DAYS = 14
-SIGNED_MAX_BYTES = 10_485_760
-SIGNED_DOCUMENT_VALIDATOR = ContentTypeValidator(
-    kinds=("pdf", "png", "jpeg"), max_bytes=SIGNED_MAX_BYTES
-)
 
 
 def default_due_date(issue_date):
@@ -294,43 +290,6 @@ class Memo(models.Model):
         return self.status == self.Status.SENT and not any(
             document.status in decided for document in self.signed_documents.all()
         )
-
-
-class ReviewedUpload(models.Model):
-    """An uploaded file staff review: who sent it, its fingerprint, and the decision."""
-
-    original_name = models.CharField(_("file name"), max_length=200, blank=True)
-    size = models.PositiveBigIntegerField(_("size"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-    )
-    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
-    reason = models.TextField(_("reason"), blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
-
-    class Meta:
-        abstract = True
-
-    download_stem = ""  # a subclass names its download, without the extension
-
-    @property
-    def download_name(self) -> str:
-        """The attachment name: the subclass's stem with the stored file's extension."""
-        ext = "." + self.file.name.rsplit(".", 1)[-1] if "." in self.file.name else ""
-        return f"{self.download_stem}{ext}"
 
 
 class SignedDocument(ReviewedUpload):

@@ -1,7 +1,8 @@
-"""Document PDFs, rendered by WeasyPrint from templates in templates/sales/pdf/.
+"""What every document PDF shares: WeasyPrint setup, the URL fetchers, the logo, the size error.
 
 The URL fetcher loads the project's own static files and nothing else: no network, no file://,
-no data: URLs, so text a customer typed can never pull a resource into a PDF.
+no data: URLs, so text a customer typed can never pull a resource into a PDF. `InvoiceFetcher`
+adds the company logo from the storage under one fixed URL (`LOGO_URL`).
 """
 
 import logging
@@ -21,7 +22,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
 
 from lumytic.core.models import CompanyProfile  # noqa: E402
 
-from .documents import Quotation  # noqa: E402
+logger = logging.getLogger(__name__)
 
 # Relative URLs in PDF templates resolve against this origin, which the fetcher maps to static.
 PDF_ORIGIN = "https://pdf.lumytic.invalid"
@@ -65,17 +66,44 @@ def render_pdf(template: str, context: dict) -> bytes:
     return HTML(string=html, base_url=PDF_ORIGIN + "/", url_fetcher=StaticOnlyFetcher()).write_pdf()
 
 
-def render_quotation_pdf(quotation: Quotation) -> bytes:
-    """The quotation as an A4 PDF: seller, customer, lines and totals."""
-    quotation = Quotation.objects.select_related("customer", "contact").get(pk=quotation.pk)
-    return render_pdf(
-        "sales/pdf/quotation.html",
-        {
-            "quotation": quotation,
-            "customer": quotation.customer,
-            # Addressed to the chosen contact, else the customer's primary one.
-            "contact": quotation.contact
-            or quotation.customer.contacts.filter(is_primary=True).first(),
-            "lines": list(quotation.lines.all()),
-        },
-    )
+LOGO_URL = f"{PDF_ORIGIN}/company-logo"
+LOGO_TYPES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+
+
+class PdfTooLarge(ValueError):
+    """The document has more lines than a PDF may be rendered for."""
+
+
+class InvoiceFetcher(StaticOnlyFetcher):
+    """Static files (as for every PDF) plus the company logo, read from the storage."""
+
+    def __init__(self, logo: bytes | None = None):
+        super().__init__()
+        self.logo = logo
+        self.fetched: list[str] = []
+
+    def fetch(self, url, headers=None):
+        self.fetched.append(url)
+        if self.logo is not None and urlsplit(url)._replace(query="", fragment="").geturl() == (
+            LOGO_URL
+        ):
+            mimetype = next(
+                (mime for magic, mime in LOGO_TYPES.items() if self.logo.startswith(magic)), None
+            )
+            if mimetype is None:
+                self.refused.append(url)
+                raise ValueError("The company logo must be a PNG or JPEG image.")
+            return URLFetcherResponse(url, body=self.logo, headers={"Content-Type": mimetype})
+        return super().fetch(url, headers)
+
+
+def logo_bytes(profile: CompanyProfile) -> bytes | None:
+    """The stored company logo (at most 2 MiB); None when there is none or it can't be read."""
+    if not profile.logo:
+        return None
+    try:
+        with profile.logo.open("rb") as handle:
+            return handle.read(2_097_152)
+    except OSError:
+        logger.warning("The company logo %s could not be read; PDFs go without it.", profile.logo)
+        return None

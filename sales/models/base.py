@@ -1,0 +1,124 @@
+"""What several sales documents share: money precision, the abstract document line and totals,
+and the abstract reviewed upload behind signed copies and payment proofs."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from customers.models import validate_currency
+from lumytic.core.uploads import ContentTypeValidator
+
+ZERO = Decimal("0")
+# Three places hold every currency in use (KWD, BHD, OMR, JOD have 3); each amount is still
+# rounded to its own currency's decimals by sales.totals before it is stored.
+MONEY_PLACES = 3
+PERCENT = [MinValueValidator(ZERO), MaxValueValidator(Decimal("100"))]
+
+SIGNED_MAX_BYTES = 10_485_760
+SIGNED_DOCUMENT_VALIDATOR = ContentTypeValidator(
+    kinds=("pdf", "png", "jpeg"), max_bytes=SIGNED_MAX_BYTES
+)
+
+
+class Line(models.Model):
+    """A document line: what, how many, at which price, discount and tax."""
+
+    position = models.PositiveIntegerField(default=0)
+    # A lazy reference: catalogue.py imports this module's constants.
+    product = models.ForeignKey(
+        "sales.Product",
+        verbose_name=_("product"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+    description = models.CharField(_("description"), max_length=300)
+    quantity = models.DecimalField(
+        _("quantity"),
+        max_digits=12,
+        decimal_places=3,
+        validators=[MinValueValidator(Decimal("0.001"))],
+    )
+    unit_price = models.DecimalField(
+        _("unit price"),
+        max_digits=15,
+        decimal_places=MONEY_PLACES,
+        validators=[MinValueValidator(ZERO)],
+    )
+    discount_percent = models.DecimalField(
+        _("discount %"), max_digits=5, decimal_places=2, default=ZERO, validators=PERCENT
+    )
+    tax_rate = models.DecimalField(
+        _("tax %"), max_digits=5, decimal_places=2, default=ZERO, validators=PERCENT
+    )
+    # Computed by sales.totals when the document is saved; never typed in.
+    net_amount = models.DecimalField(max_digits=17, decimal_places=MONEY_PLACES, default=ZERO)
+    tax_amount = models.DecimalField(max_digits=17, decimal_places=MONEY_PLACES, default=ZERO)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class Totals(models.Model):
+    """A document's totals, computed in one place (sales.totals) and stored."""
+
+    currency = models.CharField(_("currency"), max_length=3, validators=[validate_currency])
+    subtotal = models.DecimalField(
+        _("subtotal"), max_digits=17, decimal_places=MONEY_PLACES, default=ZERO
+    )
+    discount_total = models.DecimalField(
+        _("discount"), max_digits=17, decimal_places=MONEY_PLACES, default=ZERO
+    )
+    tax_total = models.DecimalField(
+        _("tax"), max_digits=17, decimal_places=MONEY_PLACES, default=ZERO
+    )
+    total = models.DecimalField(
+        _("total"), max_digits=17, decimal_places=MONEY_PLACES, default=ZERO
+    )
+
+    class Meta:
+        abstract = True
+
+
+class ReviewedUpload(models.Model):
+    """An uploaded file staff review: who sent it, its fingerprint, and the decision."""
+
+    original_name = models.CharField(_("file name"), max_length=200, blank=True)
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    reason = models.TextField(_("reason"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    download_stem = ""  # a subclass names its download, without the extension
+
+    @property
+    def download_name(self) -> str:
+        """The attachment name: the subclass's stem with the stored file's extension."""
+        ext = "." + self.file.name.rsplit(".", 1)[-1] if "." in self.file.name else ""
+        return f"{self.download_stem}{ext}"
