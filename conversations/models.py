@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lumytic.core.choices import status_display
 from lumytic.core.uploads import ContentTypeValidator, GeneratedName
+from lumytic.core.workflow import StatusMachine
 
 ATTACHMENT_MAX_BYTES = 10_485_760
 ATTACHMENT_VALIDATOR = ContentTypeValidator(
@@ -49,7 +50,7 @@ class ConversationQuerySet(models.QuerySet):
         )
 
 
-class Conversation(models.Model):
+class Conversation(StatusMachine, models.Model):
     class Kind(models.TextChoices):
         TICKET = "ticket", _("Ticket")
         ORDER = "order", _("Order thread")
@@ -183,9 +184,10 @@ class Conversation(models.Model):
         return self.assignee if self.is_ticket else self.order.owner
 
     def can_become(self, status: str) -> bool:
+        # An order thread lives as long as its order; only a ticket is ever closed.
         if status == self.Status.CLOSED and not self.is_ticket:
             return False
-        return status in self.ALLOWED_TRANSITIONS.get(self.status, set())
+        return super().can_become(status)
 
 
 class Message(models.Model):

@@ -7,6 +7,7 @@ from phonenumber_field.modelfields import PhoneNumberField
 
 from lumytic.core.choices import status_display
 from lumytic.core.uploads import ContentTypeValidator, GeneratedName
+from lumytic.core.workflow import StatusMachine
 
 
 class Area(models.TextChoices):
@@ -104,7 +105,7 @@ class Invitation(models.Model):
         return "pending"
 
 
-class RegistrationRequest(models.Model):
+class RegistrationRequest(StatusMachine, models.Model):
     """A company's self-signup, waiting for staff to approve or reject it (seed 000)."""
 
     class Status(models.TextChoices):
@@ -198,6 +199,3 @@ class RegistrationRequest(models.Model):
 
     def __str__(self) -> str:
         return self.company_name
-
-    def can_become(self, status: str) -> bool:
-        return status in self.ALLOWED_TRANSITIONS.get(self.status, set())

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from customers.models import Customer
 from lumytic.core.choices import status_display
 from lumytic.core.uploads import GeneratedName
+from lumytic.core.workflow import StatusMachine
 
 from .base import MONEY_PLACES, SIGNED_DOCUMENT_VALIDATOR, ReviewedUpload
 from .orders import Order
@@ -36,7 +37,7 @@ class CancellationQuerySet(models.QuerySet):
         return self.filter(models.Q(status=Cancellation.Status.REQUESTED) | models.Exists(pending))
 
 
-class Cancellation(models.Model):
+class Cancellation(StatusMachine, models.Model):
     class Status(models.TextChoices):
         REQUESTED = "requested", _("Requested")
         CONFIRMED = "confirmed", _("Awaiting signature")
@@ -175,15 +176,12 @@ class Cancellation(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("sales:cancellation-detail", args=[self.pk])
 
-    def can_become(self, status: str) -> bool:
-        return status in self.ALLOWED_TRANSITIONS.get(self.status, set())
-
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN
 
 
-class SignedCancellation(ReviewedUpload):
+class SignedCancellation(StatusMachine, ReviewedUpload):
     """One uploaded version of the signed cancellation order; every version is kept."""
 
     class Status(models.TextChoices):
@@ -227,9 +225,6 @@ class SignedCancellation(ReviewedUpload):
 
     def __str__(self) -> str:
         return f"{self.cancellation} · v{self.version}"
-
-    def can_become(self, status: str) -> bool:
-        return status in self.ALLOWED_TRANSITIONS.get(self.status, set())
 
     @property
     def download_stem(self) -> str:

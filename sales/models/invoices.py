@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lumytic.core.choices import status_display
 from lumytic.core.uploads import GeneratedName
+from lumytic.core.workflow import StatusMachine
 
 from .base import SIGNED_DOCUMENT_VALIDATOR, Line, ReviewedUpload, Totals
 from .orders import Order
@@ -113,7 +114,7 @@ class ProformaInvoiceQuerySet(models.QuerySet):
         )
 
 
-class ProformaInvoice(Totals):
+class ProformaInvoice(StatusMachine, Totals):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SENT = "sent", _("Sent")
@@ -193,9 +194,6 @@ class ProformaInvoice(Totals):
     def get_absolute_url(self) -> str:
         return reverse("sales:order-detail", args=[self.order_id]) + "#proforma-invoice"
 
-    def can_become(self, status: str) -> bool:
-        return status in self.ALLOWED_TRANSITIONS.get(self.status, set())
-
     # What follows reads the annotations of `ProformaInvoice.objects.with_amounts()`.
 
     def get_state_display(self) -> str:
@@ -233,7 +231,7 @@ class MemoQuerySet(models.QuerySet):
         return self.filter(status=Memo.Status.SENT)
 
 
-class Memo(models.Model):
+class Memo(StatusMachine, models.Model):
     """A memo against a sent PI: payment instructions or amendments, which the customer signs.
 
     The PI never changes after it is sent; a memo is how it is amended.
@@ -280,9 +278,6 @@ class Memo(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("sales:order-detail", args=[self.pi.order_id]) + "#proforma-invoice"
 
-    def can_become(self, status: str) -> bool:
-        return status in self.ALLOWED_TRANSITIONS.get(self.status, set())
-
     @property
     def awaiting_signature(self) -> bool:
         """Sent, and no signed version is waiting for review or approved (uses the prefetch)."""
@@ -292,7 +287,7 @@ class Memo(models.Model):
         )
 
 
-class SignedDocument(ReviewedUpload):
+class SignedDocument(StatusMachine, ReviewedUpload):
     """One uploaded version of a signed PI, or of a signed memo (then `memo` is set and `pi` is
     the memo's PI); every version is kept, newest first."""
 
@@ -356,9 +351,6 @@ class SignedDocument(ReviewedUpload):
 
     def __str__(self) -> str:
         return f"{self.memo or self.pi} · v{self.version}"
-
-    def can_become(self, status: str) -> bool:
-        return status in self.ALLOWED_TRANSITIONS.get(self.status, set())
 
     @property
     def download_stem(self) -> str:

@@ -7,12 +7,13 @@ from django.utils.translation import gettext_lazy as _
 
 from customers.models import Customer
 from lumytic.core.choices import status_display
+from lumytic.core.workflow import StatusMachine
 
 from .base import MONEY_PLACES, Line, Totals
 from .quotations import Quotation
 
 
-class Order(Totals):
+class Order(StatusMachine, Totals):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted")
@@ -139,9 +140,6 @@ class Order(Totals):
 
     def get_absolute_url(self) -> str:
         return reverse("sales:order-detail", args=[self.pk])
-
-    def can_become(self, status: str) -> bool:
-        return status in self.ALLOWED_TRANSITIONS.get(self.status, set())
 
     @property
     def is_open(self) -> bool:

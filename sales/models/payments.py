@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lumytic.core.choices import status_display
 from lumytic.core.uploads import ContentTypeValidator, GeneratedName
+from lumytic.core.workflow import StatusMachine
 
 from .base import MONEY_PLACES, ReviewedUpload
 from .invoices import ProformaInvoice
@@ -42,7 +43,7 @@ class PaymentQuerySet(models.QuerySet):
         return self.filter(status=Payment.Status.PENDING)
 
 
-class Payment(ReviewedUpload):
+class Payment(StatusMachine, ReviewedUpload):
     """One SWIFT proof the customer uploaded for a PI; partial payments add up."""
 
     class Status(models.TextChoices):
@@ -105,9 +106,6 @@ class Payment(ReviewedUpload):
 
     def __str__(self) -> str:
         return f"{self.pi} · {self.amount} {self.currency}"
-
-    def can_become(self, status: str) -> bool:
-        return status in self.ALLOWED_TRANSITIONS.get(self.status, set())
 
     @property
     def applied_amount(self) -> Decimal:

@@ -7,11 +7,12 @@ from django.utils.translation import gettext_lazy as _
 
 from customers.models import Customer
 from lumytic.core.choices import status_display
+from lumytic.core.workflow import StatusMachine
 
 from .base import Line, Totals
 
 
-class Quotation(Totals):
+class Quotation(StatusMachine, Totals):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SENT = "sent", _("Sent")
@@ -62,9 +63,6 @@ class Quotation(Totals):
 
     def get_absolute_url(self) -> str:
         return reverse("sales:quotation-detail", args=[self.pk])
-
-    def can_become(self, status: str) -> bool:
-        return status in self.ALLOWED_TRANSITIONS.get(self.status, set())
 
 
 class QuotationLine(Line):
