@@ -16,11 +16,10 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 
 from lumytic.core.validation import CheckedForm
-from sales.cancellation_views import cancellation_pdf_response
-from sales.invoice_views import signed_document_response
 from sales.invoicing import SIGNED_DOCUMENT_VALIDATOR
 from sales.models import Cancellation, Order, SignedCancellation
 from sales.order_forms import ReasonForm
+from sales.responses import cancellation_pdf_response, signed_document_response
 from sales.services.cancellations import (
     CANCELLABLE,
     request_cancellation,

@@ -26,8 +26,8 @@ from conversations.services import (
     reopen_ticket,
 )
 from conversations.thread_views import OrderThreadMixin
-from sales.invoice_views import signed_document_response
 from sales.models import Order, Quotation
+from sales.responses import signed_document_response
 
 from .access import PortalRequiredMixin, has_area
 from .conversation_access import visible_conversations

@@ -15,10 +15,10 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import View
 
 from lumytic.core.validation import CheckedForm
-from sales.invoice_views import pi_pdf_response, signed_document_response
 from sales.invoicing import SIGNED_DOCUMENT_VALIDATOR
 from sales.models import Order, ProformaInvoice, SignedDocument
 from sales.pdf_invoice import PdfTooLarge
+from sales.responses import pi_pdf_response, signed_document_response
 from sales.services.invoicing import upload_signed_pi
 from sales.services.orders import OrderError
 

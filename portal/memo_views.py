@@ -14,8 +14,8 @@ from django.views.generic import View
 
 from lumytic.core.validation import CheckedForm
 from sales.invoicing import SIGNED_DOCUMENT_VALIDATOR
-from sales.memo_views import memo_pdf_response
 from sales.models import Memo
+from sales.responses import memo_pdf_response
 from sales.services.memos import upload_signed_memo
 from sales.services.orders import OrderError
 

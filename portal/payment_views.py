@@ -17,9 +17,9 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import View
 
 from lumytic.core.validation import CheckedForm, sensible_dates
-from sales.invoice_views import signed_document_response
 from sales.models import Payment
 from sales.payments import MONEY_DIGITS, PROOF_VALIDATOR
+from sales.responses import signed_document_response
 from sales.services.orders import OrderError
 from sales.services.payments import MAX_REFERENCE, upload_payment
 

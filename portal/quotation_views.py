@@ -14,7 +14,7 @@ from sales.address_forms import AddressStep
 from sales.documents import Quotation
 from sales.pdf import render_quotation_pdf
 from sales.quotation_forms import DeclineForm
-from sales.quotation_views import pdf_response
+from sales.responses import pdf_response
 from sales.services.quotations import (
     InvalidQuotationTransition,
     QuotationError,

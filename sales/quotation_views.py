@@ -22,6 +22,7 @@ from .models import plain
 from .pdf import render_quotation_pdf
 from .product_views import search_products
 from .quotation_forms import DeclineForm, QuotationForm, QuotationLineFormSet
+from .responses import pdf_response
 from .services.currency import ExchangeError, NoRateError, active_currencies, base_currency
 from .services.quotations import (
     QuotationError,
@@ -45,12 +46,6 @@ QUOTATION_SORTS = {
     "status": ("status", "pk"),
 }
 PICKER_RESULTS = 8
-
-
-def pdf_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def timeline(quotation: Quotation) -> list[ActivityEntry]:
