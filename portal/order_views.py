@@ -20,9 +20,9 @@ from django.views.generic import TemplateView
 
 from lumytic.core.lists import search_text
 from sales.address_forms import AddressStep
+from sales.catalogue import product_search
 from sales.models import Cancellation, Memo, Order, OrderLine, ProformaInvoice, SignedDocument
-from sales.order_forms import product_search
-from sales.order_views import order_addresses
+from sales.order_details import order_addresses
 from sales.progress import order_progress
 from sales.services.cancellations import CANCELLABLE
 from sales.services.orders import (

@@ -19,8 +19,9 @@ from lumytic.core.access import StaffRequiredMixin
 
 from .cancellations import REASON_MAX_CHARS, Cancellation, SignedCancellation
 from .list_views import FilteredListMixin
+from .order_details import order_timeline
 from .order_forms import ReasonForm, first_error
-from .order_views import OrderDetailView, order_timeline
+from .order_views import OrderDetailView
 from .responses import cancellation_pdf_response, signed_document_response
 from .services.cancellations import (
     approve_signed_cancellation,

@@ -10,9 +10,11 @@ from . import (
     invoice_views,
     list_views,
     memo_views,
+    order_step_views,
     order_views,
     payment_views,
     product_views,
+    quotation_editor_views,
     quotation_views,
     statement_views,
     views,
@@ -24,15 +26,23 @@ urlpatterns = [
     # Product catalogue
     path("products/", product_views.ProductListView.as_view(), name="product-list"),
     path("products/new/", product_views.ProductFormView.as_view(), name="product-create"),
-    path("products/search/", quotation_views.product_search, name="product-search"),
+    path("products/search/", quotation_editor_views.product_search, name="product-search"),
     path("products/<int:pk>/edit/", product_views.ProductFormView.as_view(), name="product-update"),
     path("products/<int:pk>/active/", product_views.product_set_active, name="product-set-active"),
     # Quotations
     path("quotations/", quotation_views.QuotationListView.as_view(), name="quotation-list"),
-    path("quotations/new/", quotation_views.QuotationEditorView.as_view(), name="quotation-create"),
-    path("quotations/line/", quotation_views.quotation_line, name="quotation-line"),
-    path("quotations/line/rate/", quotation_views.quotation_line_rate, name="quotation-line-rate"),
-    path("quotations/preview/", quotation_views.quotation_preview, name="quotation-preview"),
+    path(
+        "quotations/new/",
+        quotation_editor_views.QuotationEditorView.as_view(),
+        name="quotation-create",
+    ),
+    path("quotations/line/", quotation_editor_views.quotation_line, name="quotation-line"),
+    path(
+        "quotations/line/rate/",
+        quotation_editor_views.quotation_line_rate,
+        name="quotation-line-rate",
+    ),
+    path("quotations/preview/", quotation_editor_views.quotation_preview, name="quotation-preview"),
     path(
         "quotations/<int:pk>/",
         quotation_views.QuotationDetailView.as_view(),
@@ -40,7 +50,7 @@ urlpatterns = [
     ),
     path(
         "quotations/<int:pk>/edit/",
-        quotation_views.QuotationEditorView.as_view(),
+        quotation_editor_views.QuotationEditorView.as_view(),
         name="quotation-update",
     ),
     path("quotations/<int:pk>/send/", quotation_views.quotation_send, name="quotation-send"),
@@ -63,9 +73,19 @@ urlpatterns = [
     path("orders/new/", order_views.OrderCreateView.as_view(), name="order-create"),
     path("orders/products/", order_views.ProductSearchView.as_view(), name="order-product-search"),
     path("orders/<int:pk>/", order_views.OrderDetailView.as_view(), name="order-detail"),
-    path("orders/<int:pk>/owner/", order_views.OrderAssignOwnerView.as_view(), name="order-owner"),
-    path("orders/<int:pk>/cancel/", order_views.OrderCancelView.as_view(), name="order-cancel"),
-    path("orders/<int:pk>/confirm/", order_views.OrderConfirmView.as_view(), name="order-confirm"),
+    path(
+        "orders/<int:pk>/owner/",
+        order_step_views.OrderAssignOwnerView.as_view(),
+        name="order-owner",
+    ),
+    path(
+        "orders/<int:pk>/cancel/", order_step_views.OrderCancelView.as_view(), name="order-cancel"
+    ),
+    path(
+        "orders/<int:pk>/confirm/",
+        order_step_views.OrderConfirmView.as_view(),
+        name="order-confirm",
+    ),
     path("orders/<int:pk>/edit/", order_views.OrderEditView.as_view(), name="order-edit"),
     path(
         "customers/<int:pk>/orders/",
