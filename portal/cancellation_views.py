@@ -29,7 +29,7 @@ from sales.services.orders import OrderError
 
 from .access import PortalRequiredMixin
 from .models import Area
-from .order_views import visible_orders
+from .querysets import visible_orders
 
 
 class SignedCancellationForm(CheckedForm):

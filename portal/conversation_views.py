@@ -32,8 +32,8 @@ from sales.responses import signed_document_response
 from .access import PortalRequiredMixin, has_area
 from .conversation_access import visible_conversations
 from .models import Area
-from .order_views import OrderAreaMixin, visible_orders
-from .quotation_views import visible as visible_quotations
+from .order_views import OrderAreaMixin
+from .querysets import visible_orders, visible_quotations
 
 NAV = "conversations"
 

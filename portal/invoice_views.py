@@ -24,7 +24,8 @@ from sales.services.orders import OrderError
 
 from .access import PortalRequiredMixin
 from .models import Area
-from .order_views import OrderDetailView, visible_orders
+from .order_views import OrderDetailView
+from .querysets import visible_orders
 
 
 class SignedPiForm(CheckedForm):

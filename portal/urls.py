@@ -7,6 +7,7 @@ from django.urls import path
 
 from . import (
     cancellation_views,
+    cart_views,
     conversation_views,
     invoice_views,
     memo_views,
@@ -63,21 +64,21 @@ urlpatterns = [
     ),
     # Orders (area "orders")
     path("orders/", order_views.OrderListView.as_view(), name="orders"),
-    path("orders/new/", order_views.OrderCreateView.as_view(), name="order-create"),
+    path("orders/new/", cart_views.OrderCreateView.as_view(), name="order-create"),
     path("orders/<int:pk>/", order_views.OrderDetailView.as_view(), name="order-detail"),
-    path("orders/<int:pk>/edit/", order_views.OrderCartView.as_view(), name="order-edit"),
+    path("orders/<int:pk>/edit/", cart_views.OrderCartView.as_view(), name="order-edit"),
     path(
         "orders/<int:pk>/lines/add/",
-        order_views.OrderLineAddView.as_view(),
+        cart_views.OrderLineAddView.as_view(),
         name="order-line-add",
     ),
-    path("orders/<int:pk>/lines/", order_views.OrderLinesUpdateView.as_view(), name="order-lines"),
+    path("orders/<int:pk>/lines/", cart_views.OrderLinesUpdateView.as_view(), name="order-lines"),
     path(
         "orders/<int:pk>/lines/<int:line_pk>/remove/",
-        order_views.OrderLineRemoveView.as_view(),
+        cart_views.OrderLineRemoveView.as_view(),
         name="order-line-remove",
     ),
-    path("orders/<int:pk>/submit/", order_views.OrderSubmitView.as_view(), name="order-submit"),
+    path("orders/<int:pk>/submit/", cart_views.OrderSubmitView.as_view(), name="order-submit"),
     path("orders/<int:pk>/confirm/", order_views.OrderConfirmView.as_view(), name="order-confirm"),
     path("orders/<int:pk>/cancel/", order_views.OrderCancelView.as_view(), name="order-cancel"),
     # Proforma invoices and signed documents (area "invoices")
