@@ -24,9 +24,9 @@ from customers.page_views import CustomerTabView
 from lumytic.accounts import roles
 from lumytic.core.access import StaffRequiredMixin
 from lumytic.core.validation import CheckedForm
-from sales.invoice_views import signed_document_response
 from sales.models import Order
 from sales.order_forms import staff_users
+from sales.responses import signed_document_response
 
 from .audience import order_readers
 from .forms import AssignForm, MessageForm, error_text, reply_target

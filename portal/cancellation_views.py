@@ -16,10 +16,9 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 
 from lumytic.core.validation import CheckedForm
-from sales.cancellation_views import cancellation_pdf_response
-from sales.invoice_views import signed_document_response
 from sales.models import SIGNED_DOCUMENT_VALIDATOR, Cancellation, Order, SignedCancellation
 from sales.order_forms import ReasonForm
+from sales.responses import cancellation_pdf_response, signed_document_response
 from sales.services.cancellations import (
     CANCELLABLE,
     request_cancellation,
@@ -29,7 +28,7 @@ from sales.services.orders import OrderError
 
 from .access import PortalRequiredMixin
 from .models import Area
-from .order_views import visible_orders
+from .querysets import visible_orders
 
 
 class SignedCancellationForm(CheckedForm):

@@ -15,7 +15,7 @@ from sales.models import Order
 
 from .access import AREA_KEY_PERMISSION, has_area, portal_customer
 from .models import Area
-from .order_views import visible_orders
+from .querysets import visible_orders
 
 
 def visible_conversations(conversations: QuerySet, user) -> QuerySet:

@@ -26,14 +26,14 @@ from conversations.services import (
     reopen_ticket,
 )
 from conversations.thread_views import OrderThreadMixin
-from sales.invoice_views import signed_document_response
 from sales.models import Order, Quotation
+from sales.responses import signed_document_response
 
 from .access import PortalRequiredMixin, has_area
 from .conversation_access import visible_conversations
 from .models import Area
-from .order_views import OrderAreaMixin, visible_orders
-from .quotation_views import visible as visible_quotations
+from .order_views import OrderAreaMixin
+from .querysets import visible_orders, visible_quotations
 
 NAV = "conversations"
 

@@ -15,15 +15,16 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import View
 
 from lumytic.core.validation import CheckedForm
-from sales.invoice_views import pi_pdf_response, signed_document_response
 from sales.models import SIGNED_DOCUMENT_VALIDATOR, Order, ProformaInvoice, SignedDocument
 from sales.pdf import PdfTooLarge
+from sales.responses import pi_pdf_response, signed_document_response
 from sales.services.invoicing import upload_signed_pi
 from sales.services.orders import OrderError
 
 from .access import PortalRequiredMixin
 from .models import Area
-from .order_views import OrderDetailView, visible_orders
+from .order_views import OrderDetailView
+from .querysets import visible_orders
 
 
 class SignedPiForm(CheckedForm):

@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import View
 
 from lumytic.core.validation import CheckedForm
-from sales.memo_views import memo_pdf_response
 from sales.models import SIGNED_DOCUMENT_VALIDATOR, Memo
+from sales.responses import memo_pdf_response
 from sales.services.memos import upload_signed_memo
 from sales.services.orders import OrderError
 

@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import View
 
 from lumytic.core.validation import CheckedForm, sensible_dates
-from sales.invoice_views import signed_document_response
 from sales.models import MONEY_DIGITS, PROOF_VALIDATOR, Payment
+from sales.responses import signed_document_response
 from sales.services.orders import OrderError
 from sales.services.payments import MAX_REFERENCE, upload_payment
 

@@ -14,7 +14,7 @@ from sales.address_forms import AddressStep
 from sales.models import Quotation
 from sales.pdf import render_quotation_pdf
 from sales.quotation_forms import DeclineForm
-from sales.quotation_views import pdf_response
+from sales.responses import pdf_response
 from sales.services.quotations import (
     InvalidQuotationTransition,
     QuotationError,
@@ -24,11 +24,7 @@ from sales.services.quotations import (
 
 from .access import PortalView, has_area
 from .models import Area
-
-
-def visible():
-    """Quotations a customer may see: every one but drafts (still being written)."""
-    return Quotation.objects.exclude(status=Quotation.Status.DRAFT)
+from .querysets import visible_quotations
 
 
 class PortalQuotationMixin:
@@ -40,7 +36,8 @@ class PortalQuotationMixin:
         if allowed and "pk" in self.kwargs:
             # Resolved before the method is dispatched: a foreign id is 404 for GET and POST alike.
             self.quotation = get_object_or_404(
-                self.scoped(visible().select_related("customer", "contact")), pk=self.kwargs["pk"]
+                self.scoped(visible_quotations().select_related("customer", "contact")),
+                pk=self.kwargs["pk"],
             )
         return allowed
 
@@ -50,7 +47,7 @@ class QuotationListView(PortalQuotationMixin, PortalView):
     paginate_by = 20
 
     def get_context_data(self, **kwargs):
-        queryset = self.scoped(visible()).order_by("-sent_at", "-pk")
+        queryset = self.scoped(visible_quotations()).order_by("-sent_at", "-pk")
         status = self.request.GET.get("status", "")
         if status in Quotation.Status.values and status != Quotation.Status.DRAFT:
             queryset = queryset.filter(status=status)

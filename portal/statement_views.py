@@ -15,7 +15,7 @@ from sales.statement_views import StatementMixin
 
 from .access import PortalRequiredMixin, PortalView
 from .models import Area
-from .order_views import visible_orders
+from .querysets import visible_orders
 
 
 class InvoiceListView(PortalRequiredMixin, ListView):

@@ -30,7 +30,7 @@ from sales.models import (
 
 from .compiled_sql import compiled_sql
 from .models import Area
-from .order_views import visible_orders
+from .querysets import visible_orders
 
 # The kinds of waiting items, in the order the home page lists them, and the area each needs.
 KIND_AREAS = {

@@ -1,38 +1,66 @@
-"""Back-office pages of the portal app: a customer's portal tab, invitations, access, reviews."""
+"""Back-office pages of the portal app (the `portal_office` namespace, mounted under /office/).
+
+A customer's portal tab, contact access, invitations, and the review of registration requests.
+"""
 
 from django.urls import path
 
-from . import office_views as views
-from .urls_registrations import urlpatterns as registration_urlpatterns
+from . import office_views, review_views
 
 app_name = "portal_office"
 
 urlpatterns = [
-    path("customers/<int:pk>/portal/", views.PortalTab.as_view(), name="customer-portal"),
+    # A customer's portal tab: contact access and invitations
+    path("customers/<int:pk>/portal/", office_views.PortalTab.as_view(), name="customer-portal"),
     path(
         "customers/<int:pk>/portal/<int:contact_pk>/access/",
-        views.contact_access,
+        office_views.contact_access,
         name="contact-access",
     ),
     path(
         "customers/<int:pk>/portal/<int:contact_pk>/active/",
-        views.contact_login_active,
+        office_views.contact_login_active,
         name="contact-login-active",
     ),
     path(
         "customers/<int:pk>/portal/<int:contact_pk>/set-password/",
-        views.contact_set_password,
+        office_views.contact_set_password,
         name="contact-set-password",
     ),
     path(
         "customers/<int:pk>/invitations/<int:invitation_pk>/resend/",
-        views.invitation_resend,
+        office_views.invitation_resend,
         name="invitation-resend",
     ),
     path(
         "customers/<int:pk>/invitations/<int:invitation_pk>/revoke/",
-        views.invitation_revoke,
+        office_views.invitation_revoke,
         name="invitation-revoke",
     ),
-    *registration_urlpatterns,
+    # Review of self-signup registration requests
+    path(
+        "registrations/",
+        review_views.RegistrationListView.as_view(),
+        name="registration-list",
+    ),
+    path(
+        "registrations/<int:pk>/",
+        review_views.RegistrationDetailView.as_view(),
+        name="registration-detail",
+    ),
+    path(
+        "registrations/<int:pk>/cr-file/",
+        review_views.registration_cr_file,
+        name="registration-cr-file",
+    ),
+    path(
+        "registrations/<int:pk>/approve/",
+        review_views.registration_approve,
+        name="registration-approve",
+    ),
+    path(
+        "registrations/<int:pk>/reject/",
+        review_views.registration_reject,
+        name="registration-reject",
+    ),
 ]

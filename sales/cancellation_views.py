@@ -7,7 +7,7 @@ cancellation; a refused reason is a 400 next to its field, and nothing is writte
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView
@@ -17,13 +17,12 @@ from customers.page_views import CustomerTabView
 from lumytic.accounts import roles
 from lumytic.core.access import StaffRequiredMixin
 
-from .invoice_views import signed_document_response
 from .list_views import FilteredListMixin
 from .models import REASON_MAX_CHARS, Cancellation, SignedCancellation
+from .order_details import order_timeline
 from .order_forms import ReasonForm, first_error
-from .order_views import OrderDetailView, order_timeline
-from .pdf import render_cancellation_pdf
-from .quotation_views import pdf_response
+from .order_views import OrderDetailView
+from .responses import cancellation_pdf_response, signed_document_response
 from .services.cancellations import (
     approve_signed_cancellation,
     complete_cancellation,
@@ -44,14 +43,6 @@ def refuse_form(*args) -> ReasonForm:
         missing=_("Give the customer a reason for refusing the cancellation."),
         label=_("Reason for refusing (sent to the customer)"),
     )
-
-
-def cancellation_pdf_response(cancellation: Cancellation) -> HttpResponse:
-    if not cancellation.number:
-        raise Http404("A cancellation request has no PDF until it is confirmed.")
-    response = pdf_response(render_cancellation_pdf(cancellation), f"{cancellation.number}.pdf")
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 # --- The list ------------------------------------------------------------------------------------

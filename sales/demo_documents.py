@@ -10,10 +10,10 @@ from django.utils import timezone
 from customers.models import Customer
 
 from .models import Product, Quotation
+from .services.catalogue import create_product
 from .services.quotations import (
     QuotationError,
     accept_quotation,
-    create_product,
     create_quotation,
     decline_quotation,
     expire_quotations,

@@ -5,34 +5,21 @@ order; files are served only here (and in the portal), as attachments that are n
 """
 
 from django.contrib import messages
-from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 
 from customers.models import advised_only
 from lumytic.accounts import roles
-from lumytic.core.downloads import file_attachment
 
 from .models import Order, ProformaInvoice, SignedDocument
 from .order_forms import ReasonForm, first_error
 from .order_views import OrderDetailView
-from .pdf import PdfTooLarge, render_pi_pdf
-from .quotation_views import pdf_response
+from .pdf import PdfTooLarge
+from .responses import pi_pdf_response, signed_document_response
 from .services.invoicing import approve_signed_pi, issue_pi, reject_signed_pi, send_pi
 from .services.orders import OrderError
 
 MAX_REASON = 2000
-
-
-def signed_document_response(document: SignedDocument) -> FileResponse:
-    """The stored file as a download named after the document; its bytes decide the type."""
-    return file_attachment(document.file, filename=document.download_name)
-
-
-def pi_pdf_response(pi: ProformaInvoice) -> HttpResponse:
-    response = pdf_response(render_pi_pdf(pi), f"{pi.number}.pdf")
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 class InvoiceStepView(OrderDetailView):

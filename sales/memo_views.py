@@ -14,16 +14,9 @@ from lumytic.accounts import roles
 from .invoice_views import InvoiceStepView
 from .models import MEMO_MAX_CHARS, Memo, SignedDocument
 from .order_forms import MemoForm, first_error
-from .pdf import render_memo_pdf
-from .quotation_views import pdf_response
+from .responses import memo_pdf_response
 from .services.memos import approve_signed_memo, reject_signed_memo, send_memo, write_memo
 from .services.orders import OrderError
-
-
-def memo_pdf_response(memo: Memo):
-    response = pdf_response(render_memo_pdf(memo), f"{memo.number}.pdf")
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 class MemoStepView(InvoiceStepView):

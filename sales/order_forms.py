@@ -289,17 +289,6 @@ class CustomerSearchForm(CheckedForm):
         )
 
 
-def product_search(query: str) -> QuerySet:
-    """Active products matching a search by SKU, name or description (all when empty)."""
-    products = Product.objects.filter(is_active=True)
-    query = (query or "").strip()[:100]
-    if query:
-        products = products.filter(
-            Q(sku__icontains=query) | Q(name__icontains=query) | Q(description__icontains=query)
-        )
-    return products.order_by("name", "pk")
-
-
 class MemoForm(CheckedForm):
     """The text of a payment memo."""
 

@@ -1,11 +1,11 @@
-"""Back-office order pages: the list, an order's page, a new order, owner and cancel steps.
+"""Back-office order pages: the list, an order's page, a new order with its product picker,
+staff changes to a submitted order, and the customer page's Orders tab.
 
-Confirmation is the customer's step (portal); staff see it here. Each POST view calls one
-service and turns its `OrderError` into a message.
+The workflow steps on an order (owner, cancel, confirm for the customer) are in
+`order_step_views.py`; each POST view calls one service and turns its `OrderError` into a message.
 """
 
 from django.contrib import messages
-from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import HttpResponse
@@ -16,17 +16,17 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
-from django_countries import countries
 
-from customers.models import ActivityEntry, Customer, advised_only
+from customers.models import Customer, advised_only
 from customers.page_views import CustomerTabView
 from lumytic.accounts import roles
 from lumytic.core.access import StaffRequiredMixin
 from lumytic.core.lists import search_text
 from lumytic.core.validation import amounts_fit
 
-from .address_forms import AddressStep
+from .catalogue import product_search
 from .models import Cancellation, Order, OrderLine, plain
+from .order_details import order_addresses, order_timeline
 from .order_forms import (
     CustomerSearchForm,
     LineEditor,
@@ -36,16 +36,12 @@ from .order_forms import (
     OwnerForm,
     ReasonForm,
     StaffCancelForm,
-    product_search,
 )
 from .progress import order_progress
 from .services.cancellations import CANCELLABLE
 from .services.orders import (
     OrderError,
-    assign_owner,
-    cancel_order,
     catalogue_line,
-    confirm_order,
     create_order,
     line_values,
     too_large_message,
@@ -65,39 +61,6 @@ def _datetime(value) -> str:
     if value is None:
         return ""
     return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
-
-
-def order_timeline(order: Order, limit: int = 100) -> list[ActivityEntry]:
-    """The order's activity entries, newest first (one query)."""
-    return list(
-        ActivityEntry.objects.filter(
-            target_type=ContentType.objects.get_for_model(Order), target_id=str(order.pk)
-        ).select_related("actor")[:limit]
-    )
-
-
-def order_addresses(order: Order) -> list[tuple[str, list[str]]]:
-    """The billing and shipping details as printable lines (empty before confirmation)."""
-    result = []
-    for kind, title in (("billing", _("Billing")), ("shipping", _("Shipping"))):
-        values = {part: getattr(order, f"{kind}_{part}") for part in Customer.ADDRESS_PARTS}
-        if not any(values.values()):
-            continue
-        name = " ".join(v for v in (values["first_name"], values["last_name"]) if v)
-        place = " ".join(v for v in (values["postal_code"], values["city"]) if v)
-        country = countries.name(values["country"]) if values["country"] else ""
-        lines = [
-            name,
-            values["commercial_name"],
-            values["foundation_name"],
-            values["street"],
-            place,
-            values["state"],
-            country,
-            values["email"],
-        ]
-        result.append((title, [line for line in lines if line]))
-    return result
 
 
 # --- The list ------------------------------------------------------------------------------------
@@ -181,7 +144,7 @@ class OrderListView(StaffRequiredMixin, TemplateView):
         return self.render_to_response(context, status=200 if valid else 400)
 
 
-# --- An order's page and its staff steps ---------------------------------------------------------
+# --- An order's page and staff changes -----------------------------------------------------------
 
 
 class OrderDetailView(StaffRequiredMixin, TemplateView):
@@ -234,56 +197,6 @@ class OrderDetailView(StaffRequiredMixin, TemplateView):
             ],
         )
         return self.render_to_response(context, status=status)
-
-
-class OrderAssignOwnerView(OrderDetailView):
-    """Make a staff member responsible for the order."""
-
-    permission_required = (roles.VIEW_ORDER, roles.CHANGE_ORDER)
-
-    http_method_names = ["post"]
-
-    def post(self, request, *args, **kwargs):
-        order = self.get_order()
-        form = OwnerForm(request.POST, auto_id="owner_%s")
-        if not form.is_valid():
-            messages.error(request, _("Choose an active staff member as the owner."))
-            return self.render_page(order, status=400, owner_form=form)
-        try:
-            assign_owner(order=order, by=request.user, owner=form.cleaned_data["owner"])
-        except OrderError as error:
-            messages.error(request, str(error))
-        else:
-            owner = form.cleaned_data["owner"]
-            messages.success(
-                request,
-                _("%(owner)s now owns order %(order)s.") % {"owner": owner, "order": order}
-                if owner
-                else _("Order %(order)s has no owner now.") % {"order": order},
-            )
-        return redirect(order)
-
-
-class OrderCancelView(OrderDetailView):
-    """Cancel an order before it is confirmed, with a reason."""
-
-    permission_required = (roles.VIEW_ORDER, roles.CHANGE_ORDER)
-
-    http_method_names = ["post"]
-
-    def post(self, request, *args, **kwargs):
-        order = self.get_order()
-        form = StaffCancelForm(request.POST, auto_id="cancel_%s")
-        if not form.is_valid():
-            messages.error(request, _("Give a reason for cancelling."))
-            return self.render_page(order, status=400, cancel_form=form)
-        try:
-            cancel_order(order=order, by=request.user, reason=form.cleaned_data["reason"])
-        except OrderError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("Order %(order)s is cancelled.") % {"order": order})
-        return redirect(order)
 
 
 class OrderEditView(OrderDetailView):
@@ -342,57 +255,6 @@ class OrderEditView(OrderDetailView):
 
     def render_form(self, order: Order, form: OrderEditForm, status: int = 200) -> HttpResponse:
         context = self.get_context_data(nav="order-list", order=order, form=form)
-        return self.render_to_response(context, status=status)
-
-
-class OrderConfirmView(OrderDetailView):
-    """Staff confirm a submitted order for the customer (who phoned or wrote), with billing and
-    shipping prefilled from the customer; the timeline and the emails name who acted."""
-
-    permission_required = (roles.VIEW_ORDER, roles.CHANGE_ORDER)
-    template_name = "sales/order_confirm.html"
-
-    def get(self, request, *args, **kwargs):
-        order = self.get_order()
-        if order.status != Order.Status.SUBMITTED:
-            return self.not_confirmable(order)
-        return self.render_form(order, AddressStep(order.customer))
-
-    def post(self, request, *args, **kwargs):
-        order = self.get_order()
-        if order.status != Order.Status.SUBMITTED:
-            return self.not_confirmable(order)
-        step = AddressStep(order.customer, request.POST)
-        if not step.is_valid():
-            messages.error(request, _("Please correct the errors below."))
-            return self.render_form(order, step, status=400)
-        try:
-            confirm_order(order=order, by=request.user, **step.addresses)
-        except OrderError as error:
-            messages.error(request, str(error))
-            return self.render_form(order, step, status=400)
-        messages.success(
-            request,
-            _("Order %(order)s is confirmed for %(customer)s.")
-            % {"order": order, "customer": order.customer},
-        )
-        return redirect(order)
-
-    def not_confirmable(self, order: Order) -> HttpResponse:
-        messages.info(
-            self.request,
-            _("Order %(order)s is %(status)s; only a submitted order can be confirmed.")
-            % {"order": order, "status": order.get_status_display().lower()},
-        )
-        return redirect(order)
-
-    def render_form(self, order: Order, step: AddressStep, status: int = 200) -> HttpResponse:
-        context = self.get_context_data(
-            nav="order-list",
-            order=order,
-            lines=list(OrderLine.objects.filter(order=order)),
-            **step.context(),
-        )
         return self.render_to_response(context, status=status)
 
 

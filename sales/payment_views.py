@@ -13,9 +13,10 @@ from customers.models import Credit, advised_only
 from lumytic.accounts import roles
 from lumytic.core.validation import CheckedForm
 
-from .invoice_views import InvoiceStepView, signed_document_response
+from .invoice_views import InvoiceStepView
 from .models import Payment
 from .order_forms import ReasonForm, first_error
+from .responses import signed_document_response
 from .services.orders import OrderError
 from .services.payments import (
     MAX_REASON,

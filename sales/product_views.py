@@ -1,7 +1,6 @@
 """The product catalogue in the back-office: list, search, create, edit, (de)activate."""
 
 from django.contrib import messages
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
@@ -12,6 +11,7 @@ from lumytic.accounts import roles
 from lumytic.core.access import StaffRequiredMixin, staff_required
 from lumytic.core.lists import LenientPagesMixin, SortableListMixin
 
+from .catalogue import search_products
 from .models import Product
 from .quotation_forms import ProductFilterForm, ProductForm
 from .services.catalogue import create_product, set_product_active, update_product
@@ -22,13 +22,6 @@ PRODUCT_SORTS = {
     "price": ("currency", "unit_price", "pk"),
     "updated": ("updated_at", "pk"),
 }
-
-
-def search_products(queryset, text: str):
-    """Products whose SKU or name contains every word of `text`."""
-    for word in text.split()[:5]:
-        queryset = queryset.filter(Q(sku__icontains=word) | Q(name__icontains=word))
-    return queryset
 
 
 class ProductListView(StaffRequiredMixin, LenientPagesMixin, SortableListMixin, ListView):

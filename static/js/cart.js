@@ -8,7 +8,7 @@ document.addEventListener("change", (event) => {
 });
 
 // Adding a product from the catalogue, or removing a line, carries along what was typed in the
-// cart and not saved yet (quantities, reference, notes), so neither loses it (portal/order_views.py).
+// cart and not saved yet (quantities, reference, notes), so neither loses it (portal/cart_views.py).
 document.addEventListener("submit", (event) => {
   const add = event.target.closest("form.add-to-order, form.remove-line");
   const cart = document.getElementById("cart-form");
