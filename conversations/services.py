@@ -24,6 +24,7 @@ from lumytic.core.access import require_office_perm
 from lumytic.core.pages import page_url
 from lumytic.core.services import allocate_number
 from lumytic.core.uploads import KINDS, display_name, file_kind
+from lumytic.core.workflow import InvalidTransition, StepRefused
 from notifications.services import Recipient, notify
 from sales.models import Order, Quotation
 
@@ -42,20 +43,12 @@ from .models import (
 EMAIL_EXCERPT = 300
 
 
-class ConversationError(Exception):
+class ConversationError(StepRefused):
     """A conversation step the rules refuse; the message is for the user."""
 
 
-class InvalidTransition(ConversationError):
-    def __init__(self, conversation: Conversation, status: str):
-        super().__init__(
-            _("%(conversation)s is %(current)s; it cannot become %(target)s.")
-            % {
-                "conversation": conversation.number or conversation.title,
-                "current": conversation.get_status_display().lower(),
-                "target": Conversation.Status(status).label.lower(),
-            }
-        )
+def _name(conversation: Conversation) -> str:
+    return conversation.number or conversation.title
 
 
 # --- Helpers -------------------------------------------------------------------------------------
@@ -147,7 +140,9 @@ def _move(conversation: Conversation, status: str) -> None:
     if conversation.status == status:
         return
     if not conversation.can_become(status):
-        raise InvalidTransition(conversation, status)
+        raise InvalidTransition(
+            conversation, status, name=conversation.number or conversation.title
+        )
     conversation.status = status
 
 
@@ -418,7 +413,9 @@ def close_ticket(*, conversation: Conversation, by) -> Conversation:
     conversation = _locked(conversation)
     _check_author(conversation.customer_id, by)
     if not conversation.can_become(Conversation.Status.CLOSED):
-        raise InvalidTransition(conversation, Conversation.Status.CLOSED)
+        raise InvalidTransition(
+            conversation, Conversation.Status.CLOSED, name=conversation.number or conversation.title
+        )
     conversation.status = Conversation.Status.CLOSED
     conversation.closed_at = timezone.now()
     conversation.waiting_since = None

@@ -8,10 +8,12 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from lumytic.core.workflow import StepRefused
+
 from .forms import MessageForm, error_text, reply_target
 from .models import Conversation, Message
 from .selectors import thread_messages
-from .services import ConversationError, write_on_order
+from .services import write_on_order
 
 
 class OrderThreadMixin:
@@ -79,7 +81,7 @@ class OrderThreadMixin:
                     files=form.cleaned_data["files"],
                     reply_to=form.cleaned_data["reply_to"],
                 )
-            except ConversationError as error:
+            except StepRefused as error:
                 form.add_error(None, str(error))
             else:
                 if request.htmx:  # the fragment says so itself; a flash would show up later

@@ -24,6 +24,7 @@ from customers.page_views import CustomerTabView
 from lumytic.accounts import roles
 from lumytic.core.access import StaffRequiredMixin
 from lumytic.core.validation import CheckedForm
+from lumytic.core.workflow import StepRefused
 from sales.models import Order
 from sales.order_forms import staff_users
 from sales.responses import signed_document_response
@@ -33,7 +34,6 @@ from .forms import AssignForm, MessageForm, error_text, reply_target
 from .models import Attachment, Conversation, Message
 from .selectors import thread_messages
 from .services import (
-    ConversationError,
     add_note,
     assign_ticket,
     close_ticket,
@@ -245,7 +245,7 @@ class TicketStepView(TicketMixin, View):
     def post(self, request, *args, **kwargs):
         try:
             self.step()
-        except ConversationError as error:
+        except StepRefused as error:
             messages.error(request, str(error))
         else:
             messages.success(request, self.success_message)
@@ -283,7 +283,7 @@ class TicketWriteView(TicketDetailView):
                     files=form.cleaned_data["files"],
                     reply_to=form.cleaned_data["reply_to"],
                 )
-            except ConversationError as error:
+            except StepRefused as error:
                 form.add_error(None, str(error))
             else:
                 messages.success(
@@ -310,7 +310,7 @@ class TicketAssignView(TicketDetailView):
                     by=request.user,
                     assignee=form.cleaned_data["assignee"],
                 )
-            except ConversationError as error:
+            except StepRefused as error:
                 form.add_error("assignee", str(error))
             else:
                 messages.success(request, _("The ticket is assigned."))

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 
 from lumytic.core.validation import CheckedForm
+from lumytic.core.workflow import StepRefused
 from sales.models import SIGNED_DOCUMENT_VALIDATOR, Cancellation, Order, SignedCancellation
 from sales.order_forms import ReasonForm
 from sales.responses import cancellation_pdf_response, signed_document_response
@@ -24,7 +25,6 @@ from sales.services.cancellations import (
     request_cancellation,
     upload_signed_cancellation,
 )
-from sales.services.orders import OrderError
 
 from .access import PortalRequiredMixin
 from .models import Area
@@ -133,7 +133,7 @@ class SignedCancellationUploadView(CancellationDetailView):
                 document = upload_signed_cancellation(
                     cancellation=cancellation, by=request.user, file=form.files["file"]
                 )
-            except OrderError as error:
+            except StepRefused as error:
                 form.add_error("file", str(error))
             else:
                 messages.success(
@@ -199,7 +199,7 @@ class CancellationRequestView(CancellationAreaMixin, TemplateView):
                 cancellation = request_cancellation(
                     order=order, by=request.user, reason=form.cleaned_data["reason"]
                 )
-            except OrderError as error:
+            except StepRefused as error:
                 form.add_error("reason", str(error))
             else:
                 messages.success(

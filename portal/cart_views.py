@@ -18,10 +18,10 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from lumytic.core.lists import search_text
+from lumytic.core.workflow import StepRefused
 from sales.catalogue import product_search
 from sales.models import Order, OrderLine
 from sales.services.orders import (
-    OrderError,
     OrderTooLarge,
     catalogue_line,
     create_order,
@@ -107,7 +107,7 @@ class OrderCartView(PlaceOrdersMixin, TemplateView):
                 line = catalogue_line(
                     product=product, quantity=1, customer=self.customer, currency=currency, on=today
                 )
-            except OrderError:
+            except StepRefused:
                 line = None  # no rate to price it in this currency today
             catalogue.append((product, line))
         add_url = (
@@ -163,7 +163,7 @@ class OrderCreateView(OrderCartView):
                 lines=[line],
                 submit=False,
             )
-        except OrderError as error:
+        except StepRefused as error:
             messages.error(request, str(error))
             return self.render_cart(None, status=400, add_form=form)
         messages.success(
@@ -205,7 +205,7 @@ class OrderLineAddView(OrderCartView):
         except OrderTooLarge as error:
             messages.error(request, str(error))
             return self.render_cart(order, status=400, add_form=form)
-        except OrderError as error:
+        except StepRefused as error:
             messages.error(request, str(error))
         else:
             messages.success(
@@ -246,7 +246,7 @@ class OrderLinesUpdateView(OrderCartView):
                 customer_reference=form.cleaned_data["customer_reference"],
                 notes=form.cleaned_data["notes"],
             )
-        except OrderError as error:
+        except StepRefused as error:
             messages.error(request, str(error))
             return redirect("portal:order-edit", pk=order.pk)
         if submit and order.status == Order.Status.DRAFT:
@@ -273,7 +273,7 @@ class OrderLineRemoveView(OrderCartView):
         kept = [values for pk, values in carried.lines.items() if pk != removed.pk]
         try:
             update_order(order=order, by=request.user, lines=kept, **carried.header)
-        except OrderError as error:
+        except StepRefused as error:
             messages.error(request, str(error))
         else:
             messages.success(request, _("%(product)s is removed.") % {"product": removed})
@@ -293,7 +293,7 @@ class OrderSubmitView(PlaceOrdersMixin, TemplateView):
 def _submit(request, order: Order) -> HttpResponse:
     try:
         order = submit_order(order=order, by=request.user)
-    except OrderError as error:
+    except StepRefused as error:
         messages.error(request, str(error))
     else:
         messages.success(

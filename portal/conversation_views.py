@@ -19,13 +19,13 @@ from conversations.forms import MessageForm, TicketForm, error_text, reply_targe
 from conversations.models import Attachment, Conversation, Message
 from conversations.selectors import thread_messages
 from conversations.services import (
-    ConversationError,
     close_ticket,
     open_ticket,
     post_message,
     reopen_ticket,
 )
 from conversations.thread_views import OrderThreadMixin
+from lumytic.core.workflow import StepRefused
 from sales.models import Order, Quotation
 from sales.responses import signed_document_response
 
@@ -122,7 +122,7 @@ class TicketCreateView(ConversationMixin, TemplateView):
                     files=data["files"],
                     **form.related_documents(),
                 )
-            except ConversationError as error:
+            except StepRefused as error:
                 form.add_error(None, str(error))
             else:
                 messages.success(
@@ -194,7 +194,7 @@ class TicketReplyView(TicketDetailView):
                     files=form.cleaned_data["files"],
                     reply_to=form.cleaned_data["reply_to"],
                 )
-            except ConversationError as error:
+            except StepRefused as error:
                 form.add_error(None, str(error))
             else:
                 messages.success(request, _("Your message is sent to our sales team."))
@@ -214,7 +214,7 @@ class TicketStepView(TicketMixin, View):
     def post(self, request, *args, **kwargs):
         try:
             self.step(conversation=self.conversation, by=request.user)
-        except ConversationError as error:
+        except StepRefused as error:
             messages.error(request, str(error))
         else:
             messages.success(request, self.success_message)

@@ -15,11 +15,11 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import View
 
 from lumytic.core.validation import CheckedForm
+from lumytic.core.workflow import StepRefused
 from sales.models import SIGNED_DOCUMENT_VALIDATOR, Order, ProformaInvoice, SignedDocument
 from sales.pdf import PdfTooLarge
 from sales.responses import pi_pdf_response, signed_document_response
 from sales.services.invoicing import upload_signed_pi
-from sales.services.orders import OrderError
 
 from .access import PortalRequiredMixin
 from .models import Area
@@ -105,7 +105,7 @@ class SignedPiUploadView(InvoiceAreaMixin, OrderDetailView):
         if form.is_valid():
             try:
                 document = upload_signed_pi(pi=self.pi, by=request.user, file=form.files["file"])
-            except OrderError as error:
+            except StepRefused as error:
                 form.add_error("file", str(error))
             else:
                 messages.success(

@@ -13,10 +13,10 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import View
 
 from lumytic.core.validation import CheckedForm
+from lumytic.core.workflow import StepRefused
 from sales.models import SIGNED_DOCUMENT_VALIDATOR, Memo
 from sales.responses import memo_pdf_response
 from sales.services.memos import upload_signed_memo
-from sales.services.orders import OrderError
 
 from .invoice_views import InvoiceAreaMixin, SignedPiUploadView
 
@@ -67,7 +67,7 @@ class SignedMemoUploadView(MemoAreaMixin, SignedPiUploadView):
         if form.is_valid():
             try:
                 document = upload_signed_memo(memo=memo, by=request.user, file=form.files["file"])
-            except OrderError as error:
+            except StepRefused as error:
                 form.add_error("file", str(error))
             else:
                 messages.success(

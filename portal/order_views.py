@@ -16,13 +16,13 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from lumytic.core.lists import search_text
+from lumytic.core.workflow import StepRefused
 from sales.address_forms import AddressStep
 from sales.models import Cancellation, Memo, Order, ProformaInvoice, SignedDocument
 from sales.order_details import order_addresses
 from sales.progress import order_progress
 from sales.services.cancellations import CANCELLABLE
 from sales.services.orders import (
-    OrderError,
     cancel_order,
     confirm_order,
 )
@@ -174,7 +174,7 @@ class OrderCancelView(PlaceOrdersMixin, OrderDetailView):
             return self.render_page(order, status=400, cancel_form=form)
         try:
             cancel_order(order=order, by=request.user, reason=form.cleaned_data["reason"])
-        except OrderError as error:
+        except StepRefused as error:
             messages.error(request, str(error))
         else:
             messages.success(request, _("Order %(order)s is cancelled.") % {"order": order})
@@ -201,7 +201,7 @@ class OrderConfirmView(PlaceOrdersMixin, TemplateView):
             return self.render_form(order, step, status=400)
         try:
             confirm_order(order=order, by=request.user, **step.addresses)
-        except OrderError as error:
+        except StepRefused as error:
             messages.error(request, str(error))
             return redirect("portal:order-detail", pk=order.pk)
         messages.success(request, _("Thank you! Order %(order)s is confirmed.") % {"order": order})

@@ -17,9 +17,9 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import View
 
 from lumytic.core.validation import CheckedForm, sensible_dates
+from lumytic.core.workflow import StepRefused
 from sales.models import MONEY_DIGITS, PROOF_VALIDATOR, Payment
 from sales.responses import signed_document_response
-from sales.services.orders import OrderError
 from sales.services.payments import MAX_REFERENCE, upload_payment
 
 from .invoice_views import InvoiceAreaMixin
@@ -95,7 +95,7 @@ class PaymentUploadView(InvoiceAreaMixin, OrderDetailView):
                     bank_reference=data["bank_reference"],
                     file=form.files["file"],
                 )
-            except OrderError as error:
+            except StepRefused as error:
                 form.add_error(None, str(error))
             else:
                 messages.success(

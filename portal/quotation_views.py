@@ -10,14 +10,13 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
+from lumytic.core.workflow import InvalidTransition, StepRefused
 from sales.address_forms import AddressStep
 from sales.models import Quotation
 from sales.pdf import render_quotation_pdf
 from sales.quotation_forms import DeclineForm
 from sales.responses import pdf_response
 from sales.services.quotations import (
-    InvalidQuotationTransition,
-    QuotationError,
     accept_quotation,
     decline_quotation,
 )
@@ -106,7 +105,7 @@ class QuotationAcceptView(PortalQuotationMixin, PortalView):
             return self.render_form(step, status=400)
         try:
             order = accept_quotation(quotation=self.quotation, by=request.user, **step.addresses)
-        except QuotationError as error:
+        except StepRefused as error:
             messages.error(request, str(error))
             return redirect("portal:quotation-detail", pk=self.quotation.pk)
         messages.success(
@@ -120,7 +119,7 @@ class QuotationAcceptView(PortalQuotationMixin, PortalView):
         """Back to the quotation, with the reason, when it can no longer be accepted."""
         if self.quotation.can_become(Quotation.Status.ACCEPTED):
             return None
-        error = InvalidQuotationTransition(self.quotation, Quotation.Status.ACCEPTED)
+        error = InvalidTransition(self.quotation, Quotation.Status.ACCEPTED)
         messages.error(self.request, str(error))
         return redirect("portal:quotation-detail", pk=self.quotation.pk)
 
@@ -155,7 +154,7 @@ class QuotationDeclineView(QuotationDetailView):
             decline_quotation(
                 quotation=self.quotation, by=request.user, reason=form.cleaned_data["reason"]
             )
-        except QuotationError as error:
+        except StepRefused as error:
             messages.error(request, str(error))
         else:
             messages.success(

@@ -16,6 +16,7 @@ from customers.models import Customer, advised_only
 from customers.page_views import CustomerTabView
 from lumytic.accounts import roles
 from lumytic.core.access import StaffRequiredMixin
+from lumytic.core.workflow import StepRefused
 
 from .list_views import FilteredListMixin
 from .models import REASON_MAX_CHARS, Cancellation, SignedCancellation
@@ -33,7 +34,6 @@ from .services.cancellations import (
     request_cancellation,
     sent_pi,
 )
-from .services.orders import OrderError
 
 
 def refuse_form(*args) -> ReasonForm:
@@ -168,7 +168,7 @@ class CancellationStepView(CancellationDetailView):
     def done(self, cancellation: Cancellation, step, message: str, **kwargs):
         try:
             step(cancellation=cancellation, by=self.request.user, **kwargs)
-        except OrderError as error:
+        except StepRefused as error:
             messages.error(self.request, str(error))
         else:
             cancellation.refresh_from_db(fields=["number"])
@@ -251,7 +251,7 @@ class SignedCancellationApproveView(SignedCancellationMixin, CancellationStepVie
         document = self.signed_copy()
         try:
             approve_signed_cancellation(document=document, by=request.user)
-        except OrderError as error:
+        except StepRefused as error:
             messages.error(request, str(error))
         else:
             messages.success(
@@ -288,7 +288,7 @@ class SignedCancellationRejectView(SignedCancellationMixin, CancellationStepView
             reject_signed_cancellation(
                 document=document, by=request.user, reason=form.cleaned_data["reason"]
             )
-        except OrderError as error:
+        except StepRefused as error:
             messages.error(request, str(error))
         else:
             messages.success(
@@ -326,7 +326,7 @@ class OrderCancellationCreateView(OrderDetailView):
             cancellation = request_cancellation(
                 order=order, by=request.user, reason=form.cleaned_data["reason"]
             )
-        except OrderError as error:
+        except StepRefused as error:
             messages.error(request, str(error))
             return redirect(order)
         messages.success(

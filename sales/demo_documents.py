@@ -8,11 +8,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from customers.models import Customer
+from lumytic.core.workflow import StepRefused
 
 from .models import Product, Quotation
 from .services.catalogue import create_product
 from .services.quotations import (
-    QuotationError,
     accept_quotation,
     create_quotation,
     decline_quotation,
@@ -53,7 +53,7 @@ def _lines(customer: Customer, currency: str, items, products: dict[str, Product
     for sku, quantity in items:
         try:
             line = price_product(product=products[sku], customer=customer, currency=currency)
-        except QuotationError:
+        except StepRefused:
             continue  # no rate for that currency yet: leave the product out
         lines.append({**line, "quantity": Decimal(quantity)})
     return lines

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from customers.models import advised_only
 from lumytic.accounts import roles
+from lumytic.core.workflow import StepRefused
 
 from .models import Order, ProformaInvoice, SignedDocument
 from .order_forms import ReasonForm, first_error
@@ -17,7 +18,6 @@ from .order_views import OrderDetailView
 from .pdf import PdfTooLarge
 from .responses import pi_pdf_response, signed_document_response
 from .services.invoicing import approve_signed_pi, issue_pi, reject_signed_pi, send_pi
-from .services.orders import OrderError
 
 MAX_REASON = 2000
 
@@ -53,7 +53,7 @@ class InvoiceStepView(OrderDetailView):
         """Approve a signed version through `approve`; `done` is the success message."""
         try:
             approve(document=document, by=self.request.user)
-        except OrderError as error:
+        except StepRefused as error:
             messages.error(self.request, str(error))
         else:
             messages.success(self.request, done % {"version": document.version})
@@ -75,7 +75,7 @@ class InvoiceStepView(OrderDetailView):
             return self.render_page(order, status=400)
         try:
             reject(document=document, by=self.request.user, reason=form.cleaned_data["reason"])
-        except OrderError as error:
+        except StepRefused as error:
             messages.error(self.request, str(error))
         else:
             messages.success(self.request, done % {"version": document.version})
@@ -89,7 +89,7 @@ class PiIssueView(InvoiceStepView):
         order = self.get_order()
         try:
             pi = issue_pi(order=order, by=request.user)
-        except OrderError as error:
+        except StepRefused as error:
             messages.error(request, str(error))
         else:
             messages.success(
@@ -106,7 +106,7 @@ class PiSendView(InvoiceStepView):
         pi = self.pi()
         try:
             send_pi(pi=pi, by=request.user)
-        except (OrderError, PdfTooLarge) as error:
+        except (StepRefused, PdfTooLarge) as error:
             messages.error(request, str(error))
         else:
             messages.success(

@@ -10,13 +10,13 @@ from django.utils.translation import gettext as _
 
 from customers.models import advised_only
 from lumytic.accounts import roles
+from lumytic.core.workflow import StepRefused
 
 from .invoice_views import InvoiceStepView
 from .models import MEMO_MAX_CHARS, Memo, SignedDocument
 from .order_forms import MemoForm, first_error
 from .responses import memo_pdf_response
 from .services.memos import approve_signed_memo, reject_signed_memo, send_memo, write_memo
-from .services.orders import OrderError
 
 
 class MemoStepView(InvoiceStepView):
@@ -53,7 +53,7 @@ class MemoWriteView(MemoStepView):
             return self.render_page(pi.order, status=400)
         try:
             memo = write_memo(pi=pi, by=request.user, text=form.cleaned_data["text"])
-        except OrderError as error:
+        except StepRefused as error:
             messages.error(request, str(error))
         else:
             messages.success(
@@ -70,7 +70,7 @@ class MemoSendView(MemoStepView):
         memo = self.memo()
         try:
             send_memo(memo=memo, by=request.user)
-        except OrderError as error:
+        except StepRefused as error:
             messages.error(request, str(error))
         else:
             messages.success(request, _("Memo %(memo)s is sent to the customer.") % {"memo": memo})

@@ -10,12 +10,13 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from lumytic.accounts import roles
+from lumytic.core.workflow import StepRefused
 
 from .address_forms import AddressStep
 from .models import Order, OrderLine
 from .order_forms import OwnerForm, StaffCancelForm
 from .order_views import OrderDetailView
-from .services.orders import OrderError, assign_owner, cancel_order, confirm_order
+from .services.orders import assign_owner, cancel_order, confirm_order
 
 
 class OrderAssignOwnerView(OrderDetailView):
@@ -33,7 +34,7 @@ class OrderAssignOwnerView(OrderDetailView):
             return self.render_page(order, status=400, owner_form=form)
         try:
             assign_owner(order=order, by=request.user, owner=form.cleaned_data["owner"])
-        except OrderError as error:
+        except StepRefused as error:
             messages.error(request, str(error))
         else:
             owner = form.cleaned_data["owner"]
@@ -61,7 +62,7 @@ class OrderCancelView(OrderDetailView):
             return self.render_page(order, status=400, cancel_form=form)
         try:
             cancel_order(order=order, by=request.user, reason=form.cleaned_data["reason"])
-        except OrderError as error:
+        except StepRefused as error:
             messages.error(request, str(error))
         else:
             messages.success(request, _("Order %(order)s is cancelled.") % {"order": order})
@@ -91,7 +92,7 @@ class OrderConfirmView(OrderDetailView):
             return self.render_form(order, step, status=400)
         try:
             confirm_order(order=order, by=request.user, **step.addresses)
-        except OrderError as error:
+        except StepRefused as error:
             messages.error(request, str(error))
             return self.render_form(order, step, status=400)
         messages.success(

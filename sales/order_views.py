@@ -23,6 +23,7 @@ from lumytic.accounts import roles
 from lumytic.core.access import StaffRequiredMixin
 from lumytic.core.lists import search_text
 from lumytic.core.validation import amounts_fit
+from lumytic.core.workflow import StepRefused
 
 from .catalogue import product_search
 from .models import Cancellation, Order, OrderLine, plain
@@ -40,7 +41,6 @@ from .order_forms import (
 from .progress import order_progress
 from .services.cancellations import CANCELLABLE
 from .services.orders import (
-    OrderError,
     catalogue_line,
     create_order,
     line_values,
@@ -235,7 +235,7 @@ class OrderEditView(OrderDetailView):
                 customer_reference=form.cleaned_data["customer_reference"],
                 notes=form.cleaned_data["notes"],
             )
-        except OrderError as error:
+        except StepRefused as error:
             form.add_error(None, str(error))
             return self.render_form(order, form, status=400)
         messages.success(
@@ -326,7 +326,7 @@ class OrderCreateView(StaffRequiredMixin, TemplateView):
                 customer_reference=data["customer_reference"],
                 notes=data["notes"],
             )
-        except OrderError as error:
+        except StepRefused as error:
             messages.error(request, str(error))
             return self.render_editor(customer, form, editor, status=400)
         messages.success(
@@ -351,7 +351,7 @@ class OrderCreateView(StaffRequiredMixin, TemplateView):
                     currency=currency,
                     on=today,
                 )
-            except OrderError as error:
+            except StepRefused as error:
                 row.error = str(error)
                 continue
             # Refused here, next to the line, before the order's own check refuses the total.

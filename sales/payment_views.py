@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from customers.models import Credit, advised_only
 from lumytic.accounts import roles
 from lumytic.core.validation import CheckedForm
+from lumytic.core.workflow import StepRefused
 
 from .invoice_views import InvoiceStepView
 from .models import Payment
@@ -80,7 +81,7 @@ class PaymentConfirmView(PaymentStepView):
             messages.error(request, str(error))
             self.pi_context = {"overpay_error": str(error), "overpay_id": payment.pk}
             return self.render_page(payment.pi.order, status=400)
-        except OrderError as error:
+        except StepRefused as error:
             messages.error(request, str(error))
         else:
             amount = {"amount": money_text(payment.amount, payment.currency)}
@@ -119,7 +120,7 @@ class PaymentRejectView(PaymentStepView):
             return self.render_page(order, status=400)
         try:
             reject_payment(payment=payment, by=request.user, reason=form.cleaned_data["reason"])
-        except OrderError as error:
+        except StepRefused as error:
             messages.error(request, str(error))
         else:
             messages.success(request, _("The payment is rejected; the customer is told why."))
@@ -140,7 +141,7 @@ class CreditApplyView(PaymentStepView):
             if credit is None:
                 raise OrderError(_("Choose one of this customer's credits."))
             apply_credit(pi=pi, by=request.user, credit=credit, amount=request.POST.get("amount"))
-        except OrderError as error:
+        except StepRefused as error:
             messages.error(request, str(error))
             self.pi_context = {
                 "credit_error": str(error),

@@ -14,6 +14,7 @@ from customers.models import Customer
 from lumytic.accounts import roles
 from lumytic.core.access import StaffRequiredMixin, staff_required
 from lumytic.core.lists import search_text
+from lumytic.core.workflow import StepRefused
 
 from .catalogue import search_products
 from .forms import LineRateForm
@@ -21,7 +22,6 @@ from .models import Product, Quotation, plain
 from .quotation_forms import QuotationForm, QuotationLineFormSet
 from .services.currency import ExchangeError, NoRateError, active_currencies, base_currency
 from .services.quotations import (
-    QuotationError,
     create_quotation,
     default_valid_until,
     price_product,
@@ -121,7 +121,7 @@ class QuotationEditorView(StaffRequiredMixin, TemplateView):
                 messages.success(
                     request, _("Quotation %(number)s is created.") % {"number": quotation}
                 )
-        except QuotationError as error:
+        except StepRefused as error:
             form.add_error(None, str(error))
             return self.render(form, formset, status=400)
         return redirect(quotation)
@@ -268,7 +268,7 @@ def _line_row(request: HttpRequest, params, rate_error: str = "") -> HttpRespons
         else:
             try:
                 line = price_product(product=product, customer=customer, currency=currency)
-            except QuotationError as problem:
+            except StepRefused as problem:
                 error, status = str(problem), 400
                 missing_rate = _missing_rate(problem)
             else:

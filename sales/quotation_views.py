@@ -15,13 +15,13 @@ from customers.page_views import CustomerTabView
 from lumytic.accounts import roles
 from lumytic.core.access import StaffRequiredMixin, staff_required
 from lumytic.core.lists import LenientPagesMixin, SortableListMixin, search_text
+from lumytic.core.workflow import StepRefused
 
 from .models import Quotation
 from .pdf import render_quotation_pdf
 from .quotation_forms import DeclineForm
 from .responses import pdf_response
 from .services.quotations import (
-    QuotationError,
     decline_quotation,
     duplicate_quotation,
     send_quotation,
@@ -128,7 +128,7 @@ def quotation_send(request: HttpRequest, pk: int) -> HttpResponse:
     quotation = _quotation(pk)
     try:
         send_quotation(quotation=quotation, by=request.user)
-    except QuotationError as error:
+    except StepRefused as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("Quotation %(number)s is sent.") % {"number": quotation})
@@ -149,7 +149,7 @@ def quotation_decline(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, QuotationDetailView.template_name, context, status=400)
     try:
         decline_quotation(quotation=quotation, by=request.user, reason=form.cleaned_data["reason"])
-    except QuotationError as error:
+    except StepRefused as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("Quotation %(number)s is declined.") % {"number": quotation})
@@ -163,7 +163,7 @@ def quotation_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
     quotation = _quotation(pk)
     try:
         copy = duplicate_quotation(quotation=quotation, by=request.user)
-    except QuotationError as error:
+    except StepRefused as error:
         messages.error(request, str(error))
         return redirect(quotation)
     messages.success(

@@ -20,6 +20,7 @@ from lumytic.core.access import require_perm
 from lumytic.core.models import CompanyProfile
 from lumytic.core.services import allocate_number
 from lumytic.core.uploads import display_name, file_kind
+from lumytic.core.workflow import InvalidTransition
 from notifications.services import Attachment, notify
 
 from ..models import (
@@ -35,7 +36,6 @@ from ..progress import next_step_context
 from ..totals import money_text
 from .orders import (
     ADDRESS_PARTS,
-    InvalidTransition,
     OrderError,
     address_text,
     lock_order,

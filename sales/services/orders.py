@@ -21,6 +21,7 @@ from lumytic.core.access import require_office_perm, require_perm
 from lumytic.core.pages import page_url
 from lumytic.core.services import allocate_number
 from lumytic.core.validation import MAX_QUANTITY, amount_limit_text, amounts_fit
+from lumytic.core.workflow import InvalidTransition, StepRefused
 from notifications.services import notify
 
 from ..models import Order, OrderLine, Product, Quotation
@@ -33,20 +34,8 @@ LINE_FIELDS = ("product", "description", "quantity", "unit_price", "discount_per
 ADDRESS_PARTS = Customer.ADDRESS_PARTS
 
 
-class OrderError(Exception):
+class OrderError(StepRefused):
     """An order change the rules refuse; the message is for the user."""
-
-
-class InvalidTransition(OrderError):
-    def __init__(self, order: Order, status: str):
-        super().__init__(
-            _("Order %(order)s is %(current)s; it cannot become %(target)s.")
-            % {
-                "order": order,
-                "current": order.get_status_display().lower(),
-                "target": Order.Status(status).label.lower(),
-            }
-        )
 
 
 # --- Helpers -------------------------------------------------------------------------------------

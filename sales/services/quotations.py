@@ -21,13 +21,13 @@ from lumytic.accounts import roles
 from lumytic.core.access import require_office_perm, require_perm
 from lumytic.core.pages import page_url
 from lumytic.core.services import allocate_number
+from lumytic.core.workflow import InvalidTransition, StepRefused
 from notifications.services import Attachment, Recipient, notify
 
 from ..models import Order, Product, Quotation, QuotationLine
 from ..totals import compute_totals, money_text
 from .orders import (
     LINE_FIELDS,
-    OrderError,
     catalogue_line,
     confirm_order,
     create_order_from_quotation,
@@ -42,20 +42,8 @@ MAX_PRICE = Decimal(10) ** 12  # numeric(14, 2)
 MAX_LINES = 200
 
 
-class QuotationError(Exception):
+class QuotationError(StepRefused):
     """A quotation change the rules refuse; the message is for the user."""
-
-
-class InvalidQuotationTransition(QuotationError):
-    def __init__(self, quotation: Quotation, status: str):
-        super().__init__(
-            _("Quotation %(quotation)s is %(current)s; it cannot become %(target)s.")
-            % {
-                "quotation": quotation,
-                "current": quotation.get_status_display().lower(),
-                "target": Quotation.Status(status).label.lower(),
-            }
-        )
 
 
 # --- Helpers -------------------------------------------------------------------------------------
@@ -76,7 +64,7 @@ def _locked(quotation: Quotation) -> Quotation:
 def _move(quotation: Quotation, status: str, *, by, verb: str, details: dict | None = None) -> None:
     """Change the status after checking the table, and record it on the quotation's timeline."""
     if not quotation.can_become(status):
-        raise InvalidQuotationTransition(quotation, status)
+        raise InvalidTransition(quotation, status)
     quotation.status = status
     quotation.save(
         update_fields=["status", "decline_reason", "decided_at", "sent_at", "updated_at"]
@@ -214,7 +202,7 @@ def price_product(
             currency=currency,
             on=on or timezone.localdate(),
         )
-    except OrderError as error:
+    except StepRefused as error:
         raise QuotationError(str(error)) from error
 
 
@@ -315,7 +303,7 @@ def send_quotation(*, quotation: Quotation, by) -> Quotation:
 
     quotation = _locked(quotation)
     if not quotation.can_become(Quotation.Status.SENT):
-        raise InvalidQuotationTransition(quotation, Quotation.Status.SENT)
+        raise InvalidTransition(quotation, Quotation.Status.SENT)
     if not quotation.lines.exists():
         raise QuotationError(_("Add at least one line before sending."))
     if quotation.valid_until < timezone.localdate():
@@ -373,7 +361,7 @@ def accept_quotation(
     if getattr(by, "role", "") == "portal" and customer_of_user != quotation.customer_id:
         raise QuotationError(_("Only the customer's own users can accept this quotation."))
     if not quotation.can_become(Quotation.Status.ACCEPTED):
-        raise InvalidQuotationTransition(quotation, Quotation.Status.ACCEPTED)
+        raise InvalidTransition(quotation, Quotation.Status.ACCEPTED)
     if quotation.valid_until < timezone.localdate():
         raise QuotationError(
             _("Quotation %(quotation)s expired on %(day)s; ask us for a new one.")
@@ -385,7 +373,7 @@ def accept_quotation(
         order = create_order_from_quotation(quotation=quotation, by=by)
         if billing is not None:
             order = confirm_order(order=order, by=by, billing=billing, shipping=shipping)
-    except OrderError as error:
+    except StepRefused as error:
         raise QuotationError(str(error)) from error  # the atomic block undoes the acceptance
     return order
 
@@ -399,7 +387,7 @@ def decline_quotation(*, quotation: Quotation, by, reason: str) -> Quotation:
         raise QuotationError(_("Say why the quotation is declined."))
     quotation = _locked(quotation)
     if not quotation.can_become(Quotation.Status.DECLINED):
-        raise InvalidQuotationTransition(quotation, Quotation.Status.DECLINED)
+        raise InvalidTransition(quotation, Quotation.Status.DECLINED)
     quotation.decline_reason = reason[:2000]
     quotation.decided_at = timezone.now()
     _move(

@@ -9,7 +9,6 @@ from django.db import IntegrityError, transaction
 from conversations.models import ATTACHMENT_MAX_BYTES, Attachment, Conversation, Message
 from conversations.services import (
     ConversationError,
-    InvalidTransition,
     add_note,
     assign_ticket,
     close_ticket,
@@ -19,6 +18,7 @@ from conversations.services import (
     write_on_order,
 )
 from customers.models import ActivityEntry
+from lumytic.core.workflow import InvalidTransition
 from sales.models import Order
 from sales.services.quotations import create_quotation
 from tests.conversations.conftest import PDF, pdf_file, place, png, png_file, portal_user

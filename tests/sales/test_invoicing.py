@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from lumytic.core.workflow import InvalidTransition
 from sales.models import Order, ProformaInvoice, SignedDocument
 from sales.services.invoicing import (
     InvoiceError,
@@ -20,7 +21,7 @@ from sales.services.invoicing import (
     send_pi,
     upload_signed_pi,
 )
-from sales.services.orders import InvalidTransition, OrderError, confirm_order, create_order
+from sales.services.orders import OrderError, confirm_order, create_order
 from tests.factories import StaffFactory
 from tests.helpers import link_in
 from tests.sales.helpers import BILLING, PDF, emails, line, pdf_upload, png_bytes, status_of, verbs

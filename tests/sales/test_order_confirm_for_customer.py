@@ -9,15 +9,10 @@ from django.db import close_old_connections
 from django.urls import reverse
 
 from customers.models import ActivityEntry
+from lumytic.core.workflow import InvalidTransition
 from notifications.models import OutboundEmail
 from sales.models import Order
-from sales.services.orders import (
-    InvalidTransition,
-    OrderError,
-    confirm_order,
-    create_order,
-    update_order,
-)
+from sales.services.orders import OrderError, confirm_order, create_order, update_order
 from tests.factories import PortalContactFactory, StaffFactory
 
 BILLING = {"first_name": "Omar", "street": "1 Harbour Road", "city": "Dubai", "country": "AE"}

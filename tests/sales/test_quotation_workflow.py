@@ -13,9 +13,9 @@ from django.utils.formats import date_format
 from pypdf import PdfReader
 
 from customers.models import ActivityEntry
+from lumytic.core.workflow import InvalidTransition
 from sales.models import Order, Quotation
 from sales.services.quotations import (
-    InvalidQuotationTransition,
     QuotationError,
     accept_quotation,
     create_quotation,
@@ -261,7 +261,7 @@ def test_a_quotation_whose_date_has_passed_cannot_be_sent(customer, buyer, selle
 def test_only_a_draft_can_be_sent(customer, buyer, seller, status, mailoutbox):
     quotation = draft(customer, seller)
     Quotation.objects.filter(pk=quotation.pk).update(status=status)
-    with pytest.raises(InvalidQuotationTransition, match="cannot become sent"):
+    with pytest.raises(InvalidTransition, match="cannot become sent"):
         send_quotation(quotation=quotation, by=seller)
     quotation.refresh_from_db()
     assert quotation.status == status and not mailoutbox
@@ -301,7 +301,7 @@ def test_accepting_creates_the_order_and_emails_the_advisor(
 def test_only_a_sent_quotation_can_be_accepted(customer, buyer, seller, status):
     quotation = draft(customer, seller)
     Quotation.objects.filter(pk=quotation.pk).update(status=status)
-    with pytest.raises(InvalidQuotationTransition, match="cannot become accepted"):
+    with pytest.raises(InvalidTransition, match="cannot become accepted"):
         accept_quotation(quotation=quotation, by=buyer.user)
     quotation.refresh_from_db()
     assert quotation.status == status and not Order.objects.exists()
@@ -366,7 +366,7 @@ def test_declining_needs_a_reason(customer, seller):
 def test_a_decided_quotation_cannot_be_declined(customer, seller, status):
     quotation = draft(customer, seller)
     Quotation.objects.filter(pk=quotation.pk).update(status=status)
-    with pytest.raises(InvalidQuotationTransition, match="cannot become declined"):
+    with pytest.raises(InvalidTransition, match="cannot become declined"):
         decline_quotation(quotation=quotation, by=seller, reason="No")
     quotation.refresh_from_db()
     assert quotation.status == status and quotation.decline_reason == ""
