@@ -1,5 +1,5 @@
 """What several sales documents share: money precision, the abstract document line and totals,
-and the abstract reviewed upload behind signed copies and payment proofs."""
+the abstract reviewed upload behind signed copies and payment proofs, and the signed copy."""
 
 from decimal import Decimal
 
@@ -9,7 +9,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import validate_currency
-from lumytic.core.uploads import ContentTypeValidator
+from lumytic.core.choices import status_display
+from lumytic.core.uploads import ContentTypeValidator, GeneratedName
+from lumytic.core.workflow import StatusMachine
 
 ZERO = Decimal("0")
 # Three places hold every currency in use (KWD, BHD, OMR, JOD have 3); each amount is still
@@ -122,3 +124,30 @@ class ReviewedUpload(models.Model):
         """The attachment name: the subclass's stem with the stored file's extension."""
         ext = "." + self.file.name.rsplit(".", 1)[-1] if "." in self.file.name else ""
         return f"{self.download_stem}{ext}"
+
+
+class SignedCopy(StatusMachine, ReviewedUpload):
+    """One uploaded version of a signed document (a PI, a memo, a cancellation order): every
+    version is kept with its SHA-256, newest first, and staff approve or reject each."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting review")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    get_status_display = status_display
+    ALLOWED_TRANSITIONS = {Status.PENDING: {Status.APPROVED, Status.REJECTED}}
+
+    version = models.PositiveIntegerField(_("version"))
+    file = models.FileField(
+        _("file"),
+        upload_to=GeneratedName("sales/signed"),
+        validators=[SIGNED_DOCUMENT_VALIDATOR],
+        max_length=200,
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status, default=Status.PENDING, db_index=True
+    )
+
+    class Meta:
+        abstract = True

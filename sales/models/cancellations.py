@@ -13,10 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from customers.models import Customer
 from lumytic.core.choices import status_display
-from lumytic.core.uploads import GeneratedName
 from lumytic.core.workflow import StatusMachine
 
-from .base import MONEY_PLACES, SIGNED_DOCUMENT_VALIDATOR, ReviewedUpload
+from .base import MONEY_PLACES, SignedCopy
 from .orders import Order
 
 REASON_MAX_CHARS = 2000
@@ -181,32 +180,14 @@ class Cancellation(StatusMachine, models.Model):
         return self.status in self.OPEN
 
 
-class SignedCancellation(StatusMachine, ReviewedUpload):
+class SignedCancellation(SignedCopy):
     """One uploaded version of the signed cancellation order; every version is kept."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Awaiting review")
-        APPROVED = "approved", _("Approved")
-        REJECTED = "rejected", _("Rejected")
-
-    get_status_display = status_display
-    ALLOWED_TRANSITIONS = {Status.PENDING: {Status.APPROVED, Status.REJECTED}}
 
     cancellation = models.ForeignKey(
         Cancellation,
         verbose_name=_("cancellation order"),
         on_delete=models.PROTECT,
         related_name="signed_documents",
-    )
-    version = models.PositiveIntegerField(_("version"))
-    file = models.FileField(
-        _("file"),
-        upload_to=GeneratedName("sales/signed"),
-        validators=[SIGNED_DOCUMENT_VALIDATOR],
-        max_length=200,
-    )
-    status = models.CharField(
-        _("status"), max_length=16, choices=Status, default=Status.PENDING, db_index=True
     )
 
     class Meta:

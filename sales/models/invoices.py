@@ -15,10 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lumytic.core.choices import status_display
-from lumytic.core.uploads import GeneratedName
 from lumytic.core.workflow import StatusMachine
 
-from .base import SIGNED_DOCUMENT_VALIDATOR, Line, ReviewedUpload, Totals
+from .base import Line, SignedCopy, Totals
 from .orders import Order
 
 PI_DUE_DAYS = 14
@@ -287,17 +286,9 @@ class Memo(StatusMachine, models.Model):
         )
 
 
-class SignedDocument(StatusMachine, ReviewedUpload):
+class SignedDocument(SignedCopy):
     """One uploaded version of a signed PI, or of a signed memo (then `memo` is set and `pi` is
     the memo's PI); every version is kept, newest first."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Awaiting review")
-        APPROVED = "approved", _("Approved")
-        REJECTED = "rejected", _("Rejected")
-
-    get_status_display = status_display
-    ALLOWED_TRANSITIONS = {Status.PENDING: {Status.APPROVED, Status.REJECTED}}
 
     pi = models.ForeignKey(
         ProformaInvoice,
@@ -312,16 +303,6 @@ class SignedDocument(StatusMachine, ReviewedUpload):
         related_name="signed_documents",
         null=True,
         blank=True,
-    )
-    version = models.PositiveIntegerField(_("version"))
-    file = models.FileField(
-        _("file"),
-        upload_to=GeneratedName("sales/signed"),
-        validators=[SIGNED_DOCUMENT_VALIDATOR],
-        max_length=200,
-    )
-    status = models.CharField(
-        _("status"), max_length=16, choices=Status, default=Status.PENDING, db_index=True
     )
 
     class Meta:
