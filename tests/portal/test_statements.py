@@ -19,17 +19,8 @@ from sales.services.payments import confirm_payment
 from tests.factories import PortalContactFactory, StaffFactory
 from tests.sales.helpers import approved_pi, credit, pay
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_on_disk")]
 PERIOD = {"start": "2026-01-01", "end": date.today().isoformat(), "currency": "USD"}
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    }
 
 
 @pytest.fixture

@@ -17,16 +17,7 @@ from sales.sidebar import pis_awaiting_review
 from tests.factories import PortalContactFactory, StaffFactory
 from tests.sales.helpers import approved_pi, pay, proof
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    }
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_on_disk")]
 
 
 @pytest.fixture

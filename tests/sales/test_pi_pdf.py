@@ -18,21 +18,12 @@ from sales.services.orders import confirm_order, create_order
 from tests.factories import CustomerFactory, StaffFactory
 from tests.sales.helpers import BILLING, line, png_bytes
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_on_disk")]
 A4_POINTS = (595, 842)
 
 
 def _text(content: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    }
 
 
 @pytest.fixture

@@ -22,18 +22,9 @@ from sales.statements import statement_currencies, statement_for
 from tests.factories import PortalContactFactory, StaffFactory
 from tests.sales.helpers import approved_pi, credit, pay
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_on_disk")]
 D = Decimal
 MARCH = {"start": date(2026, 3, 1), "end": date(2026, 3, 31), "currency": "USD"}
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    }
 
 
 @pytest.fixture
