@@ -29,13 +29,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("signup_site")]
 # --- Review: list and detail ----------------------------------------------------------------
 
 
-@pytest.fixture
-def staff(client):
-    user = StaffFactory(email="lina@lumytic.test", first_name="Lina", last_name="Haddad")
-    client.force_login(user)
-    return user
-
-
 def _queries(client, url) -> int:
     with CaptureQueriesContext(connection) as context:
         assert client.get(url).status_code == 200

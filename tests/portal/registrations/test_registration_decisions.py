@@ -32,13 +32,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("signup_site")]
 # --- Review: decisions ----------------------------------------------------------------------
 
 
-@pytest.fixture
-def staff(client):
-    user = StaffFactory(email="lina@lumytic.test", first_name="Lina", last_name="Haddad")
-    client.force_login(user)
-    return user
-
-
 def approval(advisor, group=None) -> dict:
     """The approval form as the browser posts it."""
     return {"advisor": advisor.pk, "group": (group or CustomerGroup.default()).pk}
