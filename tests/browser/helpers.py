@@ -1,14 +1,20 @@
 """Plain helpers shared by the browser tests: signing in on both sides, a real PDF to upload,
-a link from the last email."""
+a link from the last email, an order whose signed PI staff approved."""
 
 import io
 import re
+from decimal import Decimal
 
 from playwright.sync_api import expect
 from pypdf import PdfWriter
 
 from notifications.models import OutboundEmail
-from tests.factories import PASSWORD
+from portal.services.access import set_portal_access
+from sales.models import Order
+from sales.services.invoicing import approve_signed_pi, issue_pi, send_pi, upload_signed_pi
+from sales.services.orders import confirm_order, create_order
+from tests.factories import PASSWORD, PortalContactFactory, StaffFactory
+from tests.sales.helpers import pdf_upload
 
 BILLING = {"first_name": "Omar", "last_name": "Khalil", "city": "Dubai", "country": "AE"}
 
@@ -43,3 +49,24 @@ def link_from(event: str, path_start: str) -> str:
     match = re.search(rf"https?://[^/\s]+({re.escape(path_start)}\S*)", email.body_text)
     assert match, email.body_text
     return match.group(1)
+
+
+def approved_pi_order(areas):
+    """Lina (staff) owns Omar's confirmed 99 USD order; its PI was sent, signed and approved.
+    Omar's portal login has `areas`. Returns (lina, contact, order, pi)."""
+    lina = StaffFactory(email="lina@lumytic.test", first_name="Lina")
+    contact = PortalContactFactory(
+        email="omar@acme.test", customer__advisor=lina, customer__default_currency="USD"
+    )
+    set_portal_access(contact=contact, by=None, areas=areas)
+    order = create_order(
+        customer=contact.customer,
+        by=contact.user,
+        placed_by=contact.user,
+        lines=[{"description": "Machine", "quantity": Decimal("1"), "unit_price": Decimal("99")}],
+    )
+    order = confirm_order(order=order, by=contact.user, billing=BILLING)
+    Order.objects.filter(pk=order.pk).update(owner=lina)
+    pi = send_pi(pi=issue_pi(order=order, by=lina), by=lina)
+    approve_signed_pi(document=upload_signed_pi(pi=pi, by=contact.user, file=pdf_upload()), by=lina)
+    return lina, contact, order, pi

@@ -2,45 +2,22 @@
 uploads the signed memo; staff reject it with a reason; the customer sees the reason, uploads
 again; staff approve it."""
 
-from decimal import Decimal
-
 import pytest
 from playwright.sync_api import expect
 
 from portal.models import Area
-from portal.services.access import set_portal_access
-from sales.models import Order
-from sales.services.invoicing import approve_signed_pi, issue_pi, send_pi, upload_signed_pi
-from sales.services.orders import confirm_order, create_order
-from tests.browser.helpers import BILLING, portal_sign_in, sign_in, small_pdf
-from tests.factories import PortalContactFactory, StaffFactory
-from tests.sales.helpers import pdf_upload
+from tests.browser.helpers import approved_pi_order, portal_sign_in, sign_in, small_pdf
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("media_on_disk"),
+]
 
 
-def test_a_memo_is_written_sent_signed_rejected_and_approved(page, settings, tmp_path):
+def test_a_memo_is_written_sent_signed_rejected_and_approved(page, settings):
     settings.BASE_CURRENCY = "USD"
-    settings.MEDIA_ROOT = tmp_path
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    }
-    lina = StaffFactory(email="lina@lumytic.test", first_name="Lina")
-    contact = PortalContactFactory(
-        email="omar@acme.test", customer__advisor=lina, customer__default_currency="USD"
-    )
-    set_portal_access(contact=contact, by=None, areas=[Area.ORDERS, Area.INVOICES])
-    order = create_order(
-        customer=contact.customer,
-        by=contact.user,
-        placed_by=contact.user,
-        lines=[{"description": "Machine", "quantity": Decimal("1"), "unit_price": Decimal("99")}],
-    )
-    order = confirm_order(order=order, by=contact.user, billing=BILLING)
-    Order.objects.filter(pk=order.pk).update(owner=lina)
-    pi = send_pi(pi=issue_pi(order=order, by=lina), by=lina)
-    approve_signed_pi(document=upload_signed_pi(pi=pi, by=contact.user, file=pdf_upload()), by=lina)
+    _lina, _contact, order, _pi = approved_pi_order([Area.ORDERS, Area.INVOICES])
     page.on("dialog", lambda dialog: dialog.accept())
 
     sign_in(page, "lina@lumytic.test")
