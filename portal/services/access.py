@@ -64,6 +64,23 @@ def set_portal_access(
     return access
 
 
+def create_portal_user(contact: Contact, *, email: str, password: str | None, language: str = ""):
+    """The one way a portal login is made: the user, linked to its contact, with the usual
+    areas. Callers check first that the contact has no login and the address is free."""
+    user = get_user_model().objects.create_user(
+        email=email,
+        password=password,
+        first_name=contact.first_name,
+        last_name=contact.last_name,
+        role="portal",
+        **({"language": language} if language else {}),
+    )
+    contact.user = user
+    contact.save(update_fields=["user"])
+    give_default_access(user)
+    return user
+
+
 def give_default_access(user, *, manage_contacts: bool = False) -> None:
     """Give a new portal login the usual areas (every code path that creates one calls this)."""
     PortalAccess.objects.get_or_create(user=user)
@@ -88,18 +105,8 @@ def grant_portal_login(
     users = get_user_model().objects
     if users.filter(email__iexact=contact.email).exists():
         raise PortalError(_("Someone already signs in with this email address."))
-    user = users.create_user(
-        email=contact.email,
-        password=None,
-        first_name=contact.first_name,
-        last_name=contact.last_name,
-        role="portal",
-        # The set-password email below goes out in this language.
-        **({"language": language} if language else {}),
-    )
-    contact.user = user
-    contact.save(update_fields=["user"])
-    give_default_access(user)
+    # The set-password email below goes out in this language.
+    user = create_portal_user(contact, email=contact.email, password=None, language=language)
     record_activity(
         actor=by, verb="portal login created", target=contact, customer=contact.customer
     )

@@ -19,7 +19,7 @@ from notifications.links import SecretLink
 from notifications.services import Recipient, notify
 
 from ..models import Invitation
-from .access import PortalError, give_default_access
+from .access import PortalError, create_portal_user
 
 SALT = "portal.invitation"
 INVITATION_LINK = "portal_invitation"
@@ -196,16 +196,7 @@ def accept_invitation(*, token: str, password: str):
     contact = Contact.objects.select_for_update().get(pk=invitation.contact_id)
     if contact.user_id:
         raise InvitationLinkError(_("This contact already has a portal login. Sign in instead."))
-    user = users.create_user(
-        email=invitation.email,
-        password=password,
-        first_name=contact.first_name,
-        last_name=contact.last_name,
-        role="portal",
-    )
-    contact.user = user
-    contact.save(update_fields=["user"])
-    give_default_access(user)
+    user = create_portal_user(contact, email=invitation.email, password=password)
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
     record_activity(
