@@ -2,8 +2,9 @@ from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from customers.models import ADDRESS_PARTS
+
 from .models import Invitation, PortalAccess, RegistrationRequest
-from .services.registrations import ADDRESS_PARTS
 
 
 @admin.register(RegistrationRequest)

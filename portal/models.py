@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from phonenumber_field.modelfields import PhoneNumberField
 
+from customers.models import Addresses
 from lumytic.core.choices import status_display
 from lumytic.core.uploads import ContentTypeValidator, GeneratedName
 from lumytic.core.workflow import StatusMachine
@@ -105,7 +106,7 @@ class Invitation(models.Model):
         return "pending"
 
 
-class RegistrationRequest(StatusMachine, models.Model):
+class RegistrationRequest(StatusMachine, Addresses):
     """A company's self-signup, waiting for staff to approve or reject it (seed 000)."""
 
     class Status(models.TextChoices):
@@ -126,30 +127,15 @@ class RegistrationRequest(StatusMachine, models.Model):
     phone = PhoneNumberField(_("phone"), blank=True)
     address = models.TextField(_("physical address"))
 
-    # Billing and shipping, as on the customer
+    # Billing and shipping come from Addresses; an application must name whom to bill.
     billing_first_name = models.CharField(_("first name"), max_length=100)
     billing_last_name = models.CharField(_("last name"), max_length=100)
     billing_commercial_name = models.CharField(_("commercial name"), max_length=200)
-    billing_foundation_name = models.CharField(_("foundation name"), max_length=200, blank=True)
     billing_email = models.EmailField(_("email"))
     billing_country = CountryField(_("country"))
-    billing_state = models.CharField(_("state / region"), max_length=100, blank=True)
-    billing_city = models.CharField(_("city"), max_length=100, blank=True)
-    billing_street = models.CharField(_("street"), max_length=200, blank=True)
-    billing_postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
     shipping_same_as_billing = models.BooleanField(
         _("shipping details same as billing details"), default=True
     )
-    shipping_first_name = models.CharField(_("first name"), max_length=100, blank=True)
-    shipping_last_name = models.CharField(_("last name"), max_length=100, blank=True)
-    shipping_commercial_name = models.CharField(_("commercial name"), max_length=200, blank=True)
-    shipping_foundation_name = models.CharField(_("foundation name"), max_length=200, blank=True)
-    shipping_email = models.EmailField(_("email"), blank=True)
-    shipping_country = CountryField(_("country"), blank=True)
-    shipping_state = models.CharField(_("state / region"), max_length=100, blank=True)
-    shipping_city = models.CharField(_("city"), max_length=100, blank=True)
-    shipping_street = models.CharField(_("street"), max_length=200, blank=True)
-    shipping_postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
 
     cr_number = models.CharField(_("commercial registration number"), max_length=64)
     cr_file = models.FileField(

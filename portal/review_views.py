@@ -11,6 +11,7 @@ from django.views import View
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView
 
+from customers.models import ADDRESS_PARTS
 from customers.services import CustomerError
 from lumytic.accounts import roles
 from lumytic.core.access import StaffRequiredMixin, staff_file, staff_required
@@ -19,7 +20,6 @@ from lumytic.core.lists import search_text
 
 from .models import RegistrationRequest
 from .services.registrations import (
-    ADDRESS_PARTS,
     approve_registration,
     possible_duplicates,
     reject_registration,

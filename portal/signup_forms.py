@@ -4,12 +4,12 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from customers.models import CustomerGroup
+from customers.models import ADDRESS_PARTS, CustomerGroup
 from lumytic.core.uploads import ContentTypeValidator, name_by_content
 from lumytic.core.validation import CheckedForm, CheckedModelForm
 
 from .models import RegistrationRequest
-from .services.registrations import ADDRESS_PARTS, APPLICANT_FIELDS, signup_refusal
+from .services.registrations import APPLICANT_FIELDS, signup_refusal
 
 CR_FILE_MAX_BYTES = 5 * 1024 * 1024
 CR_FILE_ACCEPT = "application/pdf,image/png,image/jpeg,.pdf,.png,.jpg,.jpeg"
@@ -83,8 +83,6 @@ class SignupForm(CheckedModelForm):
             self.fields[f"shipping_{part}"].widget.attrs["data-needed"] = "1"
         for name in SHIPPING_FIELDS:
             self.fields[name].required = False
-            self.fields[name].widget.attrs["data-shipping-field"] = "1"
-        self.fields["shipping_same_as_billing"].widget.attrs["data-same-as-billing"] = "1"
         if self.is_bound and self._same_as_billing():
             # The browser disables the hidden shipping fields; whatever a client sends anyway is
             # dropped, so it can neither fail validation nor be stored.

@@ -1,5 +1,6 @@
 """The customers app's models, a module per aggregate; import them from here."""
 
+from .address import ADDRESS_PARTS, Addresses, address_lines, address_text  # noqa: F401
 from .customer import (  # noqa: F401
     Contact,
     Customer,

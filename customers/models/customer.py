@@ -15,6 +15,7 @@ from lumytic.core.access import sees_only_own_customers
 from lumytic.core.uploads import ContentTypeValidator, GeneratedName
 
 from ..currencies import currency_codes
+from .address import Addresses
 
 
 def validate_currency(code: str) -> None:
@@ -84,7 +85,7 @@ class CustomerQuerySet(models.QuerySet):
         return self.filter(advisor=user) if sees_only_own_customers(user) else self
 
 
-class Customer(models.Model):
+class Customer(Addresses):
     """A company (an "agent") that buys from us."""
 
     class Type(models.TextChoices):
@@ -176,30 +177,10 @@ class Customer(models.Model):
         help_text=_("Orders are never put on hold for this customer's late payments."),
     )
 
-    # Billing and shipping addresses
-    billing_first_name = models.CharField(_("first name"), max_length=100, blank=True)
-    billing_last_name = models.CharField(_("last name"), max_length=100, blank=True)
-    billing_commercial_name = models.CharField(_("commercial name"), max_length=200, blank=True)
-    billing_foundation_name = models.CharField(_("foundation name"), max_length=200, blank=True)
-    billing_email = models.EmailField(_("email"), blank=True)
-    billing_country = CountryField(_("country"), blank=True)
-    billing_state = models.CharField(_("state / region"), max_length=100, blank=True)
-    billing_city = models.CharField(_("city"), max_length=100, blank=True)
-    billing_street = models.CharField(_("street"), max_length=200, blank=True)
-    billing_postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    # Billing and shipping addresses: the fields come from Addresses.
     shipping_same_as_billing = models.BooleanField(
         _("shipping details same as billing details"), default=True
     )
-    shipping_first_name = models.CharField(_("first name"), max_length=100, blank=True)
-    shipping_last_name = models.CharField(_("last name"), max_length=100, blank=True)
-    shipping_commercial_name = models.CharField(_("commercial name"), max_length=200, blank=True)
-    shipping_foundation_name = models.CharField(_("foundation name"), max_length=200, blank=True)
-    shipping_email = models.EmailField(_("email"), blank=True)
-    shipping_country = CountryField(_("country"), blank=True)
-    shipping_state = models.CharField(_("state / region"), max_length=100, blank=True)
-    shipping_city = models.CharField(_("city"), max_length=100, blank=True)
-    shipping_street = models.CharField(_("street"), max_length=200, blank=True)
-    shipping_postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
 
     latitude = models.DecimalField(
         _("latitude"),
@@ -222,19 +203,6 @@ class Customer(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = CustomerQuerySet.as_manager()
-
-    ADDRESS_PARTS = (
-        "first_name",
-        "last_name",
-        "commercial_name",
-        "foundation_name",
-        "email",
-        "country",
-        "state",
-        "city",
-        "street",
-        "postal_code",
-    )
 
     class Meta:
         ordering = ["name", "pk"]
@@ -268,16 +236,6 @@ class Customer(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("customers:customer-detail", args=[self.pk])
-
-    def address_dict(self, kind: str) -> dict[str, str]:
-        """The billing or shipping address as a dict (shipping follows billing when the same)."""
-        if kind == "shipping" and self.shipping_same_as_billing:
-            kind = "billing"
-        return {part: getattr(self, f"{kind}_{part}") for part in self.ADDRESS_PARTS}
-
-    def copy_billing_to_shipping(self) -> None:
-        for part in self.ADDRESS_PARTS:
-            setattr(self, f"shipping_{part}", getattr(self, f"billing_{part}"))
 
 
 class Contact(models.Model):

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from customers.models import Contact, Customer, CustomerGroup
+from customers.models import ADDRESS_PARTS, Contact, Customer, CustomerGroup
 from customers.services import create_customer, record_activity
 from lumytic.accounts import roles
 from lumytic.accounts.audience import staff_audience
@@ -23,7 +23,6 @@ from notifications.services import Recipient, notify
 from ..models import Area, RegistrationRequest
 from .access import APPROVED_SIGNUP, PortalError, set_portal_access
 
-ADDRESS_PARTS = Customer.ADDRESS_PARTS
 # The only fields an applicant fills in; status, decision and customer are never among them.
 APPLICANT_FIELDS = (
     "company_name",

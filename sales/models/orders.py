@@ -5,7 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from customers.models import Customer
+from customers.models import Addresses, Customer
 from lumytic.core.choices import status_display
 from lumytic.core.workflow import StatusMachine
 
@@ -13,7 +13,7 @@ from .base import MONEY_PLACES, Line, Totals
 from .quotations import Quotation
 
 
-class Order(StatusMachine, Totals):
+class Order(StatusMachine, Totals, Addresses):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted")
@@ -97,26 +97,9 @@ class Order(StatusMachine, Totals):
         max_digits=17, decimal_places=MONEY_PLACES, null=True, blank=True
     )
 
-    billing_first_name = models.CharField(_("first name"), max_length=100, blank=True)
-    billing_last_name = models.CharField(_("last name"), max_length=100, blank=True)
-    billing_commercial_name = models.CharField(_("commercial name"), max_length=200, blank=True)
-    billing_foundation_name = models.CharField(_("foundation name"), max_length=200, blank=True)
-    billing_email = models.EmailField(_("email"), blank=True)
+    # Billing and shipping come from Addresses; an order keeps the country codes as typed.
     billing_country = models.CharField(_("country"), max_length=2, blank=True)
-    billing_state = models.CharField(_("state / region"), max_length=100, blank=True)
-    billing_city = models.CharField(_("city"), max_length=100, blank=True)
-    billing_street = models.CharField(_("street"), max_length=200, blank=True)
-    billing_postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
-    shipping_first_name = models.CharField(_("first name"), max_length=100, blank=True)
-    shipping_last_name = models.CharField(_("last name"), max_length=100, blank=True)
-    shipping_commercial_name = models.CharField(_("commercial name"), max_length=200, blank=True)
-    shipping_foundation_name = models.CharField(_("foundation name"), max_length=200, blank=True)
-    shipping_email = models.EmailField(_("email"), blank=True)
     shipping_country = models.CharField(_("country"), max_length=2, blank=True)
-    shipping_state = models.CharField(_("state / region"), max_length=100, blank=True)
-    shipping_city = models.CharField(_("city"), max_length=100, blank=True)
-    shipping_street = models.CharField(_("street"), max_length=200, blank=True)
-    shipping_postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
 
     submitted_at = models.DateTimeField(null=True, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)

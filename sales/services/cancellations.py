@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from customers.models import Credit
+from customers.models import Credit, address_lines
 from customers.services import record_activity
 from lumytic.accounts import roles
 from lumytic.accounts.audience import staff_audience
@@ -33,7 +33,7 @@ from ..models import REASON_MAX_CHARS, Cancellation, Order, ProformaInvoice, Sig
 from ..pdf import render_cancellation_pdf
 from ..totals import money_text
 from .invoicing import decide_signed_copy, keep_signed_version
-from .orders import ADDRESS_PARTS, OrderError, address_text, lock_order, move_order
+from .orders import OrderError, lock_order, move_order
 from .payments import pi_balance, refresh_pi_money
 from .recipients import customer_recipients
 
@@ -213,7 +213,7 @@ def confirm_cancellation(*, cancellation: Cancellation, by) -> Cancellation:
     customer = order.customer
     pi = sent_pi(order)
     currency, paid, applied = order_received(order, pi)
-    bill_to = {part: getattr(order, f"billing_{part}") for part in ADDRESS_PARTS}
+    bill_to = order.address_values("billing")
     cancellation.number = allocate_number(kind="CXL")
     cancellation.seller_name = pi.seller_name if pi else profile.legal_name
     cancellation.seller_address = pi.seller_address if pi else profile.address
@@ -223,7 +223,7 @@ def confirm_cancellation(*, cancellation: Cancellation, by) -> Cancellation:
     cancellation.seller_tax_id = pi.seller_tax_id if pi else profile.tax_id
     cancellation.customer_name = customer.name
     cancellation.customer_number = customer.number or ""
-    cancellation.bill_to = address_text(bill_to).replace(", ", "\n")
+    cancellation.bill_to = "\n".join(address_lines(bill_to))
     cancellation.currency = currency
     cancellation.order_total = pi.total if pi else order.total
     cancellation.pi_number = pi.number if pi else ""

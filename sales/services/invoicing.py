@@ -14,6 +14,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from customers.models import address_lines
 from customers.services import record_activity
 from lumytic.accounts import roles
 from lumytic.core.access import require_perm
@@ -35,9 +36,7 @@ from ..pdf import MAX_PI_LINES, render_pi_pdf
 from ..progress import next_step_context
 from ..totals import money_text
 from .orders import (
-    ADDRESS_PARTS,
     OrderError,
-    address_text,
     lock_order,
     move_order,
     order_links,
@@ -100,8 +99,8 @@ def issue_pi(*, order: Order, by, due_date: date | None = None) -> ProformaInvoi
         raise InvoiceError(_("The due date can't be before the issue date."))
     profile = CompanyProfile.load()
     customer = order.customer
-    bill_to = {part: getattr(order, f"billing_{part}") for part in ADDRESS_PARTS}
-    ship_to = {part: getattr(order, f"shipping_{part}") for part in ADDRESS_PARTS}
+    bill_to = order.address_values("billing")
+    ship_to = order.address_values("shipping")
     pi = ProformaInvoice.objects.create(
         number=allocate_number(kind="PI"),
         order=order,
@@ -115,8 +114,8 @@ def issue_pi(*, order: Order, by, due_date: date | None = None) -> ProformaInvoi
         customer_name=customer.name,
         customer_number=customer.number or "",
         customer_tax_id=customer.tax_id or "",
-        bill_to=address_text(bill_to).replace(", ", "\n"),
-        ship_to=address_text(ship_to).replace(", ", "\n") if ship_to != bill_to else "",
+        bill_to="\n".join(address_lines(bill_to)),
+        ship_to="\n".join(address_lines(ship_to)) if ship_to != bill_to else "",
         customer_reference=order.customer_reference,
         seller_name=profile.legal_name,
         seller_address=profile.address,

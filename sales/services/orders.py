@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from customers.models import Customer
+from customers.models import ADDRESS_PARTS, Customer, address_text
 from customers.services import record_activity
 from lumytic.accounts import roles
 from lumytic.core.access import require_office_perm, require_perm
@@ -31,7 +31,6 @@ from .currency import ExchangeError, base_currency, convert
 from .recipients import advisor_recipients, customer_recipients, owner_recipients
 
 LINE_FIELDS = ("product", "description", "quantity", "unit_price", "discount_percent", "tax_rate")
-ADDRESS_PARTS = Customer.ADDRESS_PARTS
 
 
 class OrderError(StepRefused):
@@ -339,20 +338,6 @@ def line_values(lines: Iterable[OrderLine]) -> list[dict[str, Any]]:
     return [{name: getattr(line, name) for name in LINE_FIELDS} for line in lines]
 
 
-def address_text(values: dict[str, str]) -> str:
-    name = " ".join(v for v in (values.get("first_name"), values.get("last_name")) if v)
-    parts = [
-        name,
-        values.get("commercial_name", ""),
-        values.get("street", ""),
-        " ".join(v for v in (values.get("postal_code"), values.get("city")) if v),
-        values.get("state", ""),
-        values.get("country", ""),
-        values.get("email", ""),
-    ]
-    return ", ".join(str(part) for part in parts if part)
-
-
 @transaction.atomic
 def confirm_order(
     *,
@@ -408,8 +393,8 @@ def confirm_order(
         verb="order confirmed",
         details={"rate": f"{conversion.rate:f} ({conversion.source})", **on_behalf},
     )
-    billing_text = address_text({p: getattr(order, f"billing_{p}") for p in ADDRESS_PARTS})
-    shipping_text = address_text({p: getattr(order, f"shipping_{p}") for p in ADDRESS_PARTS})
+    billing_text = address_text(order.address_values("billing"))
+    shipping_text = address_text(order.address_values("shipping"))
     notify(
         "order_confirmed",
         recipients=[*customer_recipients(order), *owner_recipients(order)],

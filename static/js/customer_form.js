@@ -1,4 +1,4 @@
-// The customer form: Previous/Next walk the tabs, and the shipping address can follow billing.
+// The customer form: Previous/Next walk the tabs ("same as billing" is static/js/addresses.js).
 (() => {
   const form = document.getElementById("customer-form");
   if (!form) return;
@@ -9,18 +9,4 @@
     bootstrap.Tab.getOrCreateInstance(next).show();
     next.focus();
   }));
-  const same = form.querySelector("[name=shipping_same_as_billing]");
-  const shipping = form.querySelector("[data-shipping-fields]");
-  if (!same || !shipping) return;
-  const sync = () => { shipping.hidden = same.checked; };
-  same.addEventListener("change", sync);
-  sync();
-  form.querySelector("[data-copy-billing]")?.addEventListener("click", () => {
-    form.querySelectorAll('[name^="billing_"]').forEach((source) => {
-      const target = form.querySelector(`[name="${source.name.replace("billing_", "shipping_")}"]`);
-      if (target) target.value = source.value;
-    });
-    same.checked = false;
-    sync();
-  });
 })();

@@ -209,7 +209,7 @@ def test_the_portal_pages_run_under_the_policy(page, watch, shop):
     expect(page.get_by_text("ORD-2026-0042").first).to_be_visible()
     expect(page.get_by_text("Desk lamp").first).to_be_visible()
 
-    # Signup (static/js/signup.js): shipping follows billing until the box is unchecked.
+    # Signup (static/js/addresses.js): shipping follows billing until the box is unchecked.
     page.context.clear_cookies()
     page.goto("/portal/signup/")
     shipping_city = page.locator("[name=shipping_city]")
