@@ -9,7 +9,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import validate_currency
-from lumytic.core.choices import status_display
 from lumytic.core.uploads import ContentTypeValidator, GeneratedName
 from lumytic.core.workflow import StatusMachine
 
@@ -135,7 +134,6 @@ class SignedCopy(StatusMachine, ReviewedUpload):
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
 
-    get_status_display = status_display
     ALLOWED_TRANSITIONS = {Status.PENDING: {Status.APPROVED, Status.REJECTED}}
 
     version = models.PositiveIntegerField(_("version"))

@@ -183,6 +183,9 @@ class Cancellation(StatusMachine, models.Model):
 class SignedCancellation(SignedCopy):
     """One uploaded version of the signed cancellation order; every version is kept."""
 
+    # On the concrete model: Django sets its own get_status_display on each concrete class.
+    get_status_display = status_display
+
     cancellation = models.ForeignKey(
         Cancellation,
         verbose_name=_("cancellation order"),

@@ -290,6 +290,9 @@ class SignedDocument(SignedCopy):
     """One uploaded version of a signed PI, or of a signed memo (then `memo` is set and `pi` is
     the memo's PI); every version is kept, newest first."""
 
+    # On the concrete model: Django sets its own get_status_display on each concrete class.
+    get_status_display = status_display
+
     pi = models.ForeignKey(
         ProformaInvoice,
         verbose_name=_("proforma invoice"),
