@@ -164,6 +164,7 @@ def test_the_office_pages_run_under_the_policy(page, watch, shop):
     page.get_by_role("tab", name="Quotations").click()
     page.get_by_role("link", name="New quotation").click()
     expect(page.get_by_role("heading", name="New quotation")).to_be_visible()
+    page.wait_for_load_state()  # the picker answers once htmx has bound it
     row = page.locator("#line-rows tr.line-row").first
     row.get_by_role("combobox", name="Product").fill("lamp")
     row.locator(".product-choice").first.click()

@@ -44,7 +44,9 @@ def test_a_customer_builds_submits_changes_and_confirms_an_order(page, settings)
     expect(page.get_by_role("heading", name="New order", exact=True)).to_be_visible()
     expect(page.get_by_text("Old lamp")).to_have_count(0)
 
-    # Search the catalogue (htmx swaps the results in), then add two products.
+    # Search the catalogue (htmx swaps the results in), then add two products. Typing
+    # before htmx has bound the field would send no request, so wait for the page's scripts.
+    page.wait_for_load_state()
     page.get_by_label("Product name or SKU").fill("widget")
     expect(page.locator(".catalogue-product")).to_have_count(1)
     page.get_by_label("Quantity of Blue widget").fill("2")

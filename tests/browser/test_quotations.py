@@ -49,6 +49,7 @@ def test_staff_quote_with_the_picker_and_the_customer_accepts_in_the_portal(
     expect(page.get_by_text("No quotations for this customer yet.")).to_be_visible()
     page.get_by_role("link", name="New quotation").click()
     expect(page.get_by_role("heading", name="New quotation")).to_be_visible()
+    page.wait_for_load_state()  # the picker answers once htmx has bound it
 
     # Line 1: search with the mouse.
     rows = page.locator("#line-rows tr.line-row")
