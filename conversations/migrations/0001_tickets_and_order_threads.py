@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("customers", "0005_money_in_three_places"),
-        ("sales", "0008_memos"),
+        ("sales", "0001_squashed_0012_payment_excess_credit"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -31,7 +31,7 @@ def redact(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("notifications", "0002_outboundemail_secret_link"),
+        ("notifications", "0001_squashed_0005_delivery_attempts"),
     ]
 
     operations = [migrations.RunPython(redact, migrations.RunPython.noop)]

@@ -27,6 +27,6 @@ def load_currencies(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("sales", "0001_initial")]
+    dependencies = [("sales", "0001_squashed_0012_payment_excess_credit")]
 
     operations = [migrations.RunPython(load_currencies, migrations.RunPython.noop)]

@@ -20,9 +20,9 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
         ("conversations", "0001_tickets_and_order_threads"),
         ("customers", "0010_staff_permissions"),
-        ("notifications", "0004_staff_permissions"),
-        ("portal", "0003_staff_permissions"),
-        ("sales", "0011_staff_permissions"),
+        ("notifications", "0001_squashed_0005_delivery_attempts"),
+        ("portal", "0001_squashed_0003_staff_permissions"),
+        ("sales", "0001_squashed_0012_payment_excess_credit"),
     ]
 
     operations = [migrations.RunPython(create_roles, migrations.RunPython.noop)]
