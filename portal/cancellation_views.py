@@ -6,7 +6,6 @@ another customer's cancellation, or a colleague's under "only show my own orders
 """
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 
+from lumytic.core.lists import chosen, page_context
 from lumytic.core.workflow import StepRefused
 from sales.models import Cancellation, Order, SignedCancellation
 from sales.order_forms import ReasonForm
@@ -70,18 +70,12 @@ class CancellationListView(CancellationAreaMixin, TemplateView):
     paginate_by = 20
 
     def get_context_data(self, **kwargs):
-        status = self.request.GET.get("status", "")
+        status = chosen(self.request, "status", Cancellation.Status.values)
         cancellations = self.visible().select_related("order").order_by("-created_at", "-pk")
-        if status in Cancellation.Status.values:
+        if status:
             cancellations = cancellations.filter(status=status)
-        else:
-            status = ""
-        page = Paginator(cancellations, self.paginate_by).get_page(self.request.GET.get("page"))
         return super().get_context_data(
-            page_obj=page,
-            paginator=page.paginator,
-            is_paginated=page.has_other_pages(),
-            object_list=page.object_list,
+            **page_context(self.request, cancellations, self.paginate_by),
             status=status,
             statuses=Cancellation.Status.choices,
             **kwargs,

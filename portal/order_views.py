@@ -8,14 +8,13 @@ a colleague's order under "only show my own orders", or a colleague's cart is a 
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from lumytic.core.lists import search_text
+from lumytic.core.lists import chosen, page_context, search_text
 from lumytic.core.workflow import StepRefused
 from sales.address_forms import AddressStep
 from sales.models import Cancellation, Memo, Order, ProformaInvoice, SignedDocument
@@ -104,22 +103,18 @@ class OrderListView(OrderAreaMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         query = search_text(self.request)
-        status = self.request.GET.get("status", "")
+        status = chosen(self.request, "status", Order.Status.values)
         orders = self.visible().select_related("placed_by").order_by("-created_at", "-pk")
         if query:
             orders = orders.filter(
                 Q(number__icontains=query) | Q(customer_reference__icontains=query)
             )
-        if status in Order.Status.values:
+        if status:
             orders = orders.filter(status=status)
-        page = Paginator(orders, self.paginate_by).get_page(self.request.GET.get("page"))
         return super().get_context_data(
-            page_obj=page,
-            paginator=page.paginator,
-            is_paginated=page.has_other_pages(),
-            object_list=page.object_list,
+            **page_context(self.request, orders, self.paginate_by),
             q=query,
-            status=status if status in Order.Status.values else "",
+            status=status,
             statuses=Order.Status.choices,
             **kwargs,
         )

@@ -6,7 +6,6 @@ The workflow steps on an order (owner, cancel, confirm for the customer) are in
 """
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -21,7 +20,7 @@ from customers.models import Customer, advised_only
 from customers.page_views import CustomerTabView
 from lumytic.accounts import roles
 from lumytic.core.access import StaffRequiredMixin
-from lumytic.core.lists import search_text
+from lumytic.core.lists import page_context, search_text
 from lumytic.core.validation import amounts_fit
 from lumytic.core.workflow import StepRefused
 
@@ -110,7 +109,6 @@ class OrderListView(StaffRequiredMixin, TemplateView):
             queryset = queryset.exclude(status=Order.Status.DRAFT)  # carts only when asked
         key, descending = self.sort()
         queryset = queryset.order_by(*self.ordering(key, descending))
-        page = Paginator(queryset, self.paginate_by).get_page(request.GET.get("page"))
         params = {k: v for k, v in request.GET.items() if k not in ("page", "sort") and v}
         columns = [
             {
@@ -129,10 +127,7 @@ class OrderListView(StaffRequiredMixin, TemplateView):
         context = self.get_context_data(
             nav="order-list",
             filter=filterset,
-            page_obj=page,
-            paginator=page.paginator,
-            is_paginated=page.has_other_pages(),
-            object_list=page.object_list,
+            **page_context(request, queryset, self.paginate_by),
             columns=columns,
             sort_key=key,
             descending=descending,
