@@ -30,12 +30,6 @@ class CompanyDetailsForm(CheckedModelForm):
         self.fields["email"].required = True
 
 
-class PortalContactForm(CheckedModelForm):
-    class Meta:
-        model = Contact
-        fields = ["first_name", "last_name", "email", "phone", "position", "messaging_handle"]
-
-
 class SetPasswordForm(CheckedForm):
     password1 = forms.CharField(
         label=_("Password"),
