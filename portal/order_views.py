@@ -11,7 +11,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from lumytic.core.lists import chosen, page_context, search_text
@@ -19,10 +21,10 @@ from lumytic.core.workflow import StepRefused
 from sales.address_forms import AddressStep
 from sales.models import Cancellation, Memo, Order, ProformaInvoice, SignedDocument
 from sales.order_details import order_addresses
+from sales.order_step_views import OrderCancelStep
 from sales.progress import order_progress
 from sales.services.cancellations import CANCELLABLE
 from sales.services.orders import (
-    cancel_order,
     confirm_order,
 )
 
@@ -158,22 +160,14 @@ class OrderDetailView(OrderAreaMixin, TemplateView):
 # --- Steps ---------------------------------------------------------------------------------------
 
 
-class OrderCancelView(PlaceOrdersMixin, OrderDetailView):
-    http_method_names = ["post"]
+class OrderCancelView(OrderCancelStep, PlaceOrdersMixin, OrderDetailView):
+    form_refused = gettext_lazy("Please correct the errors below.")
 
-    def post(self, request, *args, **kwargs):
-        order = self.get_order()
-        form = CancelForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, _("Please correct the errors below."))
-            return self.render_page(order, status=400, cancel_form=form)
-        try:
-            cancel_order(order=order, by=request.user, reason=form.cleaned_data["reason"])
-        except StepRefused as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("Order %(order)s is cancelled.") % {"order": order})
-        return redirect("portal:order-detail", pk=order.pk)
+    def cancel_form(self, data) -> CancelForm:
+        return CancelForm(data)
+
+    def order_url(self, order: Order) -> str:
+        return reverse("portal:order-detail", args=[order.pk])
 
 
 class OrderConfirmView(PlaceOrdersMixin, TemplateView):

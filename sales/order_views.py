@@ -42,7 +42,6 @@ from .services.cancellations import CANCELLABLE
 from .services.orders import (
     catalogue_line,
     create_order,
-    line_values,
     too_large_message,
     update_order,
 )
@@ -218,18 +217,8 @@ class OrderEditView(OrderDetailView):
         if not form.is_valid():
             messages.error(request, _("Please correct the errors below."))
             return self.render_form(order, form, status=400)
-        lines = []
-        for line, quantity in form.changed_lines():
-            [values] = line_values([line])
-            lines.append({**values, "quantity": quantity})
         try:
-            update_order(
-                order=order,
-                by=request.user,
-                lines=lines,
-                customer_reference=form.cleaned_data["customer_reference"],
-                notes=form.cleaned_data["notes"],
-            )
+            update_order(order=order, by=request.user, **form.changes())
         except StepRefused as error:
             form.add_error(None, str(error))
             return self.render_form(order, form, status=400)
