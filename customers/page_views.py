@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -43,6 +43,11 @@ def visible_customer(user, pk: int) -> Customer:
 
 def tab_url(customer_pk: int, key: str) -> str:
     return reverse(tabs.customer_tabs_by_key()[key].url_name, args=[customer_pk])
+
+
+def tab_path(view: type["CustomerTabView"]) -> URLPattern:
+    """A tab's address, from the view's `tab`: `customers/<pk>/<tab>/`, named `customer-<tab>`."""
+    return path(f"customers/<int:pk>/{view.tab}/", view.as_view(), name=f"customer-{view.tab}")
 
 
 class CustomerTabView(StaffRequiredMixin, TemplateView):
