@@ -1,5 +1,6 @@
-"""The order thread's page logic, shared by the back-office and the portal views (each side sets
-who may open the order, its templates and URLs); it imports no view of either side."""
+"""The order thread's page logic and the writing of a posted message, shared by the back-office
+and the portal views (each side sets who may open the order, its templates and URLs); it imports
+no view of either side."""
 
 from django.contrib import messages
 from django.db.models import QuerySet
@@ -14,6 +15,21 @@ from .forms import MessageForm, error_text, reply_target
 from .models import Conversation, Message
 from .selectors import thread_messages
 from .services import write_on_order
+
+
+def write_message(form: MessageForm, write, **where) -> Message | None:
+    """Write the valid form's message with `write` (a service: post_message, add_note,
+    write_on_order) at `where`; a refused step becomes the form's error and gives None."""
+    try:
+        return write(
+            body=form.cleaned_data["body"],
+            files=form.cleaned_data["files"],
+            reply_to=form.cleaned_data["reply_to"],
+            **where,
+        )
+    except StepRefused as error:
+        form.add_error(None, str(error))
+        return None
 
 
 class OrderThreadMixin:
@@ -73,17 +89,8 @@ class OrderThreadMixin:
             request.POST, request.FILES, replies_to=self.replies_to(thread), auto_id="thread_%s"
         )
         if form.is_valid():
-            try:
-                message = write_on_order(
-                    order=self.order,
-                    by=request.user,
-                    body=form.cleaned_data["body"],
-                    files=form.cleaned_data["files"],
-                    reply_to=form.cleaned_data["reply_to"],
-                )
-            except StepRefused as error:
-                form.add_error(None, str(error))
-            else:
+            message = write_message(form, write_on_order, order=self.order, by=request.user)
+            if message is not None:
                 if request.htmx:  # the fragment says so itself; a flash would show up later
                     return self.render_thread(self.thread(), sent=message)
                 messages.success(request, self.sent_text)

@@ -2,6 +2,8 @@
 
 from django.urls import path
 
+from customers.page_views import tab_path
+
 from . import views
 
 app_name = "conversations"
@@ -16,9 +18,5 @@ urlpatterns = [
     path("tickets/<int:pk>/reopen/", views.TicketReopenView.as_view(), name="ticket-reopen"),
     path("orders/<int:pk>/thread/", views.OrderThreadView.as_view(), name="order-thread"),
     path("attachments/<int:pk>/", views.AttachmentView.as_view(), name="attachment"),
-    path(
-        "customers/<int:pk>/tickets/",
-        views.CustomerTicketsTab.as_view(),
-        name="customer-tickets",
-    ),
+    tab_path(views.CustomerTicketsTab),  # customers/<pk>/tickets/, "customer-tickets"
 ]

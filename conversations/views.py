@@ -9,7 +9,6 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import F, Q, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -23,6 +22,7 @@ from customers.models import Customer, advised_only
 from customers.page_views import CustomerTabView
 from lumytic.accounts import roles
 from lumytic.core.access import StaffRequiredMixin
+from lumytic.core.lists import page_context
 from lumytic.core.validation import CheckedForm
 from lumytic.core.workflow import StepRefused
 from sales.models import Order
@@ -40,7 +40,7 @@ from .services import (
     post_message,
     reopen_ticket,
 )
-from .thread_views import OrderThreadMixin
+from .thread_views import OrderThreadMixin, write_message
 
 AGES = {"1": 1, "3": 3, "7": 7, "30": 30}
 REPLY_LABEL = gettext_lazy("Your reply")
@@ -145,7 +145,6 @@ class InboxView(StaffRequiredMixin, TemplateView):
             "customer", "assignee", "order__owner", "last_message__author"
         )
         rows = form.apply(conversations, request.user)
-        page = Paginator(rows, self.paginate_by).get_page(request.GET.get("page"))
         params = request.GET.copy()
         params.pop("page", None)
         customer = form.cleaned_data.get("customer")
@@ -154,10 +153,7 @@ class InboxView(StaffRequiredMixin, TemplateView):
         context = self.get_context_data(
             nav="inbox",
             form=form,
-            page_obj=page,
-            paginator=page.paginator,
-            is_paginated=page.has_other_pages(),
-            object_list=page.object_list,
+            **page_context(request, rows, self.paginate_by),
             filtering=bool(params),
             filtered_customer=customer,
             without_customer=without_customer.urlencode(),
@@ -275,17 +271,8 @@ class TicketWriteView(TicketDetailView):
         )
         if form.is_valid():
             write = add_note if self.note else post_message
-            try:
-                message = write(
-                    conversation=conversation,
-                    by=request.user,
-                    body=form.cleaned_data["body"],
-                    files=form.cleaned_data["files"],
-                    reply_to=form.cleaned_data["reply_to"],
-                )
-            except StepRefused as error:
-                form.add_error(None, str(error))
-            else:
+            message = write_message(form, write, conversation=conversation, by=request.user)
+            if message is not None:
                 messages.success(
                     request,
                     _("Your internal note is saved.")

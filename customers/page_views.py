@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -43,6 +43,11 @@ def visible_customer(user, pk: int) -> Customer:
 
 def tab_url(customer_pk: int, key: str) -> str:
     return reverse(tabs.customer_tabs_by_key()[key].url_name, args=[customer_pk])
+
+
+def tab_path(view: type["CustomerTabView"]) -> URLPattern:
+    """A tab's address, from the view's `tab`: `customers/<pk>/<tab>/`, named `customer-<tab>`."""
+    return path(f"customers/<int:pk>/{view.tab}/", view.as_view(), name=f"customer-{view.tab}")
 
 
 class CustomerTabView(StaffRequiredMixin, TemplateView):
@@ -327,12 +332,7 @@ class ContactFormView(StaffRequiredMixin, TemplateView):
         form = ContactForm(request.POST, instance=contact)
         if not form.is_valid():
             return self.render(customer, contact, form, status=400)
-        if contact:
-            update_contact(contact=contact, by=request.user, **form.cleaned_data)
-            messages.success(request, _("The contact is saved."))
-        else:
-            add_contact(customer=customer, by=request.user, **form.cleaned_data)
-            messages.success(request, _("The contact is added."))
+        save_contact(request, form, customer=customer, contact=contact)
         return redirect(tab_url(customer.pk, "contacts"))
 
     def render(self, customer, contact, form, status: int = 200) -> HttpResponse:
@@ -340,6 +340,26 @@ class ContactFormView(StaffRequiredMixin, TemplateView):
             customer=customer, contact=contact, form=form, nav="customers"
         )
         return self.render_to_response(context, status=status)
+
+
+def save_contact(request, form: ContactForm, *, customer: Customer, contact: Contact | None):
+    """Save a valid contact form, staff's or the portal's: the contact's change, else a new one."""
+    if contact:
+        update_contact(contact=contact, by=request.user, **form.cleaned_data)
+        messages.success(request, _("The contact is saved."))
+    else:
+        add_contact(customer=customer, by=request.user, **form.cleaned_data)
+        messages.success(request, _("The contact is added."))
+
+
+def remove_contact(request, contact: Contact) -> None:
+    """Delete a contact, staff's or the portal's; the primary one is refused with a message."""
+    try:
+        delete_contact(contact=contact, by=request.user)
+    except CustomerError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("%(name)s is deleted.") % {"name": contact})
 
 
 def _contact_of(pk: int, contact_pk: int) -> Contact:
@@ -353,13 +373,7 @@ def _contact_of(pk: int, contact_pk: int) -> Contact:
 def contact_delete(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
     """Delete a contact that is not the primary one."""
     visible_customer(request.user, pk)
-    contact = _contact_of(pk, contact_pk)
-    try:
-        delete_contact(contact=contact, by=request.user)
-    except CustomerError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("%(name)s is deleted.") % {"name": contact})
+    remove_contact(request, _contact_of(pk, contact_pk))
     return redirect(tab_url(pk, "contacts"))
 
 

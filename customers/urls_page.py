@@ -1,16 +1,20 @@
-"""URLs of the customer page, its tabs (contacts, notes, reminders, credits, activity) and files."""
+"""URLs of the customer page, its tabs (contacts, notes, reminders, credits, activity) and files.
+
+A tab's URL comes from its view's `tab` (`tab_path`: `customers/<pk>/<tab>/`, `customer-<tab>`).
+"""
 
 from django.urls import path
 
 from . import page_views as views
+from .page_views import tab_path
 
 urlpatterns = [
     path("customers/<int:pk>/", views.SummaryTab.as_view(), name="customer-detail"),
-    path("customers/<int:pk>/contacts/", views.ContactsTab.as_view(), name="customer-contacts"),
-    path("customers/<int:pk>/notes/", views.NotesTab.as_view(), name="customer-notes"),
-    path("customers/<int:pk>/reminders/", views.RemindersTab.as_view(), name="customer-reminders"),
-    path("customers/<int:pk>/activity/", views.ActivityTab.as_view(), name="customer-activity"),
-    path("customers/<int:pk>/credits/", views.CreditsTab.as_view(), name="customer-credits"),
+    tab_path(views.ContactsTab),
+    tab_path(views.NotesTab),
+    tab_path(views.RemindersTab),
+    tab_path(views.ActivityTab),
+    tab_path(views.CreditsTab),
     path(
         "customers/<int:pk>/contacts/new/", views.ContactFormView.as_view(), name="contact-create"
     ),

@@ -5,9 +5,7 @@ Every lookup starts from `scoped()` and the orders the user may see (`visible_or
 another customer's cancellation, or a colleague's under "only show my own orders", is a 404.
 """
 
-from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -15,9 +13,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 
-from lumytic.core.validation import CheckedForm
+from lumytic.core.lists import chosen, page_context
 from lumytic.core.workflow import StepRefused
-from sales.models import SIGNED_DOCUMENT_VALIDATOR, Cancellation, Order, SignedCancellation
+from sales.models import Cancellation, Order, SignedCancellation
 from sales.order_forms import ReasonForm
 from sales.responses import cancellation_pdf_response, signed_document_response
 from sales.services.cancellations import (
@@ -27,20 +25,14 @@ from sales.services.cancellations import (
 )
 
 from .access import PortalRequiredMixin
+from .forms import SignedCopyForm
 from .models import Area
 from .querysets import visible_orders
+from .signed_copy_views import SignedCopyUploadMixin
 
 
-class SignedCancellationForm(CheckedForm):
-    file = forms.FileField(
-        label=gettext_lazy("Signed cancellation order"),
-        help_text=gettext_lazy("PDF, PNG or JPEG, up to 10 MB."),
-        validators=[SIGNED_DOCUMENT_VALIDATOR],
-        error_messages={
-            "required": gettext_lazy("Choose the signed file to upload."),
-            "empty": gettext_lazy("The file is empty."),
-        },
-    )
+class SignedCancellationForm(SignedCopyForm):
+    label = gettext_lazy("Signed cancellation order")
 
 
 def _request_form(*args, **kwargs) -> ReasonForm:
@@ -78,18 +70,12 @@ class CancellationListView(CancellationAreaMixin, TemplateView):
     paginate_by = 20
 
     def get_context_data(self, **kwargs):
-        status = self.request.GET.get("status", "")
+        status = chosen(self.request, "status", Cancellation.Status.values)
         cancellations = self.visible().select_related("order").order_by("-created_at", "-pk")
-        if status in Cancellation.Status.values:
+        if status:
             cancellations = cancellations.filter(status=status)
-        else:
-            status = ""
-        page = Paginator(cancellations, self.paginate_by).get_page(self.request.GET.get("page"))
         return super().get_context_data(
-            page_obj=page,
-            paginator=page.paginator,
-            is_paginated=page.has_other_pages(),
-            object_list=page.object_list,
+            **page_context(self.request, cancellations, self.paginate_by),
             status=status,
             statuses=Cancellation.Status.choices,
             **kwargs,
@@ -120,37 +106,20 @@ class CancellationPdfView(CancellationAreaMixin, View):
         return cancellation_pdf_response(self.get_cancellation())
 
 
-class SignedCancellationUploadView(CancellationDetailView):
+class SignedCancellationUploadView(SignedCopyUploadMixin, CancellationDetailView):
     """Upload the signed cancellation order; a refused file is shown by its field with a 400."""
 
-    http_method_names = ["post"]
+    form_class = SignedCancellationForm
+    page_url = "portal:cancellation-detail"
 
-    def post(self, request, *args, **kwargs):
-        cancellation = self.get_cancellation()
-        form = SignedCancellationForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                document = upload_signed_cancellation(
-                    cancellation=cancellation, by=request.user, file=form.files["file"]
-                )
-            except StepRefused as error:
-                form.add_error("file", str(error))
-            else:
-                messages.success(
-                    request,
-                    _(
-                        "Thank you! Version %(version)s of the signed %(cancellation)s is uploaded "
-                        "for review."
-                    )
-                    % {"version": document.version, "cancellation": cancellation},
-                )
-                return redirect("portal:cancellation-detail", pk=cancellation.pk)
-        messages.error(
-            request,
-            _("The file was not uploaded: %(errors)s")
-            % {"errors": " ".join(form.errors.get("file", []))},
-        )
-        return self.render_page(cancellation, status=400, upload_form=form)
+    def signed(self) -> Cancellation:
+        return self.get_cancellation()
+
+    def page_object(self, document: Cancellation) -> Cancellation:
+        return document
+
+    def upload(self, document: Cancellation, file) -> SignedCancellation:
+        return upload_signed_cancellation(cancellation=document, by=self.request.user, file=file)
 
 
 class SignedCancellationFileView(CancellationAreaMixin, View):

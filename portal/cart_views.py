@@ -60,8 +60,7 @@ def _carried_cart(request, current: list[OrderLine]) -> CarriedCart:
         return CarriedCart(form=form, lines=lines, header={})
     for pk, quantity in form.quantities().items():
         lines[pk]["quantity"] = quantity
-    header = {key: form.cleaned_data[key] for key in ("customer_reference", "notes")}
-    return CarriedCart(form=form, lines=lines, header=header)
+    return CarriedCart(form=form, lines=lines, header=form.header())
 
 
 # --- The cart: build or change an order from the catalogue ---------------------------------------
@@ -234,18 +233,8 @@ class OrderLinesUpdateView(OrderCartView):
                 else _("Please correct the errors below."),
             )
             return self.render_cart(order, status=400, cart_form=form)
-        quantities = form.quantities()
-        changed = line_values(lines)
-        for line, values in zip(lines, changed, strict=True):
-            values["quantity"] = quantities[line.pk]
         try:
-            update_order(
-                order=order,
-                by=request.user,
-                lines=changed,
-                customer_reference=form.cleaned_data["customer_reference"],
-                notes=form.cleaned_data["notes"],
-            )
+            update_order(order=order, by=request.user, **form.changes())
         except StepRefused as error:
             messages.error(request, str(error))
             return redirect("portal:order-edit", pk=order.pk)

@@ -6,7 +6,6 @@ note are simply not found (404) — in pages and in downloads alike.
 """
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import F, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -24,7 +23,8 @@ from conversations.services import (
     post_message,
     reopen_ticket,
 )
-from conversations.thread_views import OrderThreadMixin
+from conversations.thread_views import OrderThreadMixin, write_message
+from lumytic.core.lists import chosen, page_context
 from lumytic.core.workflow import StepRefused
 from sales.models import Order, Quotation
 from sales.responses import signed_document_response
@@ -53,23 +53,15 @@ class ConversationListView(ConversationMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         conversations = self.visible().select_related("order", "quotation", "last_message__author")
-        status = self.request.GET.get("status", "")
-        if status in Conversation.Status.values:
+        status = chosen(self.request, "status", Conversation.Status.values)
+        if status:
             conversations = conversations.filter(status=status)
-        else:
-            status = ""
-        kind = self.request.GET.get("kind", "")
-        if kind in Conversation.Kind.values:
+        kind = chosen(self.request, "kind", Conversation.Kind.values)
+        if kind:
             conversations = conversations.filter(kind=kind)
-        else:
-            kind = ""
         conversations = conversations.order_by(F("last_message_at").desc(nulls_last=True), "-pk")
-        page = Paginator(conversations, self.paginate_by).get_page(self.request.GET.get("page"))
         return super().get_context_data(
-            page_obj=page,
-            paginator=page.paginator,
-            is_paginated=page.has_other_pages(),
-            object_list=page.object_list,
+            **page_context(self.request, conversations, self.paginate_by),
             status=status,
             statuses=Conversation.Status.choices,
             kind=kind,
@@ -186,17 +178,10 @@ class TicketReplyView(TicketDetailView):
             request.POST, request.FILES, replies_to=self.replies_to(), label=_("Your reply")
         )
         if form.is_valid():
-            try:
-                message = post_message(
-                    conversation=self.conversation,
-                    by=request.user,
-                    body=form.cleaned_data["body"],
-                    files=form.cleaned_data["files"],
-                    reply_to=form.cleaned_data["reply_to"],
-                )
-            except StepRefused as error:
-                form.add_error(None, str(error))
-            else:
+            message = write_message(
+                form, post_message, conversation=self.conversation, by=request.user
+            )
+            if message is not None:
                 messages.success(request, _("Your message is sent to our sales team."))
                 return redirect(
                     reverse("portal:ticket-detail", args=[self.conversation.pk])

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from customers.models import Contact, Customer
 from lumytic.core.validation import CheckedForm, CheckedModelForm
+from sales.models import SIGNED_DOCUMENT_VALIDATOR
 
 from .models import Area
 
@@ -27,12 +28,6 @@ class CompanyDetailsForm(CheckedModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, prefix="company", **kwargs)
         self.fields["email"].required = True
-
-
-class PortalContactForm(CheckedModelForm):
-    class Meta:
-        model = Contact
-        fields = ["first_name", "last_name", "email", "phone", "position", "messaging_handle"]
 
 
 class SetPasswordForm(CheckedForm):
@@ -86,3 +81,21 @@ class PortalAccessForm(CheckedForm):
         required=False,
         help_text=_("For users who should not see orders their colleagues placed."),
     )
+
+
+class SignedCopyForm(CheckedForm):
+    """The signed copy of a document; a subclass names the document in `label`."""
+
+    label = _("Signed document")
+    file = forms.FileField(
+        help_text=_("PDF, PNG or JPEG, up to 10 MB."),
+        validators=[SIGNED_DOCUMENT_VALIDATOR],
+        error_messages={
+            "required": _("Choose the signed file to upload."),
+            "empty": _("The file is empty."),
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].label = self.label

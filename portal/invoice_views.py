@@ -5,7 +5,6 @@ Every lookup starts from the user's customer and the orders they may see, and on
 visible, so another customer's PI or document, and a draft PI, are simply not found (404).
 """
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -14,29 +13,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import View
 
-from lumytic.core.validation import CheckedForm
-from lumytic.core.workflow import StepRefused
-from sales.models import SIGNED_DOCUMENT_VALIDATOR, Order, ProformaInvoice, SignedDocument
+from sales.models import Order, ProformaInvoice, SignedDocument
 from sales.pdf import PdfTooLarge
 from sales.responses import pi_pdf_response, signed_document_response
 from sales.services.invoicing import upload_signed_pi
 
 from .access import PortalRequiredMixin
+from .forms import SignedCopyForm
 from .models import Area
 from .order_views import OrderDetailView
 from .querysets import visible_orders
+from .signed_copy_views import SignedCopyUploadMixin
 
 
-class SignedPiForm(CheckedForm):
-    file = forms.FileField(
-        label=gettext_lazy("Signed proforma invoice"),
-        help_text=gettext_lazy("PDF, PNG or JPEG, up to 10 MB."),
-        validators=[SIGNED_DOCUMENT_VALIDATOR],
-        error_messages={
-            "required": gettext_lazy("Choose the signed file to upload."),
-            "empty": gettext_lazy("The file is empty."),
-        },
-    )
+class SignedPiForm(SignedCopyForm):
+    label = gettext_lazy("Signed proforma invoice")
 
 
 class InvoiceAreaMixin(PortalRequiredMixin):
@@ -84,10 +75,10 @@ class SignedDocumentFileView(InvoiceAreaMixin, View):
         return signed_document_response(self.document)
 
 
-class SignedPiUploadView(InvoiceAreaMixin, OrderDetailView):
+class SignedPiUploadView(SignedCopyUploadMixin, InvoiceAreaMixin, OrderDetailView):
     """Upload the signed PI; a refused file is shown next to the field with a 400."""
 
-    http_method_names = ["post"]
+    form_class = SignedPiForm
 
     def test_func(self) -> bool:
         allowed = super().test_func()
@@ -99,24 +90,8 @@ class SignedPiUploadView(InvoiceAreaMixin, OrderDetailView):
         # The PI is already resolved (or 404); the order view's own lookup doesn't apply here.
         return View.http_method_not_allowed(self, request, *args, **kwargs)
 
-    def post(self, request, *args, **kwargs):
-        order = self.pi.order
-        form = SignedPiForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                document = upload_signed_pi(pi=self.pi, by=request.user, file=form.files["file"])
-            except StepRefused as error:
-                form.add_error("file", str(error))
-            else:
-                messages.success(
-                    request,
-                    _("Thank you! Version %(version)s of the signed %(pi)s is uploaded for review.")
-                    % {"version": document.version, "pi": self.pi},
-                )
-                return redirect("portal:order-detail", pk=order.pk)
-        messages.error(
-            request,
-            _("The file was not uploaded: %(errors)s")
-            % {"errors": " ".join(form.errors.get("file", []))},
-        )
-        return self.render_page(order, status=400, upload_form=form)
+    def signed(self) -> ProformaInvoice:
+        return self.pi
+
+    def upload(self, document: ProformaInvoice, file) -> SignedDocument:
+        return upload_signed_pi(pi=document, by=self.request.user, file=file)

@@ -1,11 +1,13 @@
 """Portal order forms. Each lists its fields: customer, owner, status or totals can't be posted."""
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lumytic.core.validation import CheckedForm
 from sales.models import OrderLine, Product, plain
-from sales.order_forms import quantity_field
+from sales.order_forms import OrderChangeMixin, quantity_field
 
 
 class AddLineForm(CheckedForm):
@@ -19,7 +21,7 @@ class AddLineForm(CheckedForm):
     quantity = quantity_field(initial=1)
 
 
-class CartForm(CheckedForm):
+class CartForm(OrderChangeMixin, CheckedForm):
     """The order's quantities (one field per line), its reference and notes."""
 
     customer_reference = forms.CharField(label=_("Your reference"), max_length=100, required=False)
@@ -43,8 +45,11 @@ class CartForm(CheckedForm):
     def field_name(line: OrderLine) -> str:
         return f"quantity-{line.pk}"
 
-    def quantities(self) -> dict[int, object]:
-        return {line.pk: self.cleaned_data[self.field_name(line)] for line in self.lines}
+    def kept_lines(self) -> list[tuple[OrderLine, Decimal]]:
+        return [(line, self.cleaned_data[self.field_name(line)]) for line in self.lines]
+
+    def quantities(self) -> dict[int, Decimal]:
+        return {line.pk: quantity for line, quantity in self.kept_lines()}
 
     def line_fields(self):
         return [(line, self[self.field_name(line)]) for line in self.lines]

@@ -8,22 +8,23 @@ a colleague's order under "only show my own orders", or a colleague's cart is a 
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
-from lumytic.core.lists import search_text
+from lumytic.core.lists import chosen, page_context, search_text
 from lumytic.core.workflow import StepRefused
 from sales.address_forms import AddressStep
 from sales.models import Cancellation, Memo, Order, ProformaInvoice, SignedDocument
 from sales.order_details import order_addresses
+from sales.order_step_views import OrderCancelStep
 from sales.progress import order_progress
 from sales.services.cancellations import CANCELLABLE
 from sales.services.orders import (
-    cancel_order,
     confirm_order,
 )
 
@@ -104,22 +105,18 @@ class OrderListView(OrderAreaMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         query = search_text(self.request)
-        status = self.request.GET.get("status", "")
+        status = chosen(self.request, "status", Order.Status.values)
         orders = self.visible().select_related("placed_by").order_by("-created_at", "-pk")
         if query:
             orders = orders.filter(
                 Q(number__icontains=query) | Q(customer_reference__icontains=query)
             )
-        if status in Order.Status.values:
+        if status:
             orders = orders.filter(status=status)
-        page = Paginator(orders, self.paginate_by).get_page(self.request.GET.get("page"))
         return super().get_context_data(
-            page_obj=page,
-            paginator=page.paginator,
-            is_paginated=page.has_other_pages(),
-            object_list=page.object_list,
+            **page_context(self.request, orders, self.paginate_by),
             q=query,
-            status=status if status in Order.Status.values else "",
+            status=status,
             statuses=Order.Status.choices,
             **kwargs,
         )
@@ -163,22 +160,14 @@ class OrderDetailView(OrderAreaMixin, TemplateView):
 # --- Steps ---------------------------------------------------------------------------------------
 
 
-class OrderCancelView(PlaceOrdersMixin, OrderDetailView):
-    http_method_names = ["post"]
+class OrderCancelView(OrderCancelStep, PlaceOrdersMixin, OrderDetailView):
+    form_refused = gettext_lazy("Please correct the errors below.")
 
-    def post(self, request, *args, **kwargs):
-        order = self.get_order()
-        form = CancelForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, _("Please correct the errors below."))
-            return self.render_page(order, status=400, cancel_form=form)
-        try:
-            cancel_order(order=order, by=request.user, reason=form.cleaned_data["reason"])
-        except StepRefused as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("Order %(order)s is cancelled.") % {"order": order})
-        return redirect("portal:order-detail", pk=order.pk)
+    def cancel_form(self, data) -> CancelForm:
+        return CancelForm(data)
+
+    def order_url(self, order: Order) -> str:
+        return reverse("portal:order-detail", args=[order.pk])
 
 
 class OrderConfirmView(PlaceOrdersMixin, TemplateView):

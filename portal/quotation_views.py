@@ -5,11 +5,11 @@ a draft are both simply not found (404).
 """
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
+from lumytic.core.lists import chosen, page_context
 from lumytic.core.workflow import InvalidTransition, StepRefused
 from sales.address_forms import AddressStep
 from sales.models import Quotation
@@ -47,19 +47,17 @@ class QuotationListView(PortalQuotationMixin, PortalView):
 
     def get_context_data(self, **kwargs):
         queryset = self.scoped(visible_quotations()).order_by("-sent_at", "-pk")
-        status = self.request.GET.get("status", "")
-        if status in Quotation.Status.values and status != Quotation.Status.DRAFT:
+        # A customer never sees a draft, so it is no filter either.
+        statuses = [c for c in Quotation.Status.choices if c[0] != Quotation.Status.DRAFT]
+        status = chosen(self.request, "status", dict(statuses))
+        if status:
             queryset = queryset.filter(status=status)
-        else:
-            status = ""
-        page = Paginator(queryset, self.paginate_by).get_page(self.request.GET.get("page"))
+        page = page_context(self.request, queryset, self.paginate_by)
         return super().get_context_data(
-            page_obj=page,
-            paginator=page.paginator,
-            is_paginated=page.has_other_pages(),
-            quotations=page.object_list,
+            **page,
+            quotations=page["object_list"],
             status=status,
-            statuses=[c for c in Quotation.Status.choices if c[0] != Quotation.Status.DRAFT],
+            statuses=statuses,
             **kwargs,
         )
 

@@ -121,9 +121,30 @@ class TodoItem:
         return self.kind == "due" and self.on is not None and self.on < timezone.localdate()
 
 
-def _columns(kind, *, order, order_number, on, amount, currency) -> dict:
+# What each kind's row shows: the path to its order ("" for an order itself, None when it has
+# none), its date, its amount and its currency.
+NO_AMOUNT = Value(None, output_field=MONEY)
+ROW_SOURCES = {
+    "quotations": (None, F("valid_until"), F("total"), F("currency")),
+    "orders": ("", TruncDate("submitted_at"), F("total"), F("currency")),
+    "pis": ("order", F("due_date"), F("total"), F("currency")),
+    "memos": ("pi__order", TruncDate("sent_at"), NO_AMOUNT, F("pi__currency")),
+    "due": ("order", F("due_date"), F("balance"), F("currency")),
+    "cancellations": ("order", TruncDate("decided_at"), F("order_total"), F("currency")),
+}
+
+
+def _rows(kind: str, queryset: models.QuerySet) -> models.QuerySet:
+    order_path, on, amount, currency = ROW_SOURCES[kind]
+    if order_path is None:
+        order = Value(None, output_field=models.IntegerField())
+        order_number = Value("", output_field=models.CharField())
+    elif order_path:
+        order, order_number = F(f"{order_path}_id"), F(f"{order_path}__number")
+    else:
+        order, order_number = F("pk"), F("number")
     # The same names in the same order in every part, so the UNION lines up.
-    return {
+    columns = {
         "t_kind": Value(kind, output_field=models.CharField()),
         "t_pk": F("pk"),
         "t_number": Coalesce(F("number"), Value(""), output_field=models.CharField()),
@@ -133,57 +154,7 @@ def _columns(kind, *, order, order_number, on, amount, currency) -> dict:
         "t_amount": amount,
         "t_currency": currency,
     }
-
-
-def _rows(kind: str, queryset: models.QuerySet) -> models.QuerySet:
-    no_order = Value(None, output_field=models.IntegerField())
-    no_number = Value("", output_field=models.CharField())
-    columns = {
-        "quotations": dict(
-            order=no_order,
-            order_number=no_number,
-            on=F("valid_until"),
-            amount=F("total"),
-            currency=F("currency"),
-        ),
-        "orders": dict(
-            order=F("pk"),
-            order_number=F("number"),
-            on=TruncDate("submitted_at"),
-            amount=F("total"),
-            currency=F("currency"),
-        ),
-        "pis": dict(
-            order=F("order_id"),
-            order_number=F("order__number"),
-            on=F("due_date"),
-            amount=F("total"),
-            currency=F("currency"),
-        ),
-        "memos": dict(
-            order=F("pi__order_id"),
-            order_number=F("pi__order__number"),
-            on=TruncDate("sent_at"),
-            amount=Value(None, output_field=MONEY),
-            currency=F("pi__currency"),
-        ),
-        "due": dict(
-            order=F("order_id"),
-            order_number=F("order__number"),
-            on=F("due_date"),
-            amount=F("balance"),
-            currency=F("currency"),
-        ),
-        "cancellations": dict(
-            order=F("order_id"),
-            order_number=F("order__number"),
-            on=TruncDate("decided_at"),
-            amount=F("order_total"),
-            currency=F("currency"),
-        ),
-    }[kind]
-    names = list(_columns(kind, **columns))
-    return queryset.order_by().annotate(**_columns(kind, **columns)).values_list(*names)
+    return queryset.order_by().annotate(**columns).values_list(*columns)
 
 
 def waiting_items(customer, user, kinds) -> dict[str, list[TodoItem]]:

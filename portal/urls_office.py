@@ -5,13 +5,15 @@ A customer's portal tab, contact access, invitations, and the review of registra
 
 from django.urls import path
 
+from customers.page_views import tab_path
+
 from . import office_views, review_views
 
 app_name = "portal_office"
 
 urlpatterns = [
     # A customer's portal tab: contact access and invitations
-    path("customers/<int:pk>/portal/", office_views.PortalTab.as_view(), name="customer-portal"),
+    tab_path(office_views.PortalTab),  # customers/<pk>/portal/, "customer-portal"
     path(
         "customers/<int:pk>/portal/<int:contact_pk>/access/",
         office_views.contact_access,

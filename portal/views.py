@@ -12,16 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.generic import View
 
 from customers import tabs
+from customers.forms import ContactForm
 from customers.models import Contact
-from customers.services import (
-    CustomerError,
-    add_contact,
-    delete_contact,
-    update_contact,
-)
+from customers.page_views import remove_contact, save_contact
 
 from .access import AREA_KEY_PERMISSION, PortalView
-from .forms import CompanyDetailsForm, OwnDetailsForm, PortalContactForm, SetPasswordForm
+from .forms import CompanyDetailsForm, OwnDetailsForm, SetPasswordForm
 from .models import Area
 from .services.invitations import InvitationLinkError, accept_invitation, invitation_from_token
 from .services.profile import update_company_details, update_own_details
@@ -163,22 +159,17 @@ class ContactFormView(PortalView):
 
     def get(self, request, *args, **kwargs):
         contact = self.get_object()
-        return self.render(contact, PortalContactForm(instance=contact))
+        return self.render(contact, ContactForm(instance=contact))
 
     def post(self, request, *args, **kwargs):
         contact = self.get_object()
-        form = PortalContactForm(request.POST, instance=contact)
+        form = ContactForm(request.POST, instance=contact)
         if contact and contact.user_id:
             # The email is this person's sign-in name; only they and staff change it.
             form.fields["email"].disabled = True
         if not form.is_valid():
             return self.render(contact, form, status=400)
-        if contact:
-            update_contact(contact=contact, by=request.user, **form.cleaned_data)
-            messages.success(request, _("The contact is saved."))
-        else:
-            add_contact(customer=self.customer, by=request.user, **form.cleaned_data)
-            messages.success(request, _("The contact is added."))
+        save_contact(request, form, customer=self.customer, contact=contact)
         return redirect("portal:contact-list")
 
     def render(self, contact, form, status: int = 200):
@@ -193,13 +184,9 @@ class ContactDeleteView(PortalView):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
-        contact = get_object_or_404(self.scoped(Contact.objects), pk=kwargs["contact_pk"])
-        try:
-            delete_contact(contact=contact, by=request.user)
-        except CustomerError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("%(name)s is deleted.") % {"name": contact})
+        remove_contact(
+            request, get_object_or_404(self.scoped(Contact.objects), pk=kwargs["contact_pk"])
+        )
         return redirect("portal:contact-list")
 
 

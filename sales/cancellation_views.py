@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import ListView, TemplateView
 
 from customers.models import Customer, advised_only
@@ -19,9 +20,9 @@ from lumytic.core.access import StaffRequiredMixin
 from lumytic.core.workflow import StepRefused
 
 from .list_views import FilteredListMixin
-from .models import REASON_MAX_CHARS, Cancellation, SignedCancellation
+from .models import Cancellation, SignedCancellation
 from .order_details import order_timeline
-from .order_forms import ReasonForm, first_error
+from .order_forms import ReasonForm
 from .order_views import OrderDetailView
 from .responses import cancellation_pdf_response, signed_document_response
 from .services.cancellations import (
@@ -34,6 +35,7 @@ from .services.cancellations import (
     request_cancellation,
     sent_pi,
 )
+from .signed_copy_views import SignedCopyReviewMixin
 
 
 def refuse_form(*args) -> ReasonForm:
@@ -226,7 +228,13 @@ class CancellationPdfView(CancellationDetailView):
         return cancellation_pdf_response(self.get_cancellation())
 
 
-class SignedCancellationMixin:
+class SignedCancellationMixin(SignedCopyReviewMixin):
+    def review_page(self, document: SignedCancellation) -> Cancellation:
+        return document.cancellation
+
+    def render_refused(self, page: Cancellation, **reject_context) -> HttpResponse:
+        return self.render_page(page, status=400, **reject_context)
+
     def signed_copy(self) -> SignedCancellation:
         return get_object_or_404(
             SignedCancellation.objects.filter(
@@ -247,59 +255,27 @@ class SignedCancellationFileView(SignedCancellationMixin, CancellationDetailView
 class SignedCancellationApproveView(SignedCancellationMixin, CancellationStepView):
     permission_required = (roles.VIEW_ORDER, roles.REVIEW_SIGNED_DOCUMENTS)
 
+    approved_text = gettext_lazy(
+        "The signed copy (version %(version)s) is approved; the cancellation can be applied."
+    )
+
     def post(self, request, *args, **kwargs):
-        document = self.signed_copy()
-        try:
-            approve_signed_cancellation(document=document, by=request.user)
-        except StepRefused as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(
-                request,
-                _(
-                    "The signed copy (version %(version)s) is approved; the cancellation can be "
-                    "applied."
-                )
-                % {"version": document.version},
-            )
-        return redirect(document.cancellation)
+        return self.approve(self.signed_copy(), approve_signed_cancellation, self.approved_text)
 
 
 class SignedCancellationRejectView(SignedCancellationMixin, CancellationStepView):
     permission_required = (roles.VIEW_ORDER, roles.REVIEW_SIGNED_DOCUMENTS)
 
     def post(self, request, *args, **kwargs):
-        document = self.signed_copy()
-        reason = request.POST.get("reason", "").strip()
-        form = ReasonForm(
-            request.POST, missing=_("Give the customer a reason for rejecting the signed copy.")
+        return self.reject(
+            self.signed_copy(),
+            reject_signed_cancellation,
+            _("Give the customer a reason for rejecting the signed copy."),
+            _(
+                "The signed copy (version %(version)s) is rejected; the customer is asked to "
+                "upload it again."
+            ),
         )
-        if not form.is_valid():
-            error = first_error(form, "reason")
-            messages.error(request, error)
-            return self.render_page(
-                document.cancellation,
-                status=400,
-                reject_error=error,
-                reject_document_id=document.pk,
-                reject_reason=reason[:REASON_MAX_CHARS],
-            )
-        try:
-            reject_signed_cancellation(
-                document=document, by=request.user, reason=form.cleaned_data["reason"]
-            )
-        except StepRefused as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(
-                request,
-                _(
-                    "The signed copy (version %(version)s) is rejected; the customer is asked to "
-                    "upload it again."
-                )
-                % {"version": document.version},
-            )
-        return redirect(document.cancellation)
 
 
 # --- From the order page -------------------------------------------------------------------------

@@ -5,6 +5,7 @@ order; files are served only here (and in the portal), as attachments that are n
 """
 
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 
@@ -13,16 +14,14 @@ from lumytic.accounts import roles
 from lumytic.core.workflow import StepRefused
 
 from .models import Order, ProformaInvoice, SignedDocument
-from .order_forms import ReasonForm, first_error
 from .order_views import OrderDetailView
 from .pdf import PdfTooLarge
 from .responses import pi_pdf_response, signed_document_response
 from .services.invoicing import approve_signed_pi, issue_pi, reject_signed_pi, send_pi
+from .signed_copy_views import SignedCopyReviewMixin
 
-MAX_REASON = 2000
 
-
-class InvoiceStepView(OrderDetailView):
+class InvoiceStepView(SignedCopyReviewMixin, OrderDetailView):
     """A POST step on an order's PI; a refused step is a message on the order page."""
 
     permission_required = None  # each step names its own
@@ -49,37 +48,12 @@ class InvoiceStepView(OrderDetailView):
             pk=self.kwargs["pk"],
         )
 
-    def approve(self, document: SignedDocument, approve, done: str):
-        """Approve a signed version through `approve`; `done` is the success message."""
-        try:
-            approve(document=document, by=self.request.user)
-        except StepRefused as error:
-            messages.error(self.request, str(error))
-        else:
-            messages.success(self.request, done % {"version": document.version})
-        return redirect(document.pi.order)
+    def review_page(self, document: SignedDocument) -> Order:
+        return document.pi.order
 
-    def reject(self, document: SignedDocument, reject, missing: str, done: str):
-        """Reject a signed version with the posted reason; no reason is a 400 on the order page."""
-        order: Order = document.pi.order
-        reason = self.request.POST.get("reason", "").strip()
-        form = ReasonForm(self.request.POST, missing=missing)
-        if not form.is_valid():
-            error = first_error(form, "reason")
-            messages.error(self.request, error)
-            self.pi_context = {
-                "reject_error": error,
-                "reject_document_id": document.pk,
-                "reject_reason": reason[:MAX_REASON],
-            }
-            return self.render_page(order, status=400)
-        try:
-            reject(document=document, by=self.request.user, reason=form.cleaned_data["reason"])
-        except StepRefused as error:
-            messages.error(self.request, str(error))
-        else:
-            messages.success(self.request, done % {"version": document.version})
-        return redirect(order)
+    def render_refused(self, page: Order, **reject_context) -> HttpResponse:
+        self.pi_context = reject_context
+        return self.render_page(page, status=400)
 
 
 class PiIssueView(InvoiceStepView):

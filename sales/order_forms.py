@@ -18,8 +18,9 @@ from django.utils.translation import gettext_lazy as _
 from customers.models import Customer
 from lumytic.core.validation import MAX_QUANTITY, CheckedForm, sensible_dates
 
-from .models import MEMO_MAX_CHARS, REASON_MAX_CHARS, Order, Product
+from .models import MEMO_MAX_CHARS, REASON_MAX_CHARS, Order, OrderLine, Product
 from .services.currency import active_currencies
+from .services.orders import line_values
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MAX_LINES = 200
@@ -192,7 +193,30 @@ class LineEditor:
         return any(row.error for row in self.rows)
 
 
-class OrderEditForm(CheckedForm):
+class OrderChangeMixin:
+    """A form changing an order's line quantities, reference and notes (staff's edit of a
+    submitted order, the portal's cart)."""
+
+    def kept_lines(self) -> list[tuple[OrderLine, Decimal]]:
+        """(line, new quantity) of every line the order keeps."""
+        raise NotImplementedError
+
+    def header(self) -> dict[str, str]:
+        return {key: self.cleaned_data[key] for key in ("customer_reference", "notes")}
+
+    def changes(self) -> dict:
+        """What `update_order` takes: the kept lines at the prices they were added at with their
+        new quantities, the reference and the notes."""
+        kept = self.kept_lines()
+        values = line_values(line for line, _quantity in kept)
+        lines = [
+            {**line, "quantity": quantity}
+            for line, (_line, quantity) in zip(values, kept, strict=True)
+        ]
+        return {"lines": lines, **self.header()}
+
+
+class OrderEditForm(OrderChangeMixin, CheckedForm):
     """Staff change a submitted order for the customer: each line's quantity (or its removal),
     the customer's reference and the notes. Prices stay those the lines were added at."""
 
@@ -229,8 +253,7 @@ class OrderEditForm(CheckedForm):
             (line, self[f"quantity-{line.pk}"], self[f"remove-{line.pk}"]) for line in self.lines
         ]
 
-    def changed_lines(self) -> list[tuple]:
-        """(line, new quantity) of every line kept."""
+    def kept_lines(self) -> list[tuple[OrderLine, Decimal]]:
         return [
             (line, self.cleaned_data[f"quantity-{line.pk}"])
             for line in self.lines

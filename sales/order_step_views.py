@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lumytic.accounts import roles
 from lumytic.core.workflow import StepRefused
@@ -47,18 +48,24 @@ class OrderAssignOwnerView(OrderDetailView):
         return redirect(order)
 
 
-class OrderCancelView(OrderDetailView):
-    """Cancel an order before it is confirmed, with a reason."""
-
-    permission_required = (roles.VIEW_ORDER, roles.CHANGE_ORDER)
+class OrderCancelStep:
+    """Cancel an order before it is confirmed, staff's or the portal's step: a refused form is a
+    400 on the order page (`render_page`), a refused step a message there."""
 
     http_method_names = ["post"]
+    form_refused = ""
+
+    def cancel_form(self, data):
+        raise NotImplementedError
+
+    def order_url(self, order: Order) -> str:
+        return order.get_absolute_url()
 
     def post(self, request, *args, **kwargs):
         order = self.get_order()
-        form = StaffCancelForm(request.POST, auto_id="cancel_%s")
+        form = self.cancel_form(request.POST)
         if not form.is_valid():
-            messages.error(request, _("Give a reason for cancelling."))
+            messages.error(request, self.form_refused)
             return self.render_page(order, status=400, cancel_form=form)
         try:
             cancel_order(order=order, by=request.user, reason=form.cleaned_data["reason"])
@@ -66,7 +73,17 @@ class OrderCancelView(OrderDetailView):
             messages.error(request, str(error))
         else:
             messages.success(request, _("Order %(order)s is cancelled.") % {"order": order})
-        return redirect(order)
+        return redirect(self.order_url(order))
+
+
+class OrderCancelView(OrderCancelStep, OrderDetailView):
+    """Cancel an order before it is confirmed, with a reason."""
+
+    permission_required = (roles.VIEW_ORDER, roles.CHANGE_ORDER)
+    form_refused = gettext_lazy("Give a reason for cancelling.")
+
+    def cancel_form(self, data) -> StaffCancelForm:
+        return StaffCancelForm(data, auto_id="cancel_%s")
 
 
 class OrderConfirmView(OrderDetailView):

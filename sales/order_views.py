@@ -6,7 +6,6 @@ The workflow steps on an order (owner, cancel, confirm for the customer) are in
 """
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -21,7 +20,7 @@ from customers.models import Customer, advised_only
 from customers.page_views import CustomerTabView
 from lumytic.accounts import roles
 from lumytic.core.access import StaffRequiredMixin
-from lumytic.core.lists import search_text
+from lumytic.core.lists import page_context, search_text
 from lumytic.core.validation import amounts_fit
 from lumytic.core.workflow import StepRefused
 
@@ -43,7 +42,6 @@ from .services.cancellations import CANCELLABLE
 from .services.orders import (
     catalogue_line,
     create_order,
-    line_values,
     too_large_message,
     update_order,
 )
@@ -110,7 +108,6 @@ class OrderListView(StaffRequiredMixin, TemplateView):
             queryset = queryset.exclude(status=Order.Status.DRAFT)  # carts only when asked
         key, descending = self.sort()
         queryset = queryset.order_by(*self.ordering(key, descending))
-        page = Paginator(queryset, self.paginate_by).get_page(request.GET.get("page"))
         params = {k: v for k, v in request.GET.items() if k not in ("page", "sort") and v}
         columns = [
             {
@@ -129,10 +126,7 @@ class OrderListView(StaffRequiredMixin, TemplateView):
         context = self.get_context_data(
             nav="order-list",
             filter=filterset,
-            page_obj=page,
-            paginator=page.paginator,
-            is_paginated=page.has_other_pages(),
-            object_list=page.object_list,
+            **page_context(request, queryset, self.paginate_by),
             columns=columns,
             sort_key=key,
             descending=descending,
@@ -223,18 +217,8 @@ class OrderEditView(OrderDetailView):
         if not form.is_valid():
             messages.error(request, _("Please correct the errors below."))
             return self.render_form(order, form, status=400)
-        lines = []
-        for line, quantity in form.changed_lines():
-            [values] = line_values([line])
-            lines.append({**values, "quantity": quantity})
         try:
-            update_order(
-                order=order,
-                by=request.user,
-                lines=lines,
-                customer_reference=form.cleaned_data["customer_reference"],
-                notes=form.cleaned_data["notes"],
-            )
+            update_order(order=order, by=request.user, **form.changes())
         except StepRefused as error:
             form.add_error(None, str(error))
             return self.render_form(order, form, status=400)

@@ -100,6 +100,18 @@ class QuotationForm(CheckedForm):
         return day
 
 
+def percent_field(label) -> forms.DecimalField:
+    """An optional percentage from 0 to 100 with two decimals (blank is 0)."""
+    return forms.DecimalField(
+        label=label,
+        max_digits=5,
+        decimal_places=2,
+        initial=ZERO,
+        required=False,
+        validators=[MinValueValidator(ZERO), MaxValueValidator(HUNDRED)],
+    )
+
+
 class QuotationLineForm(CheckedForm):
     """One line. The product is an id resolved for all lines at once by the formset."""
 
@@ -122,22 +134,8 @@ class QuotationLineForm(CheckedForm):
     unit_price = forms.DecimalField(
         label=_("Unit price"), max_digits=15, decimal_places=3, min_value=ZERO
     )
-    discount_percent = forms.DecimalField(
-        label=_("Discount %"),
-        max_digits=5,
-        decimal_places=2,
-        initial=ZERO,
-        required=False,
-        validators=[MinValueValidator(ZERO), MaxValueValidator(HUNDRED)],
-    )
-    tax_rate = forms.DecimalField(
-        label=_("Tax %"),
-        max_digits=5,
-        decimal_places=2,
-        initial=ZERO,
-        required=False,
-        validators=[MinValueValidator(ZERO), MaxValueValidator(HUNDRED)],
-    )
+    discount_percent = percent_field(_("Discount %"))
+    tax_rate = percent_field(_("Tax %"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

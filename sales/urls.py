@@ -1,9 +1,12 @@
 """Back-office URLs of the sales app (the `sales` namespace, mounted under /office/).
 
-Order matters where paths overlap (e.g. `orders/products/` before `orders/<int:pk>/`).
+Order matters where paths overlap (e.g. `orders/products/` before `orders/<int:pk>/`). A customer
+page tab's URL comes from its view's `tab` (`tab_path`: `customers/<pk>/<tab>/`, `customer-<tab>`).
 """
 
 from django.urls import path
+
+from customers.page_views import tab_path
 
 from . import (
     cancellation_views,
@@ -63,11 +66,7 @@ urlpatterns = [
         name="quotation-duplicate",
     ),
     path("quotations/<int:pk>/pdf/", quotation_views.quotation_pdf, name="quotation-pdf"),
-    path(
-        "customers/<int:pk>/quotations/",
-        quotation_views.CustomerQuotationsTab.as_view(),
-        name="customer-quotations",
-    ),
+    tab_path(quotation_views.CustomerQuotationsTab),
     # Orders
     path("orders/", order_views.OrderListView.as_view(), name="order-list"),
     path("orders/new/", order_views.OrderCreateView.as_view(), name="order-create"),
@@ -87,11 +86,7 @@ urlpatterns = [
         name="order-confirm",
     ),
     path("orders/<int:pk>/edit/", order_views.OrderEditView.as_view(), name="order-edit"),
-    path(
-        "customers/<int:pk>/orders/",
-        order_views.CustomerOrdersTab.as_view(),
-        name="customer-orders",
-    ),
+    tab_path(order_views.CustomerOrdersTab),
     # Cancellation orders and their signed copies
     path(
         "cancellations/",
@@ -143,11 +138,7 @@ urlpatterns = [
         cancellation_views.OrderCancellationCreateView.as_view(),
         name="order-cancellation-create",
     ),
-    path(
-        "customers/<int:pk>/cancellations/",
-        cancellation_views.CustomerCancellationsTab.as_view(),
-        name="customer-cancellations",
-    ),
+    tab_path(cancellation_views.CustomerCancellationsTab),
     # Proforma invoices and their signed copies
     path("orders/<int:pk>/proforma-invoice/", invoice_views.PiIssueView.as_view(), name="pi-issue"),
     path("proforma-invoices/<int:pk>/pdf/", invoice_views.PiPdfView.as_view(), name="pi-pdf"),
@@ -216,25 +207,13 @@ urlpatterns = [
     path("exchange/update/", views.exchange_update, name="exchange-update"),
     path("exchange/rates/", views.ManualRateCreateView.as_view(), name="rate-create"),
     path("exchange/history.csv", views.RateExportView.as_view(), name="rate-export"),
-    path(
-        "customers/<int:pk>/fx-rates/",
-        views.CustomerRatesTab.as_view(),
-        name="customer-fx-rates",
-    ),
+    tab_path(views.CustomerRatesTab),
     path(
         "customers/<int:pk>/fx-rates/<int:rate_pk>/delete/",
         views.customer_rate_delete,
         name="customer-fx-rate-delete",
     ),
     # Customer page tabs: proforma invoices and payments
-    path(
-        "customers/<int:pk>/proforma-invoices/",
-        list_views.CustomerPisTab.as_view(),
-        name="customer-proforma-invoices",
-    ),
-    path(
-        "customers/<int:pk>/payments/",
-        list_views.CustomerPaymentsTab.as_view(),
-        name="customer-payments",
-    ),
+    tab_path(list_views.CustomerPisTab),
+    tab_path(list_views.CustomerPaymentsTab),
 ]

@@ -84,26 +84,31 @@ class ExchangeView(StaffRequiredMixin, TemplateView):
             return form, None
         return form, result
 
+    def history_section(self, currencies) -> dict:
+        """The history form, the asked currency's rates over its range, and their chart."""
+        form = self.history_form(currencies)
+        if not form.is_valid():
+            return {"history_form": form, "history": [], "chart": None}
+        data = form.cleaned_data
+        history = rate_history(currency=data["currency"], start=data["start"], end=data["end"])
+        chart = {
+            "currency": data["currency"].code,
+            "base": base_currency(),
+            "labels": [point.date.isoformat() for point in history],
+            "rates": [str(point.rate) for point in history],
+        }
+        return {"history_form": form, "history": history, "chart": chart}
+
     def render_page(self, *, manual_form: ManualRateForm | None = None, status: int = 200):
         currencies = active_currencies()
         today = timezone.localdate()
         converter, conversion = self.converter(currencies)
-        history_form = self.history_form(currencies)
-        history, chart = [], None
-        if history_form.is_valid():
-            data = history_form.cleaned_data
-            history = rate_history(currency=data["currency"], start=data["start"], end=data["end"])
-            chart = {
-                "currency": data["currency"].code,
-                "base": base_currency(),
-                "labels": [point.date.isoformat() for point in history],
-                "rates": [str(point.rate) for point in history],
-            }
+        history = self.history_section(currencies)
         manual_form = manual_form or ManualRateForm(
             initial={"on": today}, currencies=[c for c in currencies if c.code != base_currency()]
         )
         rates = latest_rates(on=today)
-        if converter.errors or manual_form.errors or history_form.errors:
+        if converter.errors or manual_form.errors or history["history_form"].errors:
             status = 400
         context = self.get_context_data(
             nav="exchange",
@@ -116,9 +121,7 @@ class ExchangeView(StaffRequiredMixin, TemplateView):
             last_update=last_update(),
             converter=converter,
             conversion=conversion,
-            history_form=history_form,
-            history=history,
-            chart=chart,
+            **history,
             manual_form=manual_form,
             today=today,
         )

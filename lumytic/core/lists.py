@@ -2,6 +2,8 @@
 
 import unicodedata
 
+from django.core.paginator import Paginator
+
 MAX_SEARCH = 100
 
 
@@ -12,6 +14,24 @@ def search_text(request, name: str = "q", max_length: int = MAX_SEARCH, data=Non
     value = (request.GET if data is None else data).get(name, "")
     kept = "".join(ch for ch in value if unicodedata.category(ch) != "Cc")
     return kept.strip()[:max_length]
+
+
+def chosen(request, name: str, values) -> str:
+    """The `?name=` filter when it is one of `values`, else the empty string (no filter)."""
+    value = request.GET.get(name, "")
+    return value if value in values else ""
+
+
+def page_context(request, rows, per_page: int) -> dict:
+    """One page of `rows` under the names a ListView gives it; a page number out of range or not
+    a number shows the nearest page instead of a 404."""
+    page = Paginator(rows, per_page).get_page(request.GET.get("page"))
+    return {
+        "page_obj": page,
+        "paginator": page.paginator,
+        "is_paginated": page.has_other_pages(),
+        "object_list": page.object_list,
+    }
 
 
 class LenientPagesMixin:
