@@ -3,12 +3,12 @@ the abstract reviewed upload behind signed copies and payment proofs, and the si
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import validate_currency
+from lumytic.core.model_fields import status_field, user_link
 from lumytic.core.uploads import ContentTypeValidator, GeneratedName
 from lumytic.core.workflow import StatusMachine
 
@@ -94,23 +94,10 @@ class ReviewedUpload(models.Model):
     original_name = models.CharField(_("file name"), max_length=200, blank=True)
     size = models.PositiveBigIntegerField(_("size"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-    )
+    uploaded_by = user_link(_("uploaded by"))
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     reason = models.TextField(_("reason"), blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    decided_by = user_link(_("decided by"), blank=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
 
     class Meta:
@@ -143,9 +130,7 @@ class SignedCopy(StatusMachine, ReviewedUpload):
         validators=[SIGNED_DOCUMENT_VALIDATOR],
         max_length=200,
     )
-    status = models.CharField(
-        _("status"), max_length=16, choices=Status, default=Status.PENDING, db_index=True
-    )
+    status = status_field(Status, Status.PENDING)
 
     class Meta:
         abstract = True

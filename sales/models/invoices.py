@@ -7,7 +7,6 @@ company profile.
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import models
 from django.db.models.functions import Greatest
 from django.urls import reverse
@@ -15,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lumytic.core.choices import status_display
+from lumytic.core.model_fields import document_number, status_field, user_link
 from lumytic.core.workflow import StatusMachine
 
 from .base import Line, SignedCopy, Totals
@@ -121,13 +121,11 @@ class ProformaInvoice(StatusMachine, Totals):
     get_status_display = status_display
     ALLOWED_TRANSITIONS = {Status.DRAFT: {Status.SENT}}
 
-    number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
+    number = document_number()
     order = models.ForeignKey(
         Order, verbose_name=_("order"), on_delete=models.PROTECT, related_name="proforma_invoices"
     )
-    status = models.CharField(
-        _("status"), max_length=16, choices=Status, default=Status.DRAFT, db_index=True
-    )
+    status = status_field(Status, Status.DRAFT)
     issue_date = models.DateField(_("issue date"))
     due_date = models.DateField(_("due date"))
 
@@ -152,9 +150,7 @@ class ProformaInvoice(StatusMachine, Totals):
     bank_swift = models.CharField(_("SWIFT / BIC"), max_length=11, blank=True)
     bank_address = models.TextField(_("bank address"), blank=True)
 
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    created_by = user_link()
     sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -243,7 +239,7 @@ class Memo(StatusMachine, models.Model):
     get_status_display = status_display
     ALLOWED_TRANSITIONS = {Status.DRAFT: {Status.SENT}}
 
-    number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
+    number = document_number()
     pi = models.ForeignKey(
         ProformaInvoice,
         verbose_name=_("proforma invoice"),
@@ -251,12 +247,8 @@ class Memo(StatusMachine, models.Model):
         related_name="memos",
     )
     text = models.TextField(_("memo text"), max_length=MEMO_MAX_CHARS)
-    status = models.CharField(
-        _("status"), max_length=16, choices=Status, default=Status.DRAFT, db_index=True
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    status = status_field(Status, Status.DRAFT)
+    created_by = user_link()
     sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

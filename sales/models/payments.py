@@ -8,12 +8,12 @@ Money in is one of two things, kept apart because they hold different facts:
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lumytic.core.choices import status_display
+from lumytic.core.model_fields import status_field, user_link
 from lumytic.core.uploads import ContentTypeValidator, GeneratedName
 from lumytic.core.workflow import StatusMachine
 
@@ -70,9 +70,7 @@ class Payment(StatusMachine, ReviewedUpload):
         validators=[PROOF_VALIDATOR],
         max_length=200,
     )
-    status = models.CharField(
-        _("status"), max_length=16, choices=Status, default=Status.PENDING, db_index=True
-    )
+    status = status_field(Status, Status.PENDING)
     # What a confirmed payment paid beyond its PI, kept as the customer's credit; the PI counts
     # the payment's amount less this credit.
     excess_credit = models.OneToOneField(
@@ -134,13 +132,7 @@ class CreditApplication(models.Model):
         related_name="applications",
     )
     amount = money_field(_("amount"))
-    applied_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("applied by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-    )
+    applied_by = user_link(_("applied by"))
     applied_at = models.DateTimeField(_("applied"), auto_now_add=True)
 
     class Meta:

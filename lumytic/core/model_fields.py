@@ -1,0 +1,44 @@
+"""Field declarations that many models share, each in one place so a model declares it in a line.
+
+They build ordinary Django fields: a migration sees exactly what it would see written out.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+# Who may be picked as an owner or assignee; a customer's advisor must also still be active.
+STAFF = {"role": "staff"}
+ACTIVE_STAFF = {"role": "staff", "is_active": True}
+
+
+def user_link(verbose_name=None, *, related_name="+", blank=False, **options) -> models.ForeignKey:
+    """A user who did something to the record; the record stays (the link empties) if they go."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=blank,
+        related_name=related_name,
+        **options,
+    )
+
+
+def document_number(*, given_later: bool = False) -> models.CharField:
+    """A document's number: unique and never typed in; empty until given when `given_later`."""
+    return models.CharField(
+        _("number"),
+        max_length=20,
+        unique=True,
+        null=given_later,
+        blank=given_later,
+        editable=False,
+    )
+
+
+def status_field(choices, default, *, max_length: int = 16) -> models.CharField:
+    """The `status` of a status machine, indexed because lists filter by it."""
+    return models.CharField(
+        _("status"), max_length=max_length, choices=choices, default=default, db_index=True
+    )
