@@ -12,8 +12,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from lumytic.core.choices import status_display
-from lumytic.core.model_fields import STAFF, document_number, status_field, user_link
-from lumytic.core.uploads import ContentTypeValidator, GeneratedName
+from lumytic.core.model_fields import STAFF, document_number, status_field, stored_file, user_link
+from lumytic.core.uploads import ContentTypeValidator
 from lumytic.core.workflow import StatusMachine
 
 ATTACHMENT_MAX_BYTES = 10_485_760
@@ -240,12 +240,7 @@ class Attachment(models.Model):
         on_delete=models.CASCADE,
         related_name="attachments",
     )
-    file = models.FileField(
-        _("file"),
-        upload_to=GeneratedName("conversations/attachments"),
-        validators=[ATTACHMENT_VALIDATOR],
-        max_length=200,
-    )
+    file = stored_file(_("file"), "conversations/attachments", ATTACHMENT_VALIDATOR)
     original_name = models.CharField(_("file name"), max_length=200)
     size = models.PositiveBigIntegerField(_("size"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)

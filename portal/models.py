@@ -7,7 +7,7 @@ from phonenumber_field.modelfields import PhoneNumberField
 
 from customers.models import Addresses
 from lumytic.core.choices import status_display
-from lumytic.core.model_fields import status_field, user_link
+from lumytic.core.model_fields import rejection_has_reason, status_field, user_link
 from lumytic.core.uploads import ContentTypeValidator, GeneratedName
 from lumytic.core.workflow import StatusMachine
 
@@ -166,10 +166,7 @@ class RegistrationRequest(StatusMachine, Addresses):
             ("review_registrations", _("Approve or reject registration requests")),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=~models.Q(status="rejected") | ~models.Q(reason=""),
-                name="portal_rejection_has_reason",
-            ),
+            rejection_has_reason("portal_rejection_has_reason"),
             # Emails are stored lower-cased, so this holds two simultaneous signups apart.
             models.UniqueConstraint(
                 fields=["email"],

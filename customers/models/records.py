@@ -10,8 +10,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lumytic.core.model_fields import ACTIVE_STAFF, user_link
-from lumytic.core.uploads import ContentTypeValidator, GeneratedName
+from lumytic.core.model_fields import ACTIVE_STAFF, stored_file, user_link
+from lumytic.core.uploads import ContentTypeValidator
 
 from .customer import Customer, validate_currency
 
@@ -107,12 +107,7 @@ class CustomerDocument(models.Model):
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(_("kind"), max_length=16, choices=Kind)
     version = models.PositiveIntegerField(_("version"))
-    file = models.FileField(
-        _("file"),
-        upload_to=GeneratedName("customers/documents"),
-        validators=[CUSTOMER_DOCUMENT_VALIDATOR],
-        max_length=200,
-    )
+    file = stored_file(_("file"), "customers/documents", CUSTOMER_DOCUMENT_VALIDATOR)
     original_name = models.CharField(_("file name"), max_length=200, blank=True)
     size = models.PositiveBigIntegerField(_("size"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)

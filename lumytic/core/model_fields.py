@@ -1,11 +1,14 @@
-"""Field declarations that many models share, each in one place so a model declares it in a line.
+"""Field and constraint declarations that many models share, so a model declares each in a line.
 
-They build ordinary Django fields: a migration sees exactly what it would see written out.
+They build ordinary Django fields and constraints: a migration sees exactly what it would see
+written out.
 """
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from .uploads import GeneratedName
 
 # Who may be picked as an owner or assignee; a customer's advisor must also still be active.
 STAFF = {"role": "staff"}
@@ -41,4 +44,18 @@ def status_field(choices, default, *, max_length: int = 16) -> models.CharField:
     """The `status` of a status machine, indexed because lists filter by it."""
     return models.CharField(
         _("status"), max_length=max_length, choices=choices, default=default, db_index=True
+    )
+
+
+def stored_file(verbose_name, folder: str, validator) -> models.FileField:
+    """An uploaded file, checked by its content and stored under a generated name in `folder`."""
+    return models.FileField(
+        verbose_name, upload_to=GeneratedName(folder), validators=[validator], max_length=200
+    )
+
+
+def rejection_has_reason(name: str) -> models.CheckConstraint:
+    """A rejected row says why in its `reason`, which is what the other side is told."""
+    return models.CheckConstraint(
+        condition=~models.Q(status="rejected") | ~models.Q(reason=""), name=name
     )

@@ -8,8 +8,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import validate_currency
-from lumytic.core.model_fields import status_field, user_link
-from lumytic.core.uploads import ContentTypeValidator, GeneratedName
+from lumytic.core.model_fields import status_field, stored_file, user_link
+from lumytic.core.uploads import ContentTypeValidator
 from lumytic.core.workflow import StatusMachine
 
 ZERO = Decimal("0")
@@ -65,6 +65,16 @@ class Line(models.Model):
 
     def __str__(self) -> str:
         return self.description
+
+
+class DraftThenSent(StatusMachine):
+    """A document staff draft and then send; once sent it never changes (a memo amends a PI)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SENT = "sent", _("Sent")
+
+    ALLOWED_TRANSITIONS = {Status.DRAFT: {Status.SENT}}
 
 
 class Totals(models.Model):
@@ -124,12 +134,7 @@ class SignedCopy(StatusMachine, ReviewedUpload):
     ALLOWED_TRANSITIONS = {Status.PENDING: {Status.APPROVED, Status.REJECTED}}
 
     version = models.PositiveIntegerField(_("version"))
-    file = models.FileField(
-        _("file"),
-        upload_to=GeneratedName("sales/signed"),
-        validators=[SIGNED_DOCUMENT_VALIDATOR],
-        max_length=200,
-    )
+    file = stored_file(_("file"), "sales/signed", SIGNED_DOCUMENT_VALIDATOR)
     status = status_field(Status, Status.PENDING)
 
     class Meta:

@@ -12,7 +12,13 @@ from django.utils.translation import gettext_lazy as _
 
 from customers.models import Customer
 from lumytic.core.choices import status_display
-from lumytic.core.model_fields import STAFF, document_number, status_field, user_link
+from lumytic.core.model_fields import (
+    STAFF,
+    document_number,
+    rejection_has_reason,
+    status_field,
+    user_link,
+)
 from lumytic.core.workflow import StatusMachine
 
 from .base import MONEY_PLACES, SignedCopy
@@ -171,10 +177,7 @@ class SignedCancellation(SignedCopy):
             models.UniqueConstraint(
                 fields=["cancellation", "version"], name="sales_signedcancel_version"
             ),
-            models.CheckConstraint(
-                condition=~models.Q(status="rejected") | ~models.Q(reason=""),
-                name="sales_signedcancel_rejected_has_reason",
-            ),
+            rejection_has_reason("sales_signedcancel_rejected_has_reason"),
         ]
 
     def __str__(self) -> str:

@@ -14,10 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lumytic.core.choices import status_display
-from lumytic.core.model_fields import document_number, status_field, user_link
-from lumytic.core.workflow import StatusMachine
+from lumytic.core.model_fields import document_number, rejection_has_reason, status_field, user_link
 
-from .base import Line, SignedCopy, Totals
+from .base import DraftThenSent, Line, SignedCopy, Totals
 from .orders import Order
 
 PI_DUE_DAYS = 14
@@ -113,19 +112,14 @@ class ProformaInvoiceQuerySet(models.QuerySet):
         )
 
 
-class ProformaInvoice(StatusMachine, Totals):
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SENT = "sent", _("Sent")
-
+class ProformaInvoice(DraftThenSent, Totals):
     get_status_display = status_display
-    ALLOWED_TRANSITIONS = {Status.DRAFT: {Status.SENT}}
 
     number = document_number()
     order = models.ForeignKey(
         Order, verbose_name=_("order"), on_delete=models.PROTECT, related_name="proforma_invoices"
     )
-    status = status_field(Status, Status.DRAFT)
+    status = status_field(DraftThenSent.Status, DraftThenSent.Status.DRAFT)
     issue_date = models.DateField(_("issue date"))
     due_date = models.DateField(_("due date"))
 
@@ -226,18 +220,13 @@ class MemoQuerySet(models.QuerySet):
         return self.filter(status=Memo.Status.SENT)
 
 
-class Memo(StatusMachine, models.Model):
+class Memo(DraftThenSent, models.Model):
     """A memo against a sent PI: payment instructions or amendments, which the customer signs.
 
     The PI never changes after it is sent; a memo is how it is amended.
     """
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SENT = "sent", _("Sent")
-
     get_status_display = status_display
-    ALLOWED_TRANSITIONS = {Status.DRAFT: {Status.SENT}}
 
     number = document_number()
     pi = models.ForeignKey(
@@ -247,7 +236,7 @@ class Memo(StatusMachine, models.Model):
         related_name="memos",
     )
     text = models.TextField(_("memo text"), max_length=MEMO_MAX_CHARS)
-    status = status_field(Status, Status.DRAFT)
+    status = status_field(DraftThenSent.Status, DraftThenSent.Status.DRAFT)
     created_by = user_link()
     sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -319,10 +308,7 @@ class SignedDocument(SignedCopy):
                 condition=models.Q(memo__isnull=False),
                 name="sales_signeddoc_memo_version",
             ),
-            models.CheckConstraint(
-                condition=~models.Q(status="rejected") | ~models.Q(reason=""),
-                name="sales_signeddoc_rejected_has_reason",
-            ),
+            rejection_has_reason("sales_signeddoc_rejected_has_reason"),
         ]
 
     def __str__(self) -> str:

@@ -13,8 +13,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lumytic.core.choices import status_display
-from lumytic.core.model_fields import status_field, user_link
-from lumytic.core.uploads import ContentTypeValidator, GeneratedName
+from lumytic.core.model_fields import rejection_has_reason, status_field, stored_file, user_link
+from lumytic.core.uploads import ContentTypeValidator
 from lumytic.core.workflow import StatusMachine
 
 from .base import MONEY_PLACES, ReviewedUpload
@@ -64,12 +64,7 @@ class Payment(StatusMachine, ReviewedUpload):
     currency = models.CharField(_("currency"), max_length=3)
     paid_on = models.DateField(_("payment date"))
     bank_reference = models.CharField(_("bank reference"), max_length=100)
-    file = models.FileField(
-        _("proof"),
-        upload_to=GeneratedName("payments/proofs"),
-        validators=[PROOF_VALIDATOR],
-        max_length=200,
-    )
+    file = stored_file(_("proof"), "payments/proofs", PROOF_VALIDATOR)
     status = status_field(Status, Status.PENDING)
     # What a confirmed payment paid beyond its PI, kept as the customer's credit; the PI counts
     # the payment's amount less this credit.
@@ -96,10 +91,7 @@ class Payment(StatusMachine, ReviewedUpload):
             models.CheckConstraint(
                 condition=models.Q(amount__gt=0), name="sales_payment_amount_positive"
             ),
-            models.CheckConstraint(
-                condition=~models.Q(status="rejected") | ~models.Q(reason=""),
-                name="sales_payment_rejected_has_reason",
-            ),
+            rejection_has_reason("sales_payment_rejected_has_reason"),
         ]
 
     def __str__(self) -> str:
