@@ -139,3 +139,16 @@ class SignedCopy(StatusMachine, ReviewedUpload):
 
     class Meta:
         abstract = True
+        ordering = ["-version", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.document} · v{self.version}"
+
+    @property
+    def document(self):
+        """What this is a signed copy of (each subclass says)."""
+        raise NotImplementedError
+
+    @property
+    def download_stem(self) -> str:
+        return f"{self.document.number}-signed-v{self.version}"

@@ -169,8 +169,7 @@ class SignedCancellation(SignedCopy):
         related_name="signed_documents",
     )
 
-    class Meta:
-        ordering = ["-version", "-pk"]
+    class Meta(SignedCopy.Meta):
         verbose_name = _("signed cancellation order")
         verbose_name_plural = _("signed cancellation orders")
         constraints = [
@@ -180,9 +179,6 @@ class SignedCancellation(SignedCopy):
             rejection_has_reason("sales_signedcancel_rejected_has_reason"),
         ]
 
-    def __str__(self) -> str:
-        return f"{self.cancellation} · v{self.version}"
-
     @property
-    def download_stem(self) -> str:
-        return f"{self.cancellation.number}-signed-v{self.version}"
+    def document(self) -> Cancellation:
+        return self.cancellation

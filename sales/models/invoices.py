@@ -289,8 +289,7 @@ class SignedDocument(SignedCopy):
         blank=True,
     )
 
-    class Meta:
-        ordering = ["-version", "-pk"]
+    class Meta(SignedCopy.Meta):
         verbose_name = _("signed document")
         verbose_name_plural = _("signed documents")
         permissions = [
@@ -311,10 +310,6 @@ class SignedDocument(SignedCopy):
             rejection_has_reason("sales_signeddoc_rejected_has_reason"),
         ]
 
-    def __str__(self) -> str:
-        return f"{self.memo or self.pi} · v{self.version}"
-
     @property
-    def download_stem(self) -> str:
-        number = self.memo.number if self.memo_id else self.pi.number
-        return f"{number}-signed-v{self.version}"
+    def document(self) -> Memo | ProformaInvoice:
+        return self.memo if self.memo_id else self.pi
