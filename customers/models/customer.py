@@ -12,7 +12,7 @@ from django_countries.fields import CountryField
 from phonenumber_field.modelfields import PhoneNumberField
 
 from lumytic.core.access import sees_only_own_customers
-from lumytic.core.model_fields import ACTIVE_STAFF, document_number, user_link
+from lumytic.core.model_fields import ACTIVE_STAFF, document_number, percent_field, user_link
 from lumytic.core.uploads import ContentTypeValidator, GeneratedName
 
 from ..currencies import currency_codes
@@ -158,13 +158,7 @@ class Customer(Addresses):
     tax_type = models.CharField(
         _("tax type"), max_length=16, choices=TaxType, default=TaxType.STANDARD
     )
-    tax_rate = models.DecimalField(
-        _("tax rate %"),
-        max_digits=5,
-        decimal_places=2,
-        default=Decimal("0"),
-        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
-    )
+    tax_rate = percent_field(_("tax rate %"))
     tax_id = models.CharField(_("tax ID"), max_length=64, blank=True)
     national_id = models.CharField(_("ID / SSN"), max_length=64, blank=True)
     cr_number = models.CharField(_("commercial registration number"), max_length=64, blank=True)

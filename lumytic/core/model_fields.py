@@ -4,7 +4,10 @@ They build ordinary Django fields and constraints: a migration sees exactly what
 written out.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +16,15 @@ from .uploads import GeneratedName
 # Who may be picked as an owner or assignee; a customer's advisor must also still be active.
 STAFF = {"role": "staff"}
 ACTIVE_STAFF = {"role": "staff", "is_active": True}
+
+PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
+
+
+def percent_field(verbose_name) -> models.DecimalField:
+    """A percentage from 0 to 100 with two decimals (a discount or a tax rate), 0 unless set."""
+    return models.DecimalField(
+        verbose_name, max_digits=5, decimal_places=2, default=Decimal("0"), validators=PERCENT
+    )
 
 
 def user_link(verbose_name=None, *, related_name="+", blank=False, **options) -> models.ForeignKey:

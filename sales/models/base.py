@@ -3,12 +3,12 @@ the abstract reviewed upload behind signed copies and payment proofs, and the si
 
 from decimal import Decimal
 
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import validate_currency
-from lumytic.core.model_fields import status_field, stored_file, user_link
+from lumytic.core.model_fields import percent_field, status_field, stored_file, user_link
 from lumytic.core.uploads import ContentTypeValidator
 from lumytic.core.workflow import StatusMachine
 
@@ -16,7 +16,24 @@ ZERO = Decimal("0")
 # Three places hold every currency in use (KWD, BHD, OMR, JOD have 3); each amount is still
 # rounded to its own currency's decimals by sales.totals before it is stored.
 MONEY_PLACES = 3
-PERCENT = [MinValueValidator(ZERO), MaxValueValidator(Decimal("100"))]
+
+
+def amount_field(verbose_name=None) -> models.DecimalField:
+    """An amount sales.totals computes and stores (never typed in); zero until then."""
+    return models.DecimalField(
+        verbose_name, max_digits=17, decimal_places=MONEY_PLACES, default=ZERO
+    )
+
+
+def price_field(verbose_name) -> models.DecimalField:
+    """A unit price in the document's (or product's) currency, never below zero."""
+    return models.DecimalField(
+        verbose_name,
+        max_digits=15,
+        decimal_places=MONEY_PLACES,
+        validators=[MinValueValidator(ZERO)],
+    )
+
 
 SIGNED_MAX_BYTES = 10_485_760
 SIGNED_DOCUMENT_VALIDATOR = ContentTypeValidator(
@@ -43,21 +60,12 @@ class Line(models.Model):
         decimal_places=3,
         validators=[MinValueValidator(Decimal("0.001"))],
     )
-    unit_price = models.DecimalField(
-        _("unit price"),
-        max_digits=15,
-        decimal_places=MONEY_PLACES,
-        validators=[MinValueValidator(ZERO)],
-    )
-    discount_percent = models.DecimalField(
-        _("discount %"), max_digits=5, decimal_places=2, default=ZERO, validators=PERCENT
-    )
-    tax_rate = models.DecimalField(
-        _("tax %"), max_digits=5, decimal_places=2, default=ZERO, validators=PERCENT
-    )
+    unit_price = price_field(_("unit price"))
+    discount_percent = percent_field(_("discount %"))
+    tax_rate = percent_field(_("tax %"))
     # Computed by sales.totals when the document is saved; never typed in.
-    net_amount = models.DecimalField(max_digits=17, decimal_places=MONEY_PLACES, default=ZERO)
-    tax_amount = models.DecimalField(max_digits=17, decimal_places=MONEY_PLACES, default=ZERO)
+    net_amount = amount_field()
+    tax_amount = amount_field()
 
     class Meta:
         abstract = True
@@ -81,18 +89,10 @@ class Totals(models.Model):
     """A document's totals, computed in one place (sales.totals) and stored."""
 
     currency = models.CharField(_("currency"), max_length=3, validators=[validate_currency])
-    subtotal = models.DecimalField(
-        _("subtotal"), max_digits=17, decimal_places=MONEY_PLACES, default=ZERO
-    )
-    discount_total = models.DecimalField(
-        _("discount"), max_digits=17, decimal_places=MONEY_PLACES, default=ZERO
-    )
-    tax_total = models.DecimalField(
-        _("tax"), max_digits=17, decimal_places=MONEY_PLACES, default=ZERO
-    )
-    total = models.DecimalField(
-        _("total"), max_digits=17, decimal_places=MONEY_PLACES, default=ZERO
-    )
+    subtotal = amount_field(_("subtotal"))
+    discount_total = amount_field(_("discount"))
+    tax_total = amount_field(_("tax"))
+    total = amount_field(_("total"))
 
     class Meta:
         abstract = True
