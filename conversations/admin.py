@@ -3,21 +3,12 @@ change a status, write a message or email the other side."""
 
 from django.contrib import admin
 
+from lumytic.core.admin import ReadOnlyAdmin
+
 from .models import Attachment, Conversation, Message
 
 
-class ReadOnlyMixin:
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
-class MessageInline(ReadOnlyMixin, admin.TabularInline):
+class MessageInline(ReadOnlyAdmin, admin.TabularInline):
     model = Message
     fk_name = "conversation"
     extra = 0
@@ -25,14 +16,14 @@ class MessageInline(ReadOnlyMixin, admin.TabularInline):
     show_change_link = True
 
 
-class AttachmentInline(ReadOnlyMixin, admin.TabularInline):
+class AttachmentInline(ReadOnlyAdmin, admin.TabularInline):
     model = Attachment
     extra = 0
     fields = readonly_fields = ["original_name", "size", "sha256", "created_at"]
 
 
 @admin.register(Conversation)
-class ConversationAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class ConversationAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = [
         "__str__",
         "kind",
@@ -50,7 +41,7 @@ class ConversationAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Message)
-class MessageAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class MessageAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["__str__", "conversation", "kind", "author", "from_customer", "created_at"]
     list_filter = ["kind", "from_customer"]
     search_fields = ["body", "conversation__number", "conversation__subject", "author__email"]

@@ -7,13 +7,13 @@ the order's owner. Status says whose turn it is; only `conversations.services` c
 
 import os
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from lumytic.core.choices import status_display
-from lumytic.core.uploads import ContentTypeValidator, GeneratedName
+from lumytic.core.model_fields import STAFF, document_number, status_field, stored_file, user_link
+from lumytic.core.uploads import ContentTypeValidator
 from lumytic.core.workflow import StatusMachine
 
 ATTACHMENT_MAX_BYTES = 10_485_760
@@ -69,9 +69,7 @@ class Conversation(StatusMachine, models.Model):
     }
 
     kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.TICKET)
-    number = models.CharField(
-        _("number"), max_length=20, unique=True, null=True, blank=True, editable=False
-    )
+    number = document_number(given_later=True)
     customer = models.ForeignKey(
         "customers.Customer",
         verbose_name=_("customer"),
@@ -79,26 +77,11 @@ class Conversation(StatusMachine, models.Model):
         related_name="conversations",
     )
     subject = models.CharField(_("subject"), max_length=MAX_SUBJECT, blank=True)
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status, default=Status.OPEN, db_index=True
+    status = status_field(Status, Status.OPEN, max_length=10)
+    assignee = user_link(
+        _("assignee"), related_name="assigned_conversations", blank=True, limit_choices_to=STAFF
     )
-    assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("assignee"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="assigned_conversations",
-        limit_choices_to={"role": "staff"},
-    )
-    opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("opened by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    opened_by = user_link(_("opened by"), blank=True)
     # An order thread's order, or the order a ticket is about.
     order = models.ForeignKey(
         "sales.Order",
@@ -202,14 +185,7 @@ class Message(models.Model):
         related_name="messages",
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.MESSAGE)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("author"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    author = user_link(_("author"), blank=True)
     # The side is kept with the message, so it stays right if the author's login goes.
     from_customer = models.BooleanField(_("from the customer"), default=False)
     body = models.TextField(_("message"), max_length=MAX_BODY)
@@ -264,12 +240,7 @@ class Attachment(models.Model):
         on_delete=models.CASCADE,
         related_name="attachments",
     )
-    file = models.FileField(
-        _("file"),
-        upload_to=GeneratedName("conversations/attachments"),
-        validators=[ATTACHMENT_VALIDATOR],
-        max_length=200,
-    )
+    file = stored_file(_("file"), "conversations/attachments", ATTACHMENT_VALIDATOR)
     original_name = models.CharField(_("file name"), max_length=200)
     size = models.PositiveBigIntegerField(_("size"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)

@@ -6,6 +6,9 @@ from customers.models import ADDRESS_PARTS
 
 from .models import Invitation, PortalAccess, RegistrationRequest
 
+# What the review decides and records: shown, never edited here.
+DECISION = ("status", "reason", "decided_by", "decided_at", "customer", "language", "created_at")
+
 
 @admin.register(RegistrationRequest)
 class RegistrationRequestAdmin(admin.ModelAdmin):
@@ -18,15 +21,7 @@ class RegistrationRequestAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     # A decision goes through the review page, which creates the customer and sends the emails.
-    readonly_fields = [
-        "status",
-        "reason",
-        "decided_by",
-        "decided_at",
-        "customer",
-        "language",
-        "created_at",
-    ]
+    readonly_fields = DECISION
     fieldsets = (
         (
             _("Company"),
@@ -52,20 +47,7 @@ class RegistrationRequestAdmin(admin.ModelAdmin):
             },
         ),
         (_("Registration"), {"fields": ("cr_number", "cr_file", "tax_id")}),
-        (
-            _("Decision"),
-            {
-                "fields": (
-                    "status",
-                    "reason",
-                    "decided_by",
-                    "decided_at",
-                    "customer",
-                    "language",
-                    "created_at",
-                )
-            },
-        ),
+        (_("Decision"), {"fields": DECISION}),
     )
 
     def has_add_permission(self, request) -> bool:

@@ -7,6 +7,7 @@ from phonenumber_field.modelfields import PhoneNumberField
 
 from customers.models import Addresses
 from lumytic.core.choices import status_display
+from lumytic.core.model_fields import rejection_has_reason, status_field, user_link
 from lumytic.core.uploads import ContentTypeValidator, GeneratedName
 from lumytic.core.workflow import StatusMachine
 
@@ -69,9 +70,7 @@ class Invitation(models.Model):
         "customers.Contact", on_delete=models.CASCADE, related_name="invitations"
     )
     email = models.EmailField(_("email"))
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    invited_by = user_link()
     # Changing the nonce (on resend or revoke) voids every link sent before.
     nonce = models.CharField(max_length=32)
     sent_at = models.DateTimeField()
@@ -146,13 +145,9 @@ class RegistrationRequest(StatusMachine, Addresses):
     tax_id = models.CharField(_("tax ID"), max_length=64, blank=True)
     language = models.CharField(max_length=10, blank=True)
 
-    status = models.CharField(
-        _("status"), max_length=16, choices=Status, default=Status.PENDING, db_index=True
-    )
+    status = status_field(Status, Status.PENDING)
     reason = models.TextField(_("reason"), blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    decided_by = user_link(blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     customer = models.ForeignKey(
         "customers.Customer",
@@ -171,10 +166,7 @@ class RegistrationRequest(StatusMachine, Addresses):
             ("review_registrations", _("Approve or reject registration requests")),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=~models.Q(status="rejected") | ~models.Q(reason=""),
-                name="portal_rejection_has_reason",
-            ),
+            rejection_has_reason("portal_rejection_has_reason"),
             # Emails are stored lower-cased, so this holds two simultaneous signups apart.
             models.UniqueConstraint(
                 fields=["email"],

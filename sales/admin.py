@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from .admin_invoicing import LINE_FIGURES  # also registers the PI, memo and cancellation admins
 from .models import (
     Currency,
     CustomerRate,
@@ -115,19 +116,20 @@ class ReadOnlyLinesInline(admin.TabularInline):
 
     extra = 0
     can_delete = False
-    fields = readonly_fields = [
-        "position",
-        "product",
-        "description",
-        "quantity",
-        "unit_price",
-        "discount_percent",
-        "tax_rate",
-        "net_amount",
-        "tax_amount",
-    ]
+    fields = readonly_fields = ["position", "product", *LINE_FIGURES]
 
     def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class IssuedDocumentAdmin(admin.ModelAdmin):
+    """Read-mostly: numbers, totals and emails come from the back-office services."""
+
+    list_filter = ["status", "currency"]
+    # Followed, in each document, by the fields its own steps set.
+    readonly_fields = ["number", "status", "subtotal", "discount_total", "tax_total", "total"]
+
+    def has_add_permission(self, request) -> bool:
         return False
 
 
@@ -136,29 +138,13 @@ class QuotationLineInline(ReadOnlyLinesInline):
 
 
 @admin.register(Quotation)
-class QuotationAdmin(admin.ModelAdmin):
-    """Read-mostly: quotations change through the back-office, which keeps totals and emails."""
-
+class QuotationAdmin(IssuedDocumentAdmin):
     list_display = ["number", "customer", "status", "total", "currency", "valid_until"]
-    list_filter = ["status", "currency"]
     search_fields = ["number", "customer__name", "customer__number"]
     list_select_related = ["customer"]
     autocomplete_fields = ["customer", "contact"]
-    readonly_fields = [
-        "number",
-        "status",
-        "subtotal",
-        "discount_total",
-        "tax_total",
-        "total",
-        "sent_at",
-        "decided_at",
-        "created_by",
-    ]
+    readonly_fields = [*IssuedDocumentAdmin.readonly_fields, "sent_at", "decided_at", "created_by"]
     inlines = [QuotationLineInline]
-
-    def has_add_permission(self, request) -> bool:
-        return False  # numbers, totals and emails come from the back-office services
 
 
 class OrderLineInline(ReadOnlyLinesInline):
@@ -166,21 +152,15 @@ class OrderLineInline(ReadOnlyLinesInline):
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
-    """Read-mostly: every status change goes through the order services."""
+class OrderAdmin(IssuedDocumentAdmin):
+    """Every status change goes through the order services."""
 
     list_display = ["number", "customer", "status", "total", "currency", "owner", "created_at"]
-    list_filter = ["status", "currency"]
     search_fields = ["number", "customer__name", "customer__number", "customer_reference"]
     list_select_related = ["customer", "owner"]
     autocomplete_fields = ["customer", "owner", "placed_by", "source_quotation"]
     readonly_fields = [
-        "number",
-        "status",
-        "subtotal",
-        "discount_total",
-        "tax_total",
-        "total",
+        *IssuedDocumentAdmin.readonly_fields,
         "base_currency",
         "exchange_rate",
         "rate_source",
@@ -191,10 +171,3 @@ class OrderAdmin(admin.ModelAdmin):
         "cancelled_at",
     ]
     inlines = [OrderLineInline]
-
-    def has_add_permission(self, request) -> bool:
-        return False  # numbers, totals and emails come from the back-office services
-
-
-# Proforma invoices and signed documents (issue 7).
-from . import admin_invoicing  # noqa: E402, F401

@@ -3,6 +3,8 @@ since only services change them."""
 
 from django.contrib import admin
 
+from lumytic.core.admin import ReadOnlyAdmin
+
 from .models import (
     Cancellation,
     Memo,
@@ -12,37 +14,25 @@ from .models import (
     SignedDocument,
 )
 
-
-class ReadOnlyMixin:
-    """Everything is shown, nothing is edited: a PI never changes and steps are services."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+# A line's figures, shown after its position and what it is (a product, or a PI line's SKU).
+LINE_FIGURES = [
+    "description",
+    "quantity",
+    "unit_price",
+    "discount_percent",
+    "tax_rate",
+    "net_amount",
+    "tax_amount",
+]
 
 
-class ProformaInvoiceLineInline(ReadOnlyMixin, admin.TabularInline):
+class ProformaInvoiceLineInline(ReadOnlyAdmin, admin.TabularInline):
     model = ProformaInvoiceLine
     extra = 0
-    fields = [
-        "position",
-        "sku",
-        "description",
-        "quantity",
-        "unit_price",
-        "discount_percent",
-        "tax_rate",
-        "net_amount",
-        "tax_amount",
-    ]
+    fields = ["position", "sku", *LINE_FIGURES]
 
 
-class SignedDocumentInline(ReadOnlyMixin, admin.TabularInline):
+class SignedDocumentInline(ReadOnlyAdmin, admin.TabularInline):
     model = SignedDocument
     extra = 0
     fields = [
@@ -59,7 +49,7 @@ class SignedDocumentInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(ProformaInvoice)
-class ProformaInvoiceAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class ProformaInvoiceAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["number", "order", "customer_name", "status", "issue_date", "due_date", "total"]
     list_filter = ["status", "currency"]
     search_fields = ["number", "order__number", "customer_name"]
@@ -69,7 +59,7 @@ class ProformaInvoiceAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(SignedDocument)
-class SignedDocumentAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class SignedDocumentAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["pi", "memo", "version", "status", "uploaded_by", "uploaded_at", "size"]
     list_filter = ["status"]
     search_fields = ["pi__number", "memo__number", "sha256", "original_name"]
@@ -78,14 +68,14 @@ class SignedDocumentAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Memo)
-class MemoAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class MemoAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["number", "pi", "status", "created_by", "created_at", "sent_at"]
     list_filter = ["status"]
     search_fields = ["number", "pi__number", "pi__order__number"]
     list_select_related = ["pi", "created_by"]
 
 
-class SignedCancellationInline(ReadOnlyMixin, admin.TabularInline):
+class SignedCancellationInline(ReadOnlyAdmin, admin.TabularInline):
     model = SignedCancellation
     extra = 0
     fields = ["version", "original_name", "size", "sha256", "uploaded_by", "uploaded_at", "status"]
@@ -93,7 +83,7 @@ class SignedCancellationInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(Cancellation)
-class CancellationAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class CancellationAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["__str__", "order", "customer", "status", "owner", "created_at", "completed_at"]
     list_filter = ["status"]
     search_fields = ["number", "order__number", "customer__name", "customer__number"]

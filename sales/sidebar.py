@@ -41,83 +41,69 @@ def cancellations_awaiting_staff() -> tuple[str, list]:
     return sql, [Cancellation.Status.REQUESTED, SignedCancellation.Status.PENDING]
 
 
-# The sidebar links to this app's lists, with their positions (lumytic.core.nav).
+def _link(name: str, icon: str, label, permission: str, **options) -> NavLink:
+    """A link to one of this app's pages; its key is the page's URL name."""
+    return NavLink(name, f"sales:{name}", icon, label, permission=permission, **options)
+
+
+def _review_link(name: str, icon: str, label, *, count: str, title) -> NavLink:
+    """A list of what awaits staff; its badge shows the count registered as `count`."""
+    return _link(
+        name, icon, label, roles.VIEW_ORDER, count=f"nav_counts.{count}", count_title=title
+    )
+
+
+# The sidebar links to this app's pages, with their positions (lumytic.core.nav).
 OFFICE_LINKS = (
-    (
-        40,
-        NavLink(
-            "quotation-list",
-            "sales:quotation-list",
-            "file-earmark-text",
-            _("Quotations"),
-            permission=roles.VIEW_QUOTATION,
-        ),
-    ),
-    (
-        50,
-        NavLink(
-            "product-list",
-            "sales:product-list",
-            "box-seam",
-            _("Products"),
-            permission=roles.VIEW_PRODUCT,
-        ),
-    ),
+    (40, _link("quotation-list", "file-earmark-text", _("Quotations"), roles.VIEW_QUOTATION)),
+    (50, _link("product-list", "box-seam", _("Products"), roles.VIEW_PRODUCT)),
     (
         60,
-        NavLink(
+        _link(
             "order-list",
-            "sales:order-list",
             "cart3",
             _("Orders"),
-            permission=roles.VIEW_ORDER,
+            roles.VIEW_ORDER,
             summary=_("From quotation to payment, every step."),
         ),
     ),
     (
         70,
-        NavLink(
+        _review_link(
             "pi-list",
-            "sales:pi-list",
             "receipt",
             _("Proforma invoices"),
-            count="nav_counts.pis",
-            count_title=_("signed copies awaiting review"),
-            permission=roles.VIEW_ORDER,
+            count="pis",
+            title=_("signed copies awaiting review"),
         ),
     ),
     (
         80,
-        NavLink(
+        _review_link(
             "payment-list",
-            "sales:payment-list",
             "bank",
             _("Payments"),
-            count="nav_counts.payments",
-            count_title=_("payments awaiting review"),
-            permission=roles.VIEW_ORDER,
+            count="payments",
+            title=_("payments awaiting review"),
         ),
     ),
     (
         90,
-        NavLink(
+        _review_link(
             "cancellation-list",
-            "sales:cancellation-list",
             "x-octagon",
             _("Cancellations"),
-            count="nav_counts.cancellations",
-            count_title=_("cancellation orders to decide or review"),
-            permission=roles.VIEW_ORDER,
+            count="cancellations",
+            title=_("cancellation orders to decide or review"),
         ),
     ),
     (
         100,
-        NavLink(
+        _link(
             "exchange",
-            "sales:exchange",
             "currency-exchange",
             _("Currency exchange"),
-            permission=roles.VIEW_RATES,
+            roles.VIEW_RATES,
             summary=_("Daily rates and their history."),
         ),
     ),

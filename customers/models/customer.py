@@ -12,6 +12,7 @@ from django_countries.fields import CountryField
 from phonenumber_field.modelfields import PhoneNumberField
 
 from lumytic.core.access import sees_only_own_customers
+from lumytic.core.model_fields import ACTIVE_STAFF, document_number, percent_field, user_link
 from lumytic.core.uploads import ContentTypeValidator, GeneratedName
 
 from ..currencies import currency_codes
@@ -104,7 +105,7 @@ class Customer(Addresses):
         REVERSE = "reverse", _("Reverse charge")
 
     # General
-    number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
+    number = document_number()
     name = models.CharField(_("company name"), max_length=200)
     type = models.CharField(_("type"), max_length=16, choices=Type, default=Type.COMPANY)
     group = models.ForeignKey(
@@ -117,14 +118,11 @@ class Customer(Addresses):
     country = CountryField(_("country"), blank=True)
     state = models.CharField(_("state / region"), max_length=100, blank=True)
     address = models.TextField(_("physical address"), blank=True)
-    advisor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("customer advisor"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
+    advisor = user_link(
+        _("customer advisor"),
         related_name="advised_customers",
-        limit_choices_to={"role": "staff", "is_active": True},
+        blank=True,
+        limit_choices_to=ACTIVE_STAFF,
     )
     reseller = models.ForeignKey(
         "self",
@@ -160,13 +158,7 @@ class Customer(Addresses):
     tax_type = models.CharField(
         _("tax type"), max_length=16, choices=TaxType, default=TaxType.STANDARD
     )
-    tax_rate = models.DecimalField(
-        _("tax rate %"),
-        max_digits=5,
-        decimal_places=2,
-        default=Decimal("0"),
-        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
-    )
+    tax_rate = percent_field(_("tax rate %"))
     tax_id = models.CharField(_("tax ID"), max_length=64, blank=True)
     national_id = models.CharField(_("ID / SSN"), max_length=64, blank=True)
     cr_number = models.CharField(_("commercial registration number"), max_length=64, blank=True)

@@ -1,10 +1,10 @@
 """A customer import: the uploaded file, its preview and its progress."""
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lumytic.core.choices import status_display
+from lumytic.core.model_fields import user_link
 from lumytic.core.uploads import GeneratedName
 
 
@@ -34,9 +34,7 @@ class CustomerImport(models.Model):
     # [{"line": 7, "reason": "...", "values": {...}}], in line order.
     errors = models.JSONField(default=list, blank=True)
     failure = models.TextField(blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    created_by = user_link()
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -10,7 +10,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lumytic.core.uploads import ContentTypeValidator, GeneratedName
+from lumytic.core.model_fields import ACTIVE_STAFF, stored_file, user_link
+from lumytic.core.uploads import ContentTypeValidator
 
 from .customer import Customer, validate_currency
 
@@ -19,9 +20,7 @@ class Note(models.Model):
     """An internal note about a customer; never shown in the portal."""
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="notes")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    author = user_link()
     text = models.TextField(_("note"))
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -43,13 +42,11 @@ class Reminder(models.Model):
         verbose_name=_("staff member"),
         on_delete=models.CASCADE,
         related_name="reminders",
-        limit_choices_to={"role": "staff", "is_active": True},
+        limit_choices_to=ACTIVE_STAFF,
     )
     due_at = models.DateTimeField(_("due"))
     text = models.TextField(_("reminder"))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    created_by = user_link()
     notified_at = models.DateTimeField(_("emailed"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -76,9 +73,7 @@ class Credit(models.Model):
     )
     currency = models.CharField(_("currency"), max_length=3, validators=[validate_currency])
     reason = models.CharField(_("reason"), max_length=200)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    created_by = user_link()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -112,23 +107,11 @@ class CustomerDocument(models.Model):
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(_("kind"), max_length=16, choices=Kind)
     version = models.PositiveIntegerField(_("version"))
-    file = models.FileField(
-        _("file"),
-        upload_to=GeneratedName("customers/documents"),
-        validators=[CUSTOMER_DOCUMENT_VALIDATOR],
-        max_length=200,
-    )
+    file = stored_file(_("file"), "customers/documents", CUSTOMER_DOCUMENT_VALIDATOR)
     original_name = models.CharField(_("file name"), max_length=200, blank=True)
     size = models.PositiveBigIntegerField(_("size"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    uploaded_by = user_link(_("uploaded by"), blank=True)
     # Not auto_now_add: documents moved from elsewhere keep the time they arrived.
     uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
 
@@ -155,13 +138,7 @@ class CustomerDocument(models.Model):
 class ActivityEntry(models.Model):
     """One line of a timeline: who did what to which record, and when."""
 
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    actor = user_link(blank=True)
     verb = models.CharField(max_length=64)
     target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
     target_id = models.CharField(max_length=64)

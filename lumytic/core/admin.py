@@ -4,6 +4,19 @@ from django.utils.translation import gettext_lazy as _
 from .models import CompanyProfile, DocumentSequence
 
 
+class ReadOnlyAdmin:
+    """Mixin for an admin or inline that shows rows and changes none (services own the writes)."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(CompanyProfile)
 class CompanyProfileAdmin(admin.ModelAdmin):
     fieldsets = (
@@ -34,16 +47,7 @@ class CompanyProfileAdmin(admin.ModelAdmin):
 
 
 @admin.register(DocumentSequence)
-class DocumentSequenceAdmin(admin.ModelAdmin):
+class DocumentSequenceAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["kind", "year", "last_value"]
     list_filter = ["kind", "year"]
     readonly_fields = ["kind", "year", "last_value"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

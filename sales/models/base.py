@@ -3,20 +3,37 @@ the abstract reviewed upload behind signed copies and payment proofs, and the si
 
 from decimal import Decimal
 
-from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import validate_currency
-from lumytic.core.uploads import ContentTypeValidator, GeneratedName
+from lumytic.core.model_fields import percent_field, status_field, stored_file, user_link
+from lumytic.core.uploads import ContentTypeValidator
 from lumytic.core.workflow import StatusMachine
 
 ZERO = Decimal("0")
 # Three places hold every currency in use (KWD, BHD, OMR, JOD have 3); each amount is still
 # rounded to its own currency's decimals by sales.totals before it is stored.
 MONEY_PLACES = 3
-PERCENT = [MinValueValidator(ZERO), MaxValueValidator(Decimal("100"))]
+
+
+def amount_field(verbose_name=None) -> models.DecimalField:
+    """An amount sales.totals computes and stores (never typed in); zero until then."""
+    return models.DecimalField(
+        verbose_name, max_digits=17, decimal_places=MONEY_PLACES, default=ZERO
+    )
+
+
+def price_field(verbose_name) -> models.DecimalField:
+    """A unit price in the document's (or product's) currency, never below zero."""
+    return models.DecimalField(
+        verbose_name,
+        max_digits=15,
+        decimal_places=MONEY_PLACES,
+        validators=[MinValueValidator(ZERO)],
+    )
+
 
 SIGNED_MAX_BYTES = 10_485_760
 SIGNED_DOCUMENT_VALIDATOR = ContentTypeValidator(
@@ -43,21 +60,12 @@ class Line(models.Model):
         decimal_places=3,
         validators=[MinValueValidator(Decimal("0.001"))],
     )
-    unit_price = models.DecimalField(
-        _("unit price"),
-        max_digits=15,
-        decimal_places=MONEY_PLACES,
-        validators=[MinValueValidator(ZERO)],
-    )
-    discount_percent = models.DecimalField(
-        _("discount %"), max_digits=5, decimal_places=2, default=ZERO, validators=PERCENT
-    )
-    tax_rate = models.DecimalField(
-        _("tax %"), max_digits=5, decimal_places=2, default=ZERO, validators=PERCENT
-    )
+    unit_price = price_field(_("unit price"))
+    discount_percent = percent_field(_("discount %"))
+    tax_rate = percent_field(_("tax %"))
     # Computed by sales.totals when the document is saved; never typed in.
-    net_amount = models.DecimalField(max_digits=17, decimal_places=MONEY_PLACES, default=ZERO)
-    tax_amount = models.DecimalField(max_digits=17, decimal_places=MONEY_PLACES, default=ZERO)
+    net_amount = amount_field()
+    tax_amount = amount_field()
 
     class Meta:
         abstract = True
@@ -67,22 +75,24 @@ class Line(models.Model):
         return self.description
 
 
+class DraftThenSent(StatusMachine):
+    """A document staff draft and then send; once sent it never changes (a memo amends a PI)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SENT = "sent", _("Sent")
+
+    ALLOWED_TRANSITIONS = {Status.DRAFT: {Status.SENT}}
+
+
 class Totals(models.Model):
     """A document's totals, computed in one place (sales.totals) and stored."""
 
     currency = models.CharField(_("currency"), max_length=3, validators=[validate_currency])
-    subtotal = models.DecimalField(
-        _("subtotal"), max_digits=17, decimal_places=MONEY_PLACES, default=ZERO
-    )
-    discount_total = models.DecimalField(
-        _("discount"), max_digits=17, decimal_places=MONEY_PLACES, default=ZERO
-    )
-    tax_total = models.DecimalField(
-        _("tax"), max_digits=17, decimal_places=MONEY_PLACES, default=ZERO
-    )
-    total = models.DecimalField(
-        _("total"), max_digits=17, decimal_places=MONEY_PLACES, default=ZERO
-    )
+    subtotal = amount_field(_("subtotal"))
+    discount_total = amount_field(_("discount"))
+    tax_total = amount_field(_("tax"))
+    total = amount_field(_("total"))
 
     class Meta:
         abstract = True
@@ -94,23 +104,10 @@ class ReviewedUpload(models.Model):
     original_name = models.CharField(_("file name"), max_length=200, blank=True)
     size = models.PositiveBigIntegerField(_("size"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-    )
+    uploaded_by = user_link(_("uploaded by"))
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     reason = models.TextField(_("reason"), blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    decided_by = user_link(_("decided by"), blank=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
 
     class Meta:
@@ -137,15 +134,21 @@ class SignedCopy(StatusMachine, ReviewedUpload):
     ALLOWED_TRANSITIONS = {Status.PENDING: {Status.APPROVED, Status.REJECTED}}
 
     version = models.PositiveIntegerField(_("version"))
-    file = models.FileField(
-        _("file"),
-        upload_to=GeneratedName("sales/signed"),
-        validators=[SIGNED_DOCUMENT_VALIDATOR],
-        max_length=200,
-    )
-    status = models.CharField(
-        _("status"), max_length=16, choices=Status, default=Status.PENDING, db_index=True
-    )
+    file = stored_file(_("file"), "sales/signed", SIGNED_DOCUMENT_VALIDATOR)
+    status = status_field(Status, Status.PENDING)
 
     class Meta:
         abstract = True
+        ordering = ["-version", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.document} · v{self.version}"
+
+    @property
+    def document(self):
+        """What this is a signed copy of (each subclass says)."""
+        raise NotImplementedError
+
+    @property
+    def download_stem(self) -> str:
+        return f"{self.document.number}-signed-v{self.version}"

@@ -6,13 +6,19 @@ completing it turns the money received on the order into customer credit and wri
 rest of the proforma invoice (`reversed_amount`), which statements and balances subtract.
 """
 
-from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Customer
 from lumytic.core.choices import status_display
+from lumytic.core.model_fields import (
+    STAFF,
+    document_number,
+    rejection_has_reason,
+    status_field,
+    user_link,
+)
 from lumytic.core.workflow import StatusMachine
 
 from .base import MONEY_PLACES, SignedCopy
@@ -54,9 +60,7 @@ class Cancellation(StatusMachine, models.Model):
     OPEN = {Status.REQUESTED, Status.CONFIRMED, Status.SIGNED}
 
     # Given on confirmation: a refused request uses no number.
-    number = models.CharField(
-        _("number"), max_length=20, unique=True, null=True, blank=True, editable=False
-    )
+    number = document_number(given_later=True)
     order = models.ForeignKey(
         Order, verbose_name=_("order"), on_delete=models.PROTECT, related_name="cancellations"
     )
@@ -67,35 +71,14 @@ class Cancellation(StatusMachine, models.Model):
         on_delete=models.PROTECT,
         related_name="cancellations",
     )
-    status = models.CharField(
-        _("status"), max_length=16, choices=Status, default=Status.REQUESTED, db_index=True
-    )
+    status = status_field(Status, Status.REQUESTED)
     reason = models.TextField(_("reason for cancelling"), max_length=REASON_MAX_CHARS)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("requested by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-    )
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("owner"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="owned_cancellations",
-        limit_choices_to={"role": "staff"},
+    requested_by = user_link(_("requested by"))
+    owner = user_link(
+        _("owner"), related_name="owned_cancellations", blank=True, limit_choices_to=STAFF
     )
     refusal_reason = models.TextField(_("reason for refusing"), blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    decided_by = user_link(_("decided by"), blank=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
 
     # Printed on the cancellation PDF, copied on confirmation.
@@ -114,14 +97,7 @@ class Cancellation(StatusMachine, models.Model):
     received = _money(_("received when confirmed"))
 
     # The settlement, fixed on completion.
-    completed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("completed by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    completed_by = user_link(_("completed by"), blank=True)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
     credited_amount = _money(_("credited to the customer"))
     reversed_amount = _money(_("unpaid amount written off"))
@@ -193,23 +169,16 @@ class SignedCancellation(SignedCopy):
         related_name="signed_documents",
     )
 
-    class Meta:
-        ordering = ["-version", "-pk"]
+    class Meta(SignedCopy.Meta):
         verbose_name = _("signed cancellation order")
         verbose_name_plural = _("signed cancellation orders")
         constraints = [
             models.UniqueConstraint(
                 fields=["cancellation", "version"], name="sales_signedcancel_version"
             ),
-            models.CheckConstraint(
-                condition=~models.Q(status="rejected") | ~models.Q(reason=""),
-                name="sales_signedcancel_rejected_has_reason",
-            ),
+            rejection_has_reason("sales_signedcancel_rejected_has_reason"),
         ]
 
-    def __str__(self) -> str:
-        return f"{self.cancellation} · v{self.version}"
-
     @property
-    def download_stem(self) -> str:
-        return f"{self.cancellation.number}-signed-v{self.version}"
+    def document(self) -> Cancellation:
+        return self.cancellation

@@ -1,12 +1,12 @@
 """The product catalogue: what can be quoted and ordered, at which list price and tax rate."""
 
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import validate_currency
+from lumytic.core.model_fields import percent_field
 
-from .base import MONEY_PLACES, PERCENT, ZERO
+from .base import price_field
 
 
 class Product(models.Model):
@@ -14,16 +14,9 @@ class Product(models.Model):
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     unit = models.CharField(_("unit"), max_length=20, default="pcs")
-    unit_price = models.DecimalField(
-        _("unit price"),
-        max_digits=15,
-        decimal_places=MONEY_PLACES,
-        validators=[MinValueValidator(ZERO)],
-    )
+    unit_price = price_field(_("unit price"))
     currency = models.CharField(_("currency"), max_length=3, validators=[validate_currency])
-    tax_rate = models.DecimalField(
-        _("tax rate %"), max_digits=5, decimal_places=2, default=ZERO, validators=PERCENT
-    )
+    tax_rate = percent_field(_("tax rate %"))
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

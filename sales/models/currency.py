@@ -6,11 +6,12 @@ the base currency (settings.BASE_CURRENCY). With base USD, EUR 0.92 means 1 USD 
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from lumytic.core.model_fields import user_link
 
 # Ten places keep every figure the ECB publishes (5-6 significant digits) through a cross rate.
 RATE_MAX_DIGITS = 22
@@ -79,14 +80,7 @@ class ExchangeRate(models.Model):
     source = models.CharField(
         _("source"), max_length=40, help_text=_("The provider's key, or “manual”.")
     )
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("entered by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    entered_by = user_link(_("entered by"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -131,14 +125,8 @@ class RateUpdate(models.Model):
     rates_date = models.DateField(_("rates date"), null=True, blank=True)
     rate_count = models.PositiveIntegerField(_("rates stored"), default=0)
     error = models.TextField(_("error"), blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("requested by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text=_("Empty for the scheduled daily run."),
+    requested_by = user_link(
+        _("requested by"), blank=True, help_text=_("Empty for the scheduled daily run.")
     )
     digest_sent = models.BooleanField(_("digest sent"), default=False)
 
@@ -177,14 +165,7 @@ class CustomerRate(models.Model):
     valid_until = models.DateField(
         _("valid until"), null=True, blank=True, help_text=_("Leave empty for no end date.")
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    created_by = user_link(_("created by"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

@@ -7,7 +7,6 @@ company profile.
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import models
 from django.db.models.functions import Greatest
 from django.urls import reverse
@@ -15,9 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lumytic.core.choices import status_display
-from lumytic.core.workflow import StatusMachine
+from lumytic.core.model_fields import document_number, rejection_has_reason, status_field, user_link
 
-from .base import Line, SignedCopy, Totals
+from .base import DraftThenSent, Line, SignedCopy, Totals
 from .orders import Order
 
 PI_DUE_DAYS = 14
@@ -113,21 +112,14 @@ class ProformaInvoiceQuerySet(models.QuerySet):
         )
 
 
-class ProformaInvoice(StatusMachine, Totals):
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SENT = "sent", _("Sent")
-
+class ProformaInvoice(DraftThenSent, Totals):
     get_status_display = status_display
-    ALLOWED_TRANSITIONS = {Status.DRAFT: {Status.SENT}}
 
-    number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
+    number = document_number()
     order = models.ForeignKey(
         Order, verbose_name=_("order"), on_delete=models.PROTECT, related_name="proforma_invoices"
     )
-    status = models.CharField(
-        _("status"), max_length=16, choices=Status, default=Status.DRAFT, db_index=True
-    )
+    status = status_field(DraftThenSent.Status, DraftThenSent.Status.DRAFT)
     issue_date = models.DateField(_("issue date"))
     due_date = models.DateField(_("due date"))
 
@@ -152,9 +144,7 @@ class ProformaInvoice(StatusMachine, Totals):
     bank_swift = models.CharField(_("SWIFT / BIC"), max_length=11, blank=True)
     bank_address = models.TextField(_("bank address"), blank=True)
 
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    created_by = user_link()
     sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -230,20 +220,15 @@ class MemoQuerySet(models.QuerySet):
         return self.filter(status=Memo.Status.SENT)
 
 
-class Memo(StatusMachine, models.Model):
+class Memo(DraftThenSent, models.Model):
     """A memo against a sent PI: payment instructions or amendments, which the customer signs.
 
     The PI never changes after it is sent; a memo is how it is amended.
     """
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SENT = "sent", _("Sent")
-
     get_status_display = status_display
-    ALLOWED_TRANSITIONS = {Status.DRAFT: {Status.SENT}}
 
-    number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
+    number = document_number()
     pi = models.ForeignKey(
         ProformaInvoice,
         verbose_name=_("proforma invoice"),
@@ -251,12 +236,8 @@ class Memo(StatusMachine, models.Model):
         related_name="memos",
     )
     text = models.TextField(_("memo text"), max_length=MEMO_MAX_CHARS)
-    status = models.CharField(
-        _("status"), max_length=16, choices=Status, default=Status.DRAFT, db_index=True
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    status = status_field(DraftThenSent.Status, DraftThenSent.Status.DRAFT)
+    created_by = user_link()
     sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -308,8 +289,7 @@ class SignedDocument(SignedCopy):
         blank=True,
     )
 
-    class Meta:
-        ordering = ["-version", "-pk"]
+    class Meta(SignedCopy.Meta):
         verbose_name = _("signed document")
         verbose_name_plural = _("signed documents")
         permissions = [
@@ -327,16 +307,9 @@ class SignedDocument(SignedCopy):
                 condition=models.Q(memo__isnull=False),
                 name="sales_signeddoc_memo_version",
             ),
-            models.CheckConstraint(
-                condition=~models.Q(status="rejected") | ~models.Q(reason=""),
-                name="sales_signeddoc_rejected_has_reason",
-            ),
+            rejection_has_reason("sales_signeddoc_rejected_has_reason"),
         ]
 
-    def __str__(self) -> str:
-        return f"{self.memo or self.pi} · v{self.version}"
-
     @property
-    def download_stem(self) -> str:
-        number = self.memo.number if self.memo_id else self.pi.number
-        return f"{number}-signed-v{self.version}"
+    def document(self) -> Memo | ProformaInvoice:
+        return self.memo if self.memo_id else self.pi

@@ -1,12 +1,12 @@
 """Orders and their lines, with the order workflow's transition table (DESIGN.md §4)."""
 
-from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Addresses, Customer
 from lumytic.core.choices import status_display
+from lumytic.core.model_fields import STAFF, document_number, status_field, user_link
 from lumytic.core.workflow import StatusMachine
 
 from .base import MONEY_PLACES, Line, Totals
@@ -51,29 +51,12 @@ class Order(StatusMachine, Totals, Addresses):
     OPEN = {Status.DRAFT, Status.SUBMITTED}
 
     # Given on submission, so a cart the customer abandons uses no number.
-    number = models.CharField(
-        _("number"), max_length=20, unique=True, null=True, blank=True, editable=False
-    )
+    number = document_number(given_later=True)
     customer = models.ForeignKey(
         Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="orders"
     )
-    placed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("placed by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="placed_orders",
-    )
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("owner"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="owned_orders",
-        limit_choices_to={"role": "staff"},
-    )
+    placed_by = user_link(_("placed by"), related_name="placed_orders", blank=True)
+    owner = user_link(_("owner"), related_name="owned_orders", blank=True, limit_choices_to=STAFF)
     source_quotation = models.OneToOneField(
         Quotation,
         verbose_name=_("quotation"),
@@ -82,9 +65,7 @@ class Order(StatusMachine, Totals, Addresses):
         blank=True,
         related_name="order",
     )
-    status = models.CharField(
-        _("status"), max_length=20, choices=Status, default=Status.DRAFT, db_index=True
-    )
+    status = status_field(Status, Status.DRAFT, max_length=20)
     customer_reference = models.CharField(_("your reference"), max_length=100, blank=True)
     notes = models.TextField(_("notes"), blank=True)
 

@@ -8,13 +8,13 @@ Money in is one of two things, kept apart because they hold different facts:
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lumytic.core.choices import status_display
-from lumytic.core.uploads import ContentTypeValidator, GeneratedName
+from lumytic.core.model_fields import rejection_has_reason, status_field, stored_file, user_link
+from lumytic.core.uploads import ContentTypeValidator
 from lumytic.core.workflow import StatusMachine
 
 from .base import MONEY_PLACES, ReviewedUpload
@@ -64,15 +64,8 @@ class Payment(StatusMachine, ReviewedUpload):
     currency = models.CharField(_("currency"), max_length=3)
     paid_on = models.DateField(_("payment date"))
     bank_reference = models.CharField(_("bank reference"), max_length=100)
-    file = models.FileField(
-        _("proof"),
-        upload_to=GeneratedName("payments/proofs"),
-        validators=[PROOF_VALIDATOR],
-        max_length=200,
-    )
-    status = models.CharField(
-        _("status"), max_length=16, choices=Status, default=Status.PENDING, db_index=True
-    )
+    file = stored_file(_("proof"), "payments/proofs", PROOF_VALIDATOR)
+    status = status_field(Status, Status.PENDING)
     # What a confirmed payment paid beyond its PI, kept as the customer's credit; the PI counts
     # the payment's amount less this credit.
     excess_credit = models.OneToOneField(
@@ -98,10 +91,7 @@ class Payment(StatusMachine, ReviewedUpload):
             models.CheckConstraint(
                 condition=models.Q(amount__gt=0), name="sales_payment_amount_positive"
             ),
-            models.CheckConstraint(
-                condition=~models.Q(status="rejected") | ~models.Q(reason=""),
-                name="sales_payment_rejected_has_reason",
-            ),
+            rejection_has_reason("sales_payment_rejected_has_reason"),
         ]
 
     def __str__(self) -> str:
@@ -134,13 +124,7 @@ class CreditApplication(models.Model):
         related_name="applications",
     )
     amount = money_field(_("amount"))
-    applied_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("applied by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-    )
+    applied_by = user_link(_("applied by"))
     applied_at = models.DateTimeField(_("applied"), auto_now_add=True)
 
     class Meta:

@@ -1,12 +1,12 @@
 """Quotations and their lines, with the quotation's transition table (DESIGN.md §3)."""
 
-from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Customer
 from lumytic.core.choices import status_display
+from lumytic.core.model_fields import document_number, status_field, user_link
 from lumytic.core.workflow import StatusMachine
 
 from .base import Line, Totals
@@ -26,7 +26,7 @@ class Quotation(StatusMachine, Totals):
         Status.SENT: {Status.ACCEPTED, Status.DECLINED, Status.EXPIRED},
     }
 
-    number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
+    number = document_number()
     customer = models.ForeignKey(
         Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="quotations"
     )
@@ -38,15 +38,11 @@ class Quotation(StatusMachine, Totals):
         blank=True,
         related_name="+",
     )
-    status = models.CharField(
-        _("status"), max_length=16, choices=Status, default=Status.DRAFT, db_index=True
-    )
+    status = status_field(Status, Status.DRAFT)
     valid_until = models.DateField(_("valid until"))
     terms = models.TextField(_("terms"), blank=True)
     decline_reason = models.TextField(_("reason for declining"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    created_by = user_link()
     sent_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
