@@ -6,7 +6,6 @@ other side, all in one transaction. The message commits with its outbox rows; de
 after commit, so a failing email never loses a message.
 """
 
-import hashlib
 from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import ValidationError
@@ -23,7 +22,7 @@ from lumytic.accounts.audience import is_reachable_staff, staff_audience
 from lumytic.core.access import require_office_perm
 from lumytic.core.pages import page_url
 from lumytic.core.services import allocate_number
-from lumytic.core.uploads import KINDS, display_name, file_kind
+from lumytic.core.uploads import KINDS, display_name, file_kind, fingerprint
 from lumytic.core.workflow import InvalidTransition, StepRefused
 from notifications.services import Recipient, notify
 from sales.models import Order, Quotation
@@ -108,18 +107,13 @@ def clean_files(files: Iterable[File]) -> list[File]:
 
 def _attach(message: Message, files: Sequence[File]) -> None:
     for file in files:
-        digest, size = hashlib.sha256(), 0
-        file.seek(0)
-        for chunk in file.chunks():
-            digest.update(chunk)
-            size += len(chunk)
-        file.seek(0)
+        size, sha256 = fingerprint(file)
         kind = file_kind(file)
         attachment = Attachment(
             message=message,
             original_name=display_name(getattr(file, "name", ""), kind=kind),
             size=size,
-            sha256=digest.hexdigest(),
+            sha256=sha256,
         )
         # The stored extension comes from the content, whatever the sender's file was called.
         attachment.file.save(f"attachment{KINDS[kind][1]}", file, save=False)
