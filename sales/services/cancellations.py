@@ -32,10 +32,10 @@ from notifications.services import Attachment, Recipient, notify
 from ..models import REASON_MAX_CHARS, Cancellation, Order, ProformaInvoice, SignedCancellation
 from ..pdf import render_cancellation_pdf
 from ..totals import money_text
-from .invoicing import decide_signed_copy, keep_signed_version
 from .orders import OrderError, lock_order, move_order
 from .payments import pi_balance, refresh_pi_money
 from .recipients import customer_recipients
+from .signed_copies import keep_signed_version, review_signed_copy
 
 ZERO = Decimal("0")
 # Orders a cancellation order can be asked for: confirmed or later, and not cancelled already.
@@ -129,15 +129,20 @@ def _owner_side(order: Order, cancellation: Cancellation) -> list[Recipient]:
     return [Recipient.from_user(user) for user in users]
 
 
-def _context(order: Order, cancellation: Cancellation) -> dict[str, str]:
-    return {"order": order.number, "cancellation": cancellation.number or ""}
-
-
-def _details(order: Order, cancellation: Cancellation, *extra) -> list[tuple[str, str]]:
-    rows = [(_("Order"), order.number)]
+def _notify(event: str, order: Order, cancellation: Cancellation, *, recipients, rows=(), **email):
+    """Queue a cancellation step's email: the order and cancellation numbers in the text and
+    the details (then `rows`), the cancellation pages as buttons."""
+    details = [(_("Order"), order.number)]
     if cancellation.number:
-        rows.append((_("Cancellation order"), cancellation.number))
-    return [*rows, *extra]
+        details.append((_("Cancellation order"), cancellation.number))
+    notify(
+        event,
+        recipients=recipients,
+        context={"order": order.number, "cancellation": cancellation.number or ""},
+        details=[*details, *rows],
+        links=_links(cancellation),
+        **email,
+    )
 
 
 def sent_pi(order: Order) -> ProformaInvoice | None:
@@ -183,18 +188,16 @@ def request_cancellation(*, order: Order, by, reason: str) -> Cancellation:
     )
     _record(order, cancellation, by=by, verb="cancellation requested", reason=reason)
     requester = (by.get_full_name() or by.email) if getattr(by, "pk", None) else ""
-    notify(
+    _notify(
         "cancellation_new",
+        order,
+        cancellation,
         recipients=[*_customer_side(order, cancellation), *_owner_side(order, cancellation)],
-        context=_context(order, cancellation),
-        details=_details(
-            order,
-            cancellation,
+        rows=[
             (_("Agent"), order.customer.name),
             (_("Requested by"), requester or "—"),
             (_("Reason"), reason),
-        ),
-        links=_links(cancellation),
+        ],
     )
     return cancellation
 
@@ -251,16 +254,12 @@ def confirm_cancellation(*, cancellation: Cancellation, by) -> Cancellation:
         "decided_at",
     )
     _record(order, cancellation, by=by, verb="cancellation confirmed")
-    notify(
+    _notify(
         "cancellation_confirmed",
+        order,
+        cancellation,
         recipients=_customer_side(order, cancellation),
-        context=_context(order, cancellation),
-        details=_details(
-            order,
-            cancellation,
-            (_("Received to date"), money_text(cancellation.received, currency)),
-        ),
-        links=_links(cancellation),
+        rows=[(_("Received to date"), money_text(cancellation.received, currency))],
         attachments=[
             Attachment(
                 f"{cancellation.number}.pdf",
@@ -289,12 +288,12 @@ def refuse_cancellation(*, cancellation: Cancellation, by, reason: str) -> Cance
         "decided_at",
     )
     _record(order, cancellation, by=by, verb="cancellation refused", reason=reason)
-    notify(
+    _notify(
         "cancellation_refused",
+        order,
+        cancellation,
         recipients=_customer_side(order, cancellation),
-        context=_context(order, cancellation),
-        details=_details(order, cancellation, (_("Reason"), reason)),
-        links=_links(cancellation),
+        rows=[(_("Reason"), reason)],
     )
     return cancellation
 
@@ -325,12 +324,12 @@ def upload_signed_cancellation(*, cancellation: Cancellation, by, file: File) ->
     _record(
         order, cancellation, by=by, verb="signed cancellation uploaded", version=document.version
     )
-    notify(
+    _notify(
         "cancellation_signed",
+        order,
+        cancellation,
         recipients=_owner_side(order, cancellation),
-        context=_context(order, cancellation),
-        details=_details(order, cancellation, (_("Version"), str(document.version))),
-        links=_links(cancellation),
+        rows=[(_("Version"), str(document.version))],
     )
     return document
 
@@ -338,9 +337,13 @@ def upload_signed_cancellation(*, cancellation: Cancellation, by, file: File) ->
 @transaction.atomic
 def approve_signed_cancellation(*, document: SignedCancellation, by) -> SignedCancellation:
     """Accept the customer's signed copy; the cancellation can then be applied."""
-    require_perm(by, roles.REVIEW_SIGNED_DOCUMENTS)
-    order, cancellation, document = _locked_signed(document)
-    decide_signed_copy(document, SignedCancellation.Status.APPROVED, by=by)
+    order, cancellation, document = review_signed_copy(
+        document,
+        SignedCancellation.Status.APPROVED,
+        by=by,
+        lock=_locked_signed,
+        error=CancellationError,
+    )
     _record(
         order,
         cancellation,
@@ -357,10 +360,15 @@ def reject_signed_cancellation(
 ) -> SignedCancellation:
     """Refuse a signed copy with a reason (`cancellation_signed_rejected`); the customer signs
     and uploads it again."""
-    require_perm(by, roles.REVIEW_SIGNED_DOCUMENTS)
-    reason = _clean_reason(reason, _("Give the customer a reason for rejecting the signed copy."))
-    order, cancellation, document = _locked_signed(document)
-    decide_signed_copy(document, SignedCancellation.Status.REJECTED, by=by, reason=reason)
+    order, cancellation, document = review_signed_copy(
+        document,
+        SignedCancellation.Status.REJECTED,
+        by=by,
+        lock=_locked_signed,
+        error=CancellationError,
+        reason=reason,
+        max_reason=REASON_MAX_CHARS,
+    )
     _set_status(cancellation, Cancellation.Status.CONFIRMED)
     _record(
         order,
@@ -368,14 +376,14 @@ def reject_signed_cancellation(
         by=by,
         verb="signed cancellation rejected",
         version=document.version,
-        reason=reason,
+        reason=document.reason,
     )
-    notify(
+    _notify(
         "cancellation_signed_rejected",
+        order,
+        cancellation,
         recipients=_customer_side(order, cancellation),
-        context=_context(order, cancellation),
-        details=_details(order, cancellation, (_("Reason"), reason)),
-        links=_links(cancellation),
+        rows=[(_("Reason"), document.reason)],
     )
     return document
 
@@ -444,15 +452,11 @@ def complete_cancellation(*, cancellation: Cancellation, by) -> Cancellation:
             "credit": money_text(returned, currency),
         },
     )
-    notify(
+    _notify(
         "cancellation_completed",
+        order,
+        cancellation,
         recipients=[*_owner_side(order, cancellation), *_customer_side(order, cancellation)],
-        context=_context(order, cancellation),
-        details=_details(
-            order,
-            cancellation,
-            (_("Credit to the customer"), money_text(returned, currency)),
-        ),
-        links=_links(cancellation),
+        rows=[(_("Credit to the customer"), money_text(returned, currency))],
     )
     return cancellation

@@ -23,8 +23,7 @@ from customers.models import Credit
 from customers.services import record_activity
 from lumytic.accounts import roles
 from lumytic.core.access import large_credit_message, may_grant_credit, require_perm
-from lumytic.core.uploads import display_name, file_kind
-from notifications.services import notify
+from lumytic.core.uploads import display_name, file_kind, fingerprint
 
 from ..models import (
     MONEY_DIGITS,
@@ -37,9 +36,8 @@ from ..models import (
     ProformaInvoice,
     SignedDocument,
 )
-from ..progress import next_step_context
 from ..totals import money_text, quantize
-from .invoicing import InvoiceError, lock_pi, pi_details, read_upload
+from .invoicing import InvoiceError, lock_pi, notify_pi
 from .orders import move_order, order_links
 from .recipients import customer_recipients, owner_recipients
 
@@ -195,7 +193,7 @@ def upload_payment(
         PROOF_VALIDATOR(file)
     except ValidationError as error:
         raise PaymentError(" ".join(error.messages)) from error
-    size, sha256 = read_upload(file)
+    size, sha256 = fingerprint(file)
     original = display_name(getattr(file, "name", ""), kind=file_kind(file))
     payment = Payment(
         pi=pi,
@@ -221,11 +219,12 @@ def upload_payment(
     # Seed 001 lists the memo number too: the latest memo the customer was sent, if any.
     memo = pi.memos.sent().first()
     memo_row = [(_("Memo"), memo.number)] if memo else []
-    notify(
+    notify_pi(
         "payment_uploaded",
+        order,
+        pi,
         recipients=owner_recipients(order),
-        context={"pi": pi.number, "order": order.number, **next_step_context(order)},
-        details=pi_details(order, pi, *memo_row, *_payment_details(payment)),
+        rows=[*memo_row, *_payment_details(payment)],
         links=pi_links(order),
     )
     return payment
@@ -357,18 +356,16 @@ def confirm_payment(*, payment: Payment, by, overpay: str = "") -> Payment:
     credited_row = (
         [(_("Credited to you"), money_text(credit.amount, credit.currency))] if credit else []
     )
-    notify(
+    notify_pi(
         "payment_confirmed",
+        order,
+        pi,
         recipients=customer_recipients(order),
-        context={"pi": pi.number, "order": order.number, **next_step_context(order)},
-        details=pi_details(
-            order,
-            pi,
+        rows=[
             *_payment_details(payment),
             *credited_row,
             (_("Still due"), money_text(still_due, pi.currency)),
-        ),
-        links=order_links(order),
+        ],
     )
     return payment
 
@@ -396,12 +393,12 @@ def reject_payment(*, payment: Payment, by, reason: str) -> Payment:
             "reason": reason,
         },
     )
-    notify(
+    notify_pi(
         "payment_rejected",
+        order,
+        pi,
         recipients=customer_recipients(order),
-        context={"pi": pi.number, "order": order.number, **next_step_context(order)},
-        details=pi_details(order, pi, *_payment_details(payment), (_("Reason"), reason)),
-        links=order_links(order),
+        rows=[*_payment_details(payment), (_("Reason"), reason)],
     )
     return payment
 
