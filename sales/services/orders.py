@@ -20,14 +20,15 @@ from lumytic.accounts import roles
 from lumytic.core.access import require_office_perm, require_perm
 from lumytic.core.pages import page_url
 from lumytic.core.services import allocate_number
-from lumytic.core.validation import MAX_QUANTITY, amount_limit_text, amounts_fit
+from lumytic.core.validation import MAX_QUANTITY, amount_limit_text
 from lumytic.core.workflow import InvalidTransition, StepRefused
 from notifications.services import notify
 
 from ..models import Order, OrderLine, Product, Quotation
 from ..progress import next_step_context
-from ..totals import compute_totals, money_text, quantize
+from ..totals import money_text, quantize
 from .currency import ExchangeError, base_currency, convert
+from .lines import replace_lines
 from .recipients import advisor_recipients, customer_recipients, owner_recipients
 
 LINE_FIELDS = ("product", "description", "quantity", "unit_price", "discount_percent", "tax_rate")
@@ -102,7 +103,6 @@ def too_large_message(currency: str) -> str:
 
 def _write_lines(order: Order, lines: list[dict[str, Any]]) -> None:
     """Replace the order's lines and store the totals computed from them."""
-    order.lines.all().delete()
     rows = [
         OrderLine(
             order=order,
@@ -116,17 +116,7 @@ def _write_lines(order: Order, lines: list[dict[str, Any]]) -> None:
         )
         for index, line in enumerate(lines)
     ]
-    totals = compute_totals(rows, order.currency)
-    if not amounts_fit(totals.subtotal, totals.total, *(line.gross for line in totals.lines)):
-        raise OrderTooLarge(too_large_message(order.currency))
-    for row, result in zip(rows, totals.lines, strict=True):
-        row.net_amount, row.tax_amount = result.net, result.tax
-    OrderLine.objects.bulk_create(rows)
-    order.subtotal = totals.subtotal
-    order.discount_total = totals.discount_total
-    order.tax_total = totals.tax_total
-    order.total = totals.total
-    order.save(update_fields=["subtotal", "discount_total", "tax_total", "total", "updated_at"])
+    replace_lines(order, rows, error=OrderTooLarge, too_large=too_large_message(order.currency))
 
 
 def _line_snapshot(order: Order) -> list[str]:
@@ -245,11 +235,10 @@ def submit_order(*, order: Order, by) -> Order:
 def create_order_from_quotation(*, quotation: Quotation, by) -> Order:
     """The order a customer places by accepting a quotation (`order_from_quotation`)."""
     require_office_perm(by, roles.CHANGE_ORDER)
-    lines = [{name: getattr(line, name) for name in LINE_FIELDS} for line in quotation.lines.all()]
     order = create_order(
         customer=quotation.customer,
         by=by,
-        lines=lines,
+        lines=line_values(quotation.lines.all()),
         currency=quotation.currency,
         placed_by=by if getattr(by, "role", "") == "portal" else None,
         submit=False,

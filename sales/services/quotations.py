@@ -25,18 +25,18 @@ from lumytic.core.workflow import InvalidTransition, StepRefused
 from notifications.services import Attachment, Recipient, notify
 
 from ..models import Order, Product, Quotation, QuotationLine
-from ..totals import compute_totals, money_text
+from ..totals import money_text
+from .lines import replace_lines
 from .orders import (
     LINE_FIELDS,
     catalogue_line,
     confirm_order,
     create_order_from_quotation,
+    line_values,
 )
 from .recipients import contact_recipients
 
 VALID_FOR_DAYS = 30
-# Stored amounts are numeric(16, 2): anything at or above this cannot be saved.
-AMOUNT_LIMIT = Decimal(10) ** 14
 MAX_QUANTITY = Decimal(10) ** 9  # numeric(12, 3)
 MAX_PRICE = Decimal(10) ** 12  # numeric(14, 2)
 MAX_LINES = 200
@@ -157,19 +157,12 @@ def _write_lines(quotation: Quotation, lines: list[dict[str, Any]]) -> None:
         QuotationLine(quotation=quotation, position=index, **line)
         for index, line in enumerate(lines)
     ]
-    totals = compute_totals(rows, quotation.currency)
-    amounts = [totals.subtotal, totals.total, *(r.gross for r in totals.lines)]
-    if any(abs(amount) >= AMOUNT_LIMIT for amount in amounts):
-        raise QuotationError(_("These amounts are too large for one quotation."))
-    for row, result in zip(rows, totals.lines, strict=True):
-        row.net_amount, row.tax_amount = result.net, result.tax
-    quotation.lines.all().delete()
-    QuotationLine.objects.bulk_create(rows)
-    quotation.subtotal = totals.subtotal
-    quotation.discount_total = totals.discount_total
-    quotation.tax_total = totals.tax_total
-    quotation.total = totals.total
-    quotation.save(update_fields=["subtotal", "discount_total", "tax_total", "total", "updated_at"])
+    replace_lines(
+        quotation,
+        rows,
+        error=QuotationError,
+        too_large=_("These amounts are too large for one quotation."),
+    )
 
 
 def _check_header(
@@ -433,14 +426,13 @@ def duplicate_quotation(*, quotation: Quotation, by) -> Quotation:
     """A new draft with a new number, the same customer, contact and lines, valid from today."""
     require_perm(by, roles.CHANGE_QUOTATION)
     source = Quotation.objects.select_related("customer", "contact").get(pk=quotation.pk)
-    lines = [{name: getattr(line, name) for name in LINE_FIELDS} for line in source.lines.all()]
     contact = source.contact
     if contact is not None and contact.customer_id != source.customer_id:
         contact = None
     copy = create_quotation(
         customer=source.customer,
         by=by,
-        lines=lines,
+        lines=line_values(source.lines.all()),
         currency=source.currency,
         contact=contact,
         terms=source.terms,
