@@ -23,7 +23,7 @@ from lumytic.core.access import require_office_perm
 from lumytic.core.pages import page_url
 from lumytic.core.services import allocate_number
 from lumytic.core.uploads import KINDS, display_name, file_kind, fingerprint
-from lumytic.core.workflow import InvalidTransition, StepRefused
+from lumytic.core.workflow import StepRefused, require_step
 from notifications.services import Recipient, notify
 from sales.models import Order, Quotation
 
@@ -133,10 +133,7 @@ def _check_reply_to(conversation: Conversation, reply_to: Message | None, kind: 
 def _move(conversation: Conversation, status: str) -> None:
     if conversation.status == status:
         return
-    if not conversation.can_become(status):
-        raise InvalidTransition(
-            conversation, status, name=conversation.number or conversation.title
-        )
+    require_step(conversation, status, name=_name(conversation))
     conversation.status = status
 
 
@@ -406,10 +403,7 @@ def close_ticket(*, conversation: Conversation, by) -> Conversation:
     require_office_perm(by, roles.REPLY_CONVERSATIONS)
     conversation = _locked(conversation)
     _check_author(conversation.customer_id, by)
-    if not conversation.can_become(Conversation.Status.CLOSED):
-        raise InvalidTransition(
-            conversation, Conversation.Status.CLOSED, name=conversation.number or conversation.title
-        )
+    require_step(conversation, Conversation.Status.CLOSED, name=_name(conversation))
     conversation.status = Conversation.Status.CLOSED
     conversation.closed_at = timezone.now()
     conversation.waiting_since = None

@@ -21,7 +21,7 @@ from lumytic.core.access import require_office_perm, require_perm
 from lumytic.core.pages import page_url
 from lumytic.core.services import allocate_number
 from lumytic.core.validation import MAX_QUANTITY, amount_limit_text
-from lumytic.core.workflow import InvalidTransition, StepRefused
+from lumytic.core.workflow import StepRefused, require_step
 from notifications.services import notify
 
 from ..models import Order, OrderLine, Product, Quotation
@@ -47,8 +47,7 @@ def lock_order(order: Order) -> Order:
 
 def move_order(order: Order, status: str, *, by, verb: str, details: dict | None = None) -> None:
     """Change the status after checking the table, and record it on the order's timeline."""
-    if not order.can_become(status):
-        raise InvalidTransition(order, status)
+    require_step(order, status)
     order.status = status
     order.save(update_fields=["status", "updated_at"])
     record_activity(actor=by, verb=verb, target=order, customer=order.customer, details=details)
@@ -203,8 +202,7 @@ def submit_order(*, order: Order, by) -> Order:
     """Send a draft order to the sales team (`order_new` to the customer advisor)."""
     require_office_perm(by, roles.CHANGE_ORDER)
     order = lock_order(order)
-    if not order.can_become(Order.Status.SUBMITTED):
-        raise InvalidTransition(order, Order.Status.SUBMITTED)
+    require_step(order, Order.Status.SUBMITTED)
     if not order.lines.exists():
         raise OrderError(_("Add at least one line before submitting."))
     if order.number is None:
@@ -342,8 +340,7 @@ def confirm_order(
     """
     require_office_perm(by, roles.CHANGE_ORDER)
     order = lock_order(order)
-    if not order.can_become(Order.Status.CONFIRMED):
-        raise InvalidTransition(order, Order.Status.CONFIRMED)
+    require_step(order, Order.Status.CONFIRMED)
     on = on or timezone.localdate()
     shipping = billing if shipping is None else shipping
     for kind, values in (("billing", billing), ("shipping", shipping)):

@@ -21,7 +21,7 @@ from lumytic.accounts import roles
 from lumytic.core.access import require_office_perm, require_perm
 from lumytic.core.pages import page_url
 from lumytic.core.services import allocate_number
-from lumytic.core.workflow import InvalidTransition, StepRefused
+from lumytic.core.workflow import StepRefused, require_step
 from notifications.services import Attachment, Recipient, notify
 
 from ..models import Order, Product, Quotation, QuotationLine
@@ -63,8 +63,7 @@ def _locked(quotation: Quotation) -> Quotation:
 
 def _move(quotation: Quotation, status: str, *, by, verb: str, details: dict | None = None) -> None:
     """Change the status after checking the table, and record it on the quotation's timeline."""
-    if not quotation.can_become(status):
-        raise InvalidTransition(quotation, status)
+    require_step(quotation, status)
     quotation.status = status
     quotation.save(
         update_fields=["status", "decline_reason", "decided_at", "sent_at", "updated_at"]
@@ -295,8 +294,7 @@ def send_quotation(*, quotation: Quotation, by) -> Quotation:
     from ..pdf import render_quotation_pdf  # WeasyPrint loads only when a PDF is needed
 
     quotation = _locked(quotation)
-    if not quotation.can_become(Quotation.Status.SENT):
-        raise InvalidTransition(quotation, Quotation.Status.SENT)
+    require_step(quotation, Quotation.Status.SENT)
     if not quotation.lines.exists():
         raise QuotationError(_("Add at least one line before sending."))
     if quotation.valid_until < timezone.localdate():
@@ -353,8 +351,7 @@ def accept_quotation(
     customer_of_user = getattr(getattr(by, "contact", None), "customer_id", None)
     if getattr(by, "role", "") == "portal" and customer_of_user != quotation.customer_id:
         raise QuotationError(_("Only the customer's own users can accept this quotation."))
-    if not quotation.can_become(Quotation.Status.ACCEPTED):
-        raise InvalidTransition(quotation, Quotation.Status.ACCEPTED)
+    require_step(quotation, Quotation.Status.ACCEPTED)
     if quotation.valid_until < timezone.localdate():
         raise QuotationError(
             _("Quotation %(quotation)s expired on %(day)s; ask us for a new one.")
@@ -379,8 +376,7 @@ def decline_quotation(*, quotation: Quotation, by, reason: str) -> Quotation:
     if not reason:
         raise QuotationError(_("Say why the quotation is declined."))
     quotation = _locked(quotation)
-    if not quotation.can_become(Quotation.Status.DECLINED):
-        raise InvalidTransition(quotation, Quotation.Status.DECLINED)
+    require_step(quotation, Quotation.Status.DECLINED)
     quotation.decline_reason = reason[:2000]
     quotation.decided_at = timezone.now()
     _move(
