@@ -20,7 +20,7 @@ from customers.services import record_activity
 from lumytic.accounts import roles
 from lumytic.accounts.audience import is_reachable_staff, staff_audience
 from lumytic.core.access import require_office_perm
-from lumytic.core.pages import page_url
+from lumytic.core.pages import side_links
 from lumytic.core.services import allocate_number
 from lumytic.core.uploads import KINDS, display_name, file_kind, fingerprint
 from lumytic.core.workflow import StepRefused, require_step
@@ -221,15 +221,10 @@ def customer_recipients(conversation: Conversation) -> list:
 def conversation_links(conversation: Conversation) -> dict[str, str]:
     """The page of the conversation on each side: staff get the office, customers the portal."""
     if conversation.is_ticket:
-        links = {"office": reverse("conversations:ticket-detail", args=[conversation.pk])}
-        if portal := page_url("customer-ticket", conversation.pk):  # the customer's copy
-            links["portal"] = portal
-        return links
-    anchor = "#conversation"
-    links = {"office": reverse("sales:order-detail", args=[conversation.order_id]) + anchor}
-    if portal := page_url("customer-order", conversation.order_id):
-        links["portal"] = portal + anchor
-    return links
+        office = reverse("conversations:ticket-detail", args=[conversation.pk])
+        return side_links(office, "customer-ticket", conversation.pk)
+    office = reverse("sales:order-detail", args=[conversation.order_id])
+    return side_links(office, "customer-order", conversation.order_id, anchor="#conversation")
 
 
 def _notify(conversation: Conversation, message: Message, *, files: int) -> None:

@@ -25,7 +25,8 @@ from lumytic.core.access import (
     require_perm,
 )
 from lumytic.core.models import CompanyProfile
-from lumytic.core.pages import page_url
+from lumytic.core.pages import side_links
+from lumytic.core.reasons import required_reason
 from lumytic.core.services import allocate_number
 from notifications.services import Attachment, Recipient, notify
 
@@ -62,14 +63,9 @@ class InvalidCancellationStep(CancellationError):
 
 
 def _clean_reason(reason: str, missing: str) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise CancellationError(missing)
-    if len(reason) > REASON_MAX_CHARS:
-        raise CancellationError(
-            _("Keep the reason under %(max)s characters.") % {"max": REASON_MAX_CHARS}
-        )
-    return reason
+    return required_reason(
+        reason, missing=missing, error=CancellationError, max_chars=REASON_MAX_CHARS
+    )
 
 
 def _locked_cancellation(cancellation: Cancellation) -> tuple[Order, Cancellation]:
@@ -95,6 +91,13 @@ def _set_status(cancellation: Cancellation, status: str, *fields: str) -> None:
     cancellation.save(update_fields=["status", "updated_at", *fields])
 
 
+def _decide(cancellation: Cancellation, status: str, *fields: str, by) -> None:
+    """Confirm or refuse a request: the status and `fields`, with who decided and when."""
+    cancellation.decided_by = by if getattr(by, "pk", None) else None
+    cancellation.decided_at = timezone.now()
+    _set_status(cancellation, status, *fields, "decided_by", "decided_at")
+
+
 def _record(order: Order, cancellation: Cancellation, *, by, verb: str, **details) -> None:
     record_activity(
         actor=by,
@@ -108,11 +111,8 @@ def _record(order: Order, cancellation: Cancellation, *, by, verb: str, **detail
 
 
 def _links(cancellation: Cancellation) -> dict[str, str]:
-    links = {"office": reverse("sales:cancellation-detail", args=[cancellation.pk])}
-    # The customer's copy of the page, where an installed app serves it (the portal).
-    if portal := page_url("customer-cancellation", cancellation.pk):
-        links["portal"] = portal
-    return links
+    office = reverse("sales:cancellation-detail", args=[cancellation.pk])
+    return side_links(office, "customer-cancellation", cancellation.pk)
 
 
 def _customer_side(order: Order, cancellation: Cancellation) -> list[Recipient]:
@@ -231,9 +231,7 @@ def confirm_cancellation(*, cancellation: Cancellation, by) -> Cancellation:
     cancellation.order_total = pi.total if pi else order.total
     cancellation.pi_number = pi.number if pi else ""
     cancellation.received = paid + applied
-    cancellation.decided_by = by if getattr(by, "pk", None) else None
-    cancellation.decided_at = timezone.now()
-    _set_status(
+    _decide(
         cancellation,
         Cancellation.Status.CONFIRMED,
         "number",
@@ -250,8 +248,7 @@ def confirm_cancellation(*, cancellation: Cancellation, by) -> Cancellation:
         "order_total",
         "pi_number",
         "received",
-        "decided_by",
-        "decided_at",
+        by=by,
     )
     _record(order, cancellation, by=by, verb="cancellation confirmed")
     _notify(
@@ -278,15 +275,7 @@ def refuse_cancellation(*, cancellation: Cancellation, by, reason: str) -> Cance
     reason = _clean_reason(reason, _("Give the customer a reason for refusing the cancellation."))
     order, cancellation = _locked_cancellation(cancellation)
     cancellation.refusal_reason = reason
-    cancellation.decided_by = by if getattr(by, "pk", None) else None
-    cancellation.decided_at = timezone.now()
-    _set_status(
-        cancellation,
-        Cancellation.Status.REFUSED,
-        "refusal_reason",
-        "decided_by",
-        "decided_at",
-    )
+    _decide(cancellation, Cancellation.Status.REFUSED, "refusal_reason", by=by)
     _record(order, cancellation, by=by, verb="cancellation refused", reason=reason)
     _notify(
         "cancellation_refused",

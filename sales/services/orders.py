@@ -18,7 +18,7 @@ from customers.models import ADDRESS_PARTS, Customer, address_text
 from customers.services import record_activity
 from lumytic.accounts import roles
 from lumytic.core.access import require_office_perm, require_perm
-from lumytic.core.pages import page_url
+from lumytic.core.pages import side_links
 from lumytic.core.services import allocate_number
 from lumytic.core.validation import MAX_QUANTITY, amount_limit_text
 from lumytic.core.workflow import StepRefused, require_step
@@ -54,11 +54,7 @@ def move_order(order: Order, status: str, *, by, verb: str, details: dict | None
 
 
 def order_links(order: Order) -> dict[str, str]:
-    links = {"office": reverse("sales:order-detail", args=[order.pk])}
-    # The customer's copy of the page, where an installed app serves it (the portal).
-    if portal := page_url("customer-order", order.pk):
-        links["portal"] = portal
-    return links
+    return side_links(reverse("sales:order-detail", args=[order.pk]), "customer-order", order.pk)
 
 
 def _entered_by(by) -> dict[str, str]:

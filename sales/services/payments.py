@@ -23,6 +23,7 @@ from customers.models import Credit
 from customers.services import record_activity
 from lumytic.accounts import roles
 from lumytic.core.access import large_credit_message, may_grant_credit, require_perm
+from lumytic.core.reasons import required_reason
 from lumytic.core.uploads import display_name, file_kind, fingerprint
 
 from ..models import (
@@ -374,11 +375,12 @@ def confirm_payment(*, payment: Payment, by, overpay: str = "") -> Payment:
 def reject_payment(*, payment: Payment, by, reason: str) -> Payment:
     """Refuse a payment with a reason (`payment_rejected` to the customer); it never counts."""
     require_perm(by, roles.CONFIRM_PAYMENT)
-    reason = (reason or "").strip()
-    if not reason:
-        raise PaymentError(_("Give the customer a reason for rejecting the payment."))
-    if len(reason) > MAX_REASON:
-        raise PaymentError(_("Keep the reason under %(max)s characters.") % {"max": MAX_REASON})
+    reason = required_reason(
+        reason,
+        missing=_("Give the customer a reason for rejecting the payment."),
+        error=PaymentError,
+        max_chars=MAX_REASON,
+    )
     order, pi, payment = _locked_payment(payment)
     _decide(payment, Payment.Status.REJECTED, by=by, reason=reason)
     refresh_pi_money(pi)

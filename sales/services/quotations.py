@@ -19,7 +19,8 @@ from customers.models import Contact, Customer
 from customers.services import record_activity
 from lumytic.accounts import roles
 from lumytic.core.access import require_office_perm, require_perm
-from lumytic.core.pages import page_url
+from lumytic.core.pages import side_links
+from lumytic.core.reasons import required_reason
 from lumytic.core.services import allocate_number
 from lumytic.core.workflow import StepRefused, require_step
 from notifications.services import Attachment, Recipient, notify
@@ -83,11 +84,8 @@ def _require_draft(quotation: Quotation) -> None:
 
 def links(quotation: Quotation) -> dict[str, str]:
     """Where a quotation's email button leads, on each side."""
-    result = {"office": reverse("sales:quotation-detail", args=[quotation.pk])}
-    # The customer's copy of the page, where an installed app serves it (the portal).
-    if portal := page_url("customer-quotation", quotation.pk):
-        result["portal"] = portal
-    return result
+    office = reverse("sales:quotation-detail", args=[quotation.pk])
+    return side_links(office, "customer-quotation", quotation.pk)
 
 
 def quotation_recipients(quotation: Quotation) -> list[Recipient]:
@@ -372,9 +370,9 @@ def accept_quotation(
 def decline_quotation(*, quotation: Quotation, by, reason: str) -> Quotation:
     """Record that the customer declined a draft or sent quotation, and why."""
     require_office_perm(by, roles.CHANGE_QUOTATION)
-    reason = (reason or "").strip()
-    if not reason:
-        raise QuotationError(_("Say why the quotation is declined."))
+    reason = required_reason(
+        reason, missing=_("Say why the quotation is declined."), error=QuotationError
+    )
     quotation = _locked(quotation)
     require_step(quotation, Quotation.Status.DECLINED)
     quotation.decline_reason = reason[:2000]

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from lumytic.accounts import roles
 from lumytic.core.access import require_perm
+from lumytic.core.reasons import required_reason
 from lumytic.core.uploads import display_name, file_kind, fingerprint
 
 from ..models.base import SIGNED_DOCUMENT_VALIDATOR, SignedCopy
@@ -53,11 +54,12 @@ def review_signed_copy(
     """
     require_perm(by, roles.REVIEW_SIGNED_DOCUMENTS)
     if status == SignedCopy.Status.REJECTED:
-        reason = (reason or "").strip()
-        if not reason:
-            raise error(missing or _("Give the customer a reason for rejecting the signed copy."))
-        if max_reason is not None and len(reason) > max_reason:
-            raise error(_("Keep the reason under %(max)s characters.") % {"max": max_reason})
+        reason = required_reason(
+            reason,
+            missing=missing or _("Give the customer a reason for rejecting the signed copy."),
+            error=error,
+            max_chars=max_reason,
+        )
     *held, document = lock(document)
     if not document.can_become(status):
         raise error(
