@@ -7,7 +7,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from lumytic.accounts import roles
-from lumytic.core.access import require_office_perm
+from lumytic.core.access import require_office_perm, stored_user
 from lumytic.core.uploads import KINDS, display_name, file_kind, fingerprint
 
 from ..models import CUSTOMER_DOCUMENT_VALIDATOR, Customer, CustomerDocument
@@ -41,7 +41,7 @@ def add_customer_document(*, customer: Customer, kind: str, file: File, by) -> C
         original_name=display_name(getattr(file, "name", ""), max_length=200, kind=content_kind),
         size=size,
         sha256=sha256,
-        uploaded_by=by if getattr(by, "pk", None) else None,
+        uploaded_by=stored_user(by),
     )
     document.file.save(f"{kind}{KINDS[content_kind][1]}", file, save=False)
     document.save()

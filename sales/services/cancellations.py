@@ -23,6 +23,7 @@ from lumytic.core.access import (
     may_grant_credit,
     require_office_perm,
     require_perm,
+    stored_user,
 )
 from lumytic.core.models import CompanyProfile
 from lumytic.core.pages import side_links
@@ -93,7 +94,7 @@ def _set_status(cancellation: Cancellation, status: str, *fields: str) -> None:
 
 def _decide(cancellation: Cancellation, status: str, *fields: str, by) -> None:
     """Confirm or refuse a request: the status and `fields`, with who decided and when."""
-    cancellation.decided_by = by if getattr(by, "pk", None) else None
+    cancellation.decided_by = stored_user(by)
     cancellation.decided_at = timezone.now()
     _set_status(cancellation, status, *fields, "decided_by", "decided_at")
 
@@ -183,7 +184,7 @@ def request_cancellation(*, order: Order, by, reason: str) -> Cancellation:
         order=order,
         customer=order.customer,
         reason=reason,
-        requested_by=by if getattr(by, "pk", None) else None,
+        requested_by=stored_user(by),
         owner=order.owner or order.customer.advisor,
     )
     _record(order, cancellation, by=by, verb="cancellation requested", reason=reason)
@@ -407,14 +408,14 @@ def complete_cancellation(*, cancellation: Cancellation, by) -> Cancellation:
             currency=currency,
             reason=_("Cancellation %(cancellation)s of order %(order)s")
             % {"cancellation": cancellation.number, "order": order.number},
-            created_by=by if getattr(by, "pk", None) else None,
+            created_by=stored_user(by),
         )
     cancellation.credit = credit
     cancellation.credited_amount = returned
     # What was invoiced and never received: statements and balances subtract it from now on.
     cancellation.reversed_amount = written_off
     cancellation.currency = currency
-    cancellation.completed_by = by if getattr(by, "pk", None) else None
+    cancellation.completed_by = stored_user(by)
     cancellation.completed_at = timezone.now()
     _set_status(
         cancellation,

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from customers.models import address_lines
 from customers.services import record_activity
 from lumytic.accounts import roles
-from lumytic.core.access import require_perm
+from lumytic.core.access import require_perm, stored_user
 from lumytic.core.models import CompanyProfile
 from lumytic.core.services import allocate_number
 from lumytic.core.workflow import InvalidTransition
@@ -152,7 +152,7 @@ def issue_pi(*, order: Order, by, due_date: date | None = None) -> ProformaInvoi
         bank_iban=profile.bank_iban,
         bank_swift=profile.bank_swift,
         bank_address=profile.bank_address,
-        created_by=by if getattr(by, "pk", None) else None,
+        created_by=stored_user(by),
     )
     ProformaInvoiceLine.objects.bulk_create(
         ProformaInvoiceLine(

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from customers.services import record_activity
 from lumytic.accounts import roles
-from lumytic.core.access import require_perm
+from lumytic.core.access import require_perm, stored_user
 from lumytic.core.services import allocate_number
 from notifications.services import Attachment
 
@@ -100,7 +100,7 @@ def write_memo(*, pi: ProformaInvoice, by, text: str) -> Memo:
         number=allocate_number(kind="MEMO"),
         pi=pi,
         text=text,
-        created_by=by if getattr(by, "pk", None) else None,
+        created_by=stored_user(by),
     )
     record_activity(
         actor=by,

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _l
 from customers.models import Credit
 from customers.services import record_activity
 from lumytic.accounts import roles
-from lumytic.core.access import large_credit_message, may_grant_credit, require_perm
+from lumytic.core.access import large_credit_message, may_grant_credit, require_perm, stored_user
 from lumytic.core.reasons import required_reason
 from lumytic.core.uploads import display_name, file_kind, fingerprint
 
@@ -205,7 +205,7 @@ def upload_payment(
         original_name=original,
         size=size,
         sha256=sha256,
-        uploaded_by=by if getattr(by, "pk", None) else None,
+        uploaded_by=stored_user(by),
     )
     payment.file.save(original, file, save=False)
     payment.save()
@@ -249,7 +249,7 @@ def _decide(payment: Payment, status: str, *, by, reason: str = "") -> None:
         _require_pending(payment)
     payment.status = status
     payment.reason = reason
-    payment.decided_by = by if getattr(by, "pk", None) else None
+    payment.decided_by = stored_user(by)
     payment.decided_at = timezone.now()
     payment.save(update_fields=["status", "reason", "decided_by", "decided_at"])
 
@@ -332,7 +332,7 @@ def confirm_payment(*, payment: Payment, by, overpay: str = "") -> Payment:
             currency=pi.currency,
             reason=_("Overpaid on %(pi)s (bank reference %(reference)s)")
             % {"pi": pi.number, "reference": payment.bank_reference[:100]},
-            created_by=by if getattr(by, "pk", None) else None,
+            created_by=stored_user(by),
         )
         record_activity(
             actor=by,
@@ -439,7 +439,7 @@ def apply_credit(*, pi: ProformaInvoice, by, credit: Credit, amount) -> CreditAp
             % {"outstanding": money_text(outstanding, pi.currency), "pi": pi}
         )
     application = CreditApplication.objects.create(
-        pi=pi, credit=credit, amount=amount, applied_by=by if getattr(by, "pk", None) else None
+        pi=pi, credit=credit, amount=amount, applied_by=stored_user(by)
     )
     refresh_pi_money(pi)
     _settle(

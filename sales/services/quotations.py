@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from customers.models import Contact, Customer
 from customers.services import record_activity
 from lumytic.accounts import roles
-from lumytic.core.access import require_office_perm, require_perm
+from lumytic.core.access import require_office_perm, require_perm, stored_user
 from lumytic.core.pages import side_links
 from lumytic.core.reasons import required_reason
 from lumytic.core.services import allocate_number
@@ -228,7 +228,7 @@ def create_quotation(
         currency=currency,
         valid_until=valid_until,
         terms=terms.strip(),
-        created_by=by if getattr(by, "pk", None) else None,
+        created_by=stored_user(by),
     )
     _write_lines(quotation, cleaned)
     record_activity(actor=by, verb="quotation created", target=quotation, customer=customer)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lumytic.accounts import roles
-from lumytic.core.access import require_perm
+from lumytic.core.access import require_perm, stored_user
 from lumytic.core.reasons import required_reason
 from lumytic.core.uploads import display_name, file_kind, fingerprint
 
@@ -29,7 +29,7 @@ def keep_signed_version(document, *, by, file: File, versions, error: type[Excep
     document.size, document.sha256 = fingerprint(file)
     document.version = (versions.aggregate(latest=Max("version"))["latest"] or 0) + 1
     document.original_name = display_name(getattr(file, "name", ""), kind=file_kind(file))
-    document.uploaded_by = by if getattr(by, "pk", None) else None
+    document.uploaded_by = stored_user(by)
     document.file.save(document.original_name, file, save=False)
     document.save()
     return document
@@ -68,7 +68,7 @@ def review_signed_copy(
         )
     document.status = status
     document.reason = reason
-    document.decided_by = by if getattr(by, "pk", None) else None
+    document.decided_by = stored_user(by)
     document.decided_at = timezone.now()
     document.save(update_fields=["status", "reason", "decided_by", "decided_at"])
     return (*held, document)
