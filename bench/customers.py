@@ -28,7 +28,7 @@ from html import unescape
 from pathlib import Path
 
 from harness import fresh_database, use_checkout  # bench/harness.py, beside this script
-from report import latencies, print_ratios
+from report import print_ratios, time_pages
 
 use_checkout(pages=True)
 
@@ -168,7 +168,6 @@ def main() -> None:
     cache.clear()  # nothing cached from an earlier database of the same name
     from django.db import connection
     from django.test import Client
-    from django.test.utils import override_settings
 
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)
@@ -203,11 +202,7 @@ def main() -> None:
         # As a user gets there: "Last", then "Previous" (the second-to-last page).
         "deep page": deep_page_url(client, "/office/customers/"),
     }
-    load_before = os.getloadavg()[0]
-    with override_settings(ROOT_URLCONF="bench.urls"):
-        results = latencies(client, {"bare view": "/bench/bare/", **pages}, ROUNDS)
-    bare = results.pop("bare view")
-    load_after = os.getloadavg()[0]
+    bare, results, (load_before, load_after) = time_pages(client, pages, ROUNDS)
 
     print(
         f"PostgreSQL {settings.DATABASES['default']['NAME']}: {total:,} customers, "

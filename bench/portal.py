@@ -22,7 +22,7 @@ from pathlib import Path
 
 from harness import CHECKOUT as HERE  # bench/harness.py, beside this script
 from harness import fresh_database, use_checkout
-from report import latencies, print_ratios
+from report import print_ratios, time_pages
 
 ROOT = use_checkout(Path(os.environ.get("BENCH_CODE", HERE)).resolve(), pages=True)
 os.chdir(ROOT)  # settings read `.env` and paths from the checkout being measured
@@ -53,7 +53,6 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
-    from django.test.utils import override_settings
 
     from lumytic.celery import app
 
@@ -95,11 +94,7 @@ def main() -> None:
         "invoices": "/portal/invoices/",
         "statement": "/portal/statements/",
     }
-    load_before = os.getloadavg()[0]
-    with override_settings(ROOT_URLCONF="bench.urls"):
-        results = latencies(client, {"bare view": "/bench/bare/", **pages}, ROUNDS)
-    bare = results.pop("bare view")
-    load_after = os.getloadavg()[0]
+    bare, results, (load_before, load_after) = time_pages(client, pages, ROUNDS)
 
     print(
         f"PostgreSQL {settings.DATABASES['default']['NAME']}: one customer with {ORDERS} orders "
