@@ -128,8 +128,11 @@ def _awaiting_payment_status(pi: ProformaInvoice) -> str:
     return Order.Status.PI_APPROVED
 
 
-def _settle(order: Order, pi: ProformaInvoice, *, by, verb: str, details: dict) -> str:
-    """Record the step and move the order to where its PI's money now puts it."""
+def _settle(order: Order, pi: ProformaInvoice, *, by, verb: str, amount: str, **extra) -> str:
+    """After a step that moved money: store the PI's sums, record the step (the PI, the
+    `amount` and `extra` details) and move the order to where the PI's money now puts it."""
+    refresh_pi_money(pi)
+    details = {"pi": pi.number, "amount": amount, **extra}
     if order.status == Order.Status.PAID:
         record_activity(actor=by, verb=verb, target=order, customer=order.customer, details=details)
         return order.status
@@ -209,13 +212,12 @@ def upload_payment(
     )
     payment.file.save(original, file, save=False)
     payment.save()
-    refresh_pi_money(pi)
     _settle(
         order,
         pi,
         by=by,
         verb="payment uploaded",
-        details={"pi": pi.number, "amount": money_text(amount, pi.currency)},
+        amount=money_text(amount, pi.currency),
     )
     # Seed 001 lists the memo number too: the latest memo the customer was sent, if any.
     memo = pi.memos.sent().first()
@@ -345,13 +347,12 @@ def confirm_payment(*, payment: Payment, by, overpay: str = "") -> Payment:
     if credit is not None:
         payment.excess_credit = credit
         payment.save(update_fields=["excess_credit"])
-    refresh_pi_money(pi)
     _settle(
         order,
         pi,
         by=by,
         verb="payment confirmed",
-        details={"pi": pi.number, "amount": money_text(payment.amount, payment.currency)},
+        amount=money_text(payment.amount, payment.currency),
     )
     _paid, _credited, still_due = pi_balance(pi)
     credited_row = (
@@ -383,17 +384,13 @@ def reject_payment(*, payment: Payment, by, reason: str) -> Payment:
     )
     order, pi, payment = _locked_payment(payment)
     _decide(payment, Payment.Status.REJECTED, by=by, reason=reason)
-    refresh_pi_money(pi)
     _settle(
         order,
         pi,
         by=by,
         verb="payment rejected",
-        details={
-            "pi": pi.number,
-            "amount": money_text(payment.amount, payment.currency),
-            "reason": reason,
-        },
+        amount=money_text(payment.amount, payment.currency),
+        reason=reason,
     )
     notify_pi(
         "payment_rejected",
@@ -441,12 +438,11 @@ def apply_credit(*, pi: ProformaInvoice, by, credit: Credit, amount) -> CreditAp
     application = CreditApplication.objects.create(
         pi=pi, credit=credit, amount=amount, applied_by=stored_user(by)
     )
-    refresh_pi_money(pi)
     _settle(
         order,
         pi,
         by=by,
         verb="credit applied",
-        details={"pi": pi.number, "amount": money_text(amount, pi.currency)},
+        amount=money_text(amount, pi.currency),
     )
     return application
