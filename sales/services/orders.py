@@ -57,6 +57,18 @@ def order_links(order: Order) -> dict[str, str]:
     return side_links(reverse("sales:order-detail", args=[order.pk]), "customer-order", order.pk)
 
 
+def _notify(event: str, order: Order, *, recipients, rows=(), context: dict | None = None) -> None:
+    """Queue an order step's email: the order number in the text and the first detail row
+    (then `rows`), the order pages as buttons."""
+    notify(
+        event,
+        recipients=recipients,
+        context={"order": order.number, **(context or {})},
+        details=[(_("Order"), order.number), *rows],
+        links=order_links(order),
+    )
+
+
 def _entered_by(by) -> dict[str, str]:
     """Name the staff member who entered an order for the customer, for the email's intro."""
     if getattr(by, "role", "") != "staff":
@@ -206,21 +218,15 @@ def submit_order(*, order: Order, by) -> Order:
     order.submitted_at = timezone.now()
     order.save(update_fields=["number", "submitted_at", "updated_at"])
     move_order(order, Order.Status.SUBMITTED, by=by, verb="order submitted")
-    notify(
+    _notify(
         "order_new",
+        order,
         recipients=advisor_recipients(order),
-        context={
-            "order": order.number,
-            "company": order.customer.name,
-            **_entered_by(by),
-            **next_step_context(order),
-        },
-        details=[
-            (_("Order"), order.number),
+        rows=[
             (_("Agent company"), order.customer.name),
             (_("Total"), money_text(order.total, order.currency)),
         ],
-        links=order_links(order),
+        context={"company": order.customer.name, **_entered_by(by), **next_step_context(order)},
     )
     return order
 
@@ -248,21 +254,15 @@ def create_order_from_quotation(*, quotation: Quotation, by) -> Order:
         verb="order placed from quotation",
         details={"quotation": quotation.number},
     )
-    notify(
+    _notify(
         "order_from_quotation",
+        order,
         recipients=advisor_recipients(order),
-        context={
-            "order": order.number,
-            "quotation": quotation.number,
-            "company": order.customer.name,
-            **_entered_by(by),
-        },
-        details=[
-            (_("Order"), order.number),
+        rows=[
             (_("Quotation"), quotation.number),
             (_("Agent company"), order.customer.name),
         ],
-        links=order_links(order),
+        context={"quotation": quotation.number, "company": order.customer.name, **_entered_by(by)},
     )
     return order
 
@@ -303,15 +303,12 @@ def update_order(
         },
     )
     if order.status == Order.Status.SUBMITTED:
-        notify(
+        _notify(
             "order_updated",
+            order,
             recipients=[*customer_recipients(order), *owner_recipients(order)],
-            context={"order": order.number, "company": order.customer.name, **_entered_by(by)},
-            details=[
-                (_("Order"), order.number),
-                (_("Total"), money_text(order.total, order.currency)),
-            ],
-            links=order_links(order),
+            rows=[(_("Total"), money_text(order.total, order.currency))],
+            context={"company": order.customer.name, **_entered_by(by)},
         )
     return order
 
@@ -377,23 +374,17 @@ def confirm_order(
     )
     billing_text = address_text(order.address_values("billing"))
     shipping_text = address_text(order.address_values("shipping"))
-    notify(
+    _notify(
         "order_confirmed",
+        order,
         recipients=[*customer_recipients(order), *owner_recipients(order)],
-        # Staff confirming for the customer are named in the first line (catalogue).
-        context={
-            "order": order.number,
-            "company": order.customer.name,
-            **_entered_by(by),
-            **next_step_context(order),
-        },
-        details=[
-            (_("Order"), order.number),
+        rows=[
             (_("Billing"), billing_text or "—"),
             (_("Shipping"), shipping_text or "—"),
             (_("Total"), money_text(order.total, order.currency)),
         ],
-        links=order_links(order),
+        # Staff confirming for the customer are named in the first line (catalogue).
+        context={"company": order.customer.name, **_entered_by(by), **next_step_context(order)},
     )
     return order
 
@@ -420,15 +411,11 @@ def cancel_order(*, order: Order, by, reason: str = "") -> Order:
         details={"reason": order.cancel_reason} if order.cancel_reason else {},
     )
     if was_submitted:
-        notify(
+        _notify(
             "order_cancelled",
+            order,
             recipients=[*customer_recipients(order), *owner_recipients(order)],
-            context={"order": order.number},
-            details=[
-                (_("Order"), order.number),
-                (_("Reason"), order.cancel_reason or "—"),
-            ],
-            links=order_links(order),
+            rows=[(_("Reason"), order.cancel_reason or "—")],
         )
     return order
 
