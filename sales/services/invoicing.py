@@ -56,10 +56,6 @@ class InvoiceError(OrderError):
     """A PI or signed-document step the rules refuse; the message is for the user."""
 
 
-def pi_details(order: Order, pi: ProformaInvoice, *extra) -> list[tuple[str, str]]:
-    return [(_("Order"), order.number), (_("Proforma invoice"), pi.number), *extra]
-
-
 def notify_pi(
     event: str,
     order: Order,
@@ -82,7 +78,7 @@ def notify_pi(
             **(context or {}),
             **next_step_context(order),
         },
-        details=pi_details(order, pi, *rows),
+        details=[(_("Order"), order.number), (_("Proforma invoice"), pi.number), *rows],
         links=links or order_links(order),
         attachments=attachments,
     )
