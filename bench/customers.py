@@ -27,33 +27,15 @@ import time
 from html import unescape
 from pathlib import Path
 
-from report import latencies, print_ratios  # bench/report.py, beside this script
+from harness import fresh_database, use_checkout  # bench/harness.py, beside this script
+from report import print_ratios, time_pages
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lumytic.settings")
-os.environ.setdefault("SECRET_KEY", "bench-only-secret")
-os.environ.setdefault("HTTPS", "false")
-os.environ.setdefault("STATIC_MANIFEST", "false")
-os.environ.setdefault("DEBUG", "false")
-os.environ["ALLOWED_HOSTS"] = "testserver"
-os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
+use_checkout(pages=True)
 
 LINES = int(os.environ.get("BENCH_LINES", "100000"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "200"))
 REUSE = os.environ.get("BENCH_REUSE", "") == "1"
 COUNTRIES = ["AE", "SA", "EG", "JO", "DE", "FR", "GB", "US", "IN", "TR", "MA", "QA", "KW", "OM"]
-
-
-def fresh_database() -> None:
-    import psycopg
-
-    url = os.environ["DATABASE_URL"]
-    name = url.rsplit("/", 1)[1]
-    admin_url = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def write_csv(path: Path, lines: int) -> None:
@@ -186,7 +168,6 @@ def main() -> None:
     cache.clear()  # nothing cached from an earlier database of the same name
     from django.db import connection
     from django.test import Client
-    from django.test.utils import override_settings
 
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)
@@ -221,11 +202,7 @@ def main() -> None:
         # As a user gets there: "Last", then "Previous" (the second-to-last page).
         "deep page": deep_page_url(client, "/office/customers/"),
     }
-    load_before = os.getloadavg()[0]
-    with override_settings(ROOT_URLCONF="bench.urls"):
-        results = latencies(client, {"bare view": "/bench/bare/", **pages}, ROUNDS)
-    bare = results.pop("bare view")
-    load_after = os.getloadavg()[0]
+    bare, results, (load_before, load_after) = time_pages(client, pages, ROUNDS)
 
     print(
         f"PostgreSQL {settings.DATABASES['default']['NAME']}: {total:,} customers, "

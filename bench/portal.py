@@ -20,33 +20,15 @@ import os
 import sys
 from pathlib import Path
 
-from report import latencies, print_ratios  # bench/report.py, beside this script
+from harness import CHECKOUT as HERE  # bench/harness.py, beside this script
+from harness import fresh_database, use_checkout
+from report import print_ratios, time_pages
 
-HERE = Path(__file__).resolve().parents[1]
-ROOT = Path(os.environ.get("BENCH_CODE", HERE)).resolve()
-sys.path.insert(0, str(ROOT))
+ROOT = use_checkout(Path(os.environ.get("BENCH_CODE", HERE)).resolve(), pages=True)
 os.chdir(ROOT)  # settings read `.env` and paths from the checkout being measured
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lumytic.settings")
-os.environ.setdefault("SECRET_KEY", "bench-only-secret")
-os.environ.setdefault("HTTPS", "false")
-os.environ.setdefault("STATIC_MANIFEST", "false")
-os.environ.setdefault("DEBUG", "false")
-os.environ["ALLOWED_HOSTS"] = "testserver"
-os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
 
 ORDERS = int(os.environ.get("BENCH_ORDERS", "200"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "200"))
-
-
-def fresh_database() -> None:
-    import psycopg
-
-    url = os.environ["DATABASE_URL"]
-    name = url.rsplit("/", 1)[1]
-    admin_url = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def build_history():
@@ -71,7 +53,6 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
-    from django.test.utils import override_settings
 
     from lumytic.celery import app
 
@@ -113,11 +94,7 @@ def main() -> None:
         "invoices": "/portal/invoices/",
         "statement": "/portal/statements/",
     }
-    load_before = os.getloadavg()[0]
-    with override_settings(ROOT_URLCONF="bench.urls"):
-        results = latencies(client, {"bare view": "/bench/bare/", **pages}, ROUNDS)
-    bare = results.pop("bare view")
-    load_after = os.getloadavg()[0]
+    bare, results, (load_before, load_after) = time_pages(client, pages, ROUNDS)
 
     print(
         f"PostgreSQL {settings.DATABASES['default']['NAME']}: one customer with {ORDERS} orders "

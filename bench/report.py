@@ -1,5 +1,6 @@
 """What every page benchmark shares: timing pages in turn, and the ratio table it prints."""
 
+import os
 import statistics
 import time
 
@@ -21,6 +22,19 @@ def latencies(client, urls: dict[str, str], rounds: int) -> dict[str, list[float
             samples[name].append(time.perf_counter() - started)
             assert response.status_code == 200, url
     return samples
+
+
+def time_pages(client, pages: dict[str, str], rounds: int):
+    """Time `pages` in turn with the bare view (bench/urls.py) that runs the same middleware.
+
+    Returns the bare view's samples, each page's samples and the load average before and after.
+    """
+    from django.test import override_settings
+
+    load_before = os.getloadavg()[0]
+    with override_settings(ROOT_URLCONF="bench.urls"):
+        results = latencies(client, {"bare view": "/bench/bare/", **pages}, rounds)
+    return results.pop("bare view"), results, (load_before, os.getloadavg()[0])
 
 
 def p95(samples: list[float]) -> float:

@@ -6,7 +6,6 @@ other side, all in one transaction. The message commits with its outbox rows; de
 after commit, so a failing email never loses a message.
 """
 
-import hashlib
 from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import ValidationError
@@ -21,10 +20,10 @@ from customers.services import record_activity
 from lumytic.accounts import roles
 from lumytic.accounts.audience import is_reachable_staff, staff_audience
 from lumytic.core.access import require_office_perm
-from lumytic.core.pages import page_url
+from lumytic.core.pages import side_links
 from lumytic.core.services import allocate_number
-from lumytic.core.uploads import KINDS, display_name, file_kind
-from lumytic.core.workflow import InvalidTransition, StepRefused
+from lumytic.core.uploads import KINDS, display_name, file_kind, fingerprint
+from lumytic.core.workflow import StepRefused, require_step
 from notifications.services import Recipient, notify
 from sales.models import Order, Quotation
 
@@ -108,18 +107,13 @@ def clean_files(files: Iterable[File]) -> list[File]:
 
 def _attach(message: Message, files: Sequence[File]) -> None:
     for file in files:
-        digest, size = hashlib.sha256(), 0
-        file.seek(0)
-        for chunk in file.chunks():
-            digest.update(chunk)
-            size += len(chunk)
-        file.seek(0)
+        size, sha256 = fingerprint(file)
         kind = file_kind(file)
         attachment = Attachment(
             message=message,
             original_name=display_name(getattr(file, "name", ""), kind=kind),
             size=size,
-            sha256=digest.hexdigest(),
+            sha256=sha256,
         )
         # The stored extension comes from the content, whatever the sender's file was called.
         attachment.file.save(f"attachment{KINDS[kind][1]}", file, save=False)
@@ -139,10 +133,7 @@ def _check_reply_to(conversation: Conversation, reply_to: Message | None, kind: 
 def _move(conversation: Conversation, status: str) -> None:
     if conversation.status == status:
         return
-    if not conversation.can_become(status):
-        raise InvalidTransition(
-            conversation, status, name=conversation.number or conversation.title
-        )
+    require_step(conversation, status, name=_name(conversation))
     conversation.status = status
 
 
@@ -230,15 +221,10 @@ def customer_recipients(conversation: Conversation) -> list:
 def conversation_links(conversation: Conversation) -> dict[str, str]:
     """The page of the conversation on each side: staff get the office, customers the portal."""
     if conversation.is_ticket:
-        links = {"office": reverse("conversations:ticket-detail", args=[conversation.pk])}
-        if portal := page_url("customer-ticket", conversation.pk):  # the customer's copy
-            links["portal"] = portal
-        return links
-    anchor = "#conversation"
-    links = {"office": reverse("sales:order-detail", args=[conversation.order_id]) + anchor}
-    if portal := page_url("customer-order", conversation.order_id):
-        links["portal"] = portal + anchor
-    return links
+        office = reverse("conversations:ticket-detail", args=[conversation.pk])
+        return side_links(office, "customer-ticket", conversation.pk)
+    office = reverse("sales:order-detail", args=[conversation.order_id])
+    return side_links(office, "customer-order", conversation.order_id, anchor="#conversation")
 
 
 def _notify(conversation: Conversation, message: Message, *, files: int) -> None:
@@ -412,10 +398,7 @@ def close_ticket(*, conversation: Conversation, by) -> Conversation:
     require_office_perm(by, roles.REPLY_CONVERSATIONS)
     conversation = _locked(conversation)
     _check_author(conversation.customer_id, by)
-    if not conversation.can_become(Conversation.Status.CLOSED):
-        raise InvalidTransition(
-            conversation, Conversation.Status.CLOSED, name=conversation.number or conversation.title
-        )
+    require_step(conversation, Conversation.Status.CLOSED, name=_name(conversation))
     conversation.status = Conversation.Status.CLOSED
     conversation.closed_at = timezone.now()
     conversation.waiting_since = None

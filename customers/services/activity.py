@@ -5,6 +5,8 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from lumytic.core.access import stored_user
+
 from ..models import ActivityEntry, Customer
 
 
@@ -42,7 +44,7 @@ def record_activity(
 ) -> ActivityEntry:
     """Write one timeline entry inside the caller's transaction."""
     return ActivityEntry.objects.create(
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor=stored_user(actor),
         verb=verb,
         target_type=ContentType.objects.get_for_model(target),
         target_id=str(target.pk),

@@ -11,12 +11,18 @@ from .activity import record_activity
 from .records import CustomerError
 
 
+def _locked_contact(contact: Contact) -> Contact:
+    """The contact, read again under its customer's lock, which serialises contact changes so
+    there is always exactly one primary."""
+    Customer.objects.select_for_update().get(pk=contact.customer_id)
+    return Contact.objects.get(pk=contact.pk)
+
+
 @transaction.atomic
 def delete_contact(*, contact: Contact, by) -> None:
     """Delete a contact; the primary one is refused."""
     require_office_perm(by, roles.CHANGE_CUSTOMER)
-    Customer.objects.select_for_update().get(pk=contact.customer_id)
-    contact = Contact.objects.get(pk=contact.pk)
+    contact = _locked_contact(contact)
     if contact.is_primary:
         raise CustomerError(
             _("The primary contact cannot be deleted. Make another one primary first.")
@@ -35,9 +41,7 @@ def delete_contact(*, contact: Contact, by) -> None:
 def make_primary_contact(*, contact: Contact, by) -> Contact:
     """Make this contact the customer's primary one (the old primary stays as a contact)."""
     require_office_perm(by, roles.CHANGE_CUSTOMER)
-    # The customer lock serialises swaps, so there is always exactly one primary.
-    Customer.objects.select_for_update().get(pk=contact.customer_id)
-    contact = Contact.objects.get(pk=contact.pk)
+    contact = _locked_contact(contact)
     if contact.is_primary:
         return contact
     Contact.objects.filter(customer_id=contact.customer_id, is_primary=True).update(

@@ -1,7 +1,5 @@
 """A customer's documents (its CR document): every version kept, checked and fingerprinted."""
 
-import hashlib
-
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
@@ -9,23 +7,12 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from lumytic.accounts import roles
-from lumytic.core.access import require_office_perm
-from lumytic.core.uploads import KINDS, display_name, file_kind
+from lumytic.core.access import require_office_perm, stored_user
+from lumytic.core.uploads import KINDS, display_name, file_kind, fingerprint
 
 from ..models import CUSTOMER_DOCUMENT_VALIDATOR, Customer, CustomerDocument
 from .activity import record_activity
 from .errors import CustomerError
-
-
-def _fingerprint(file: File) -> tuple[int, str]:
-    """The size and SHA-256 of the file's bytes, read in chunks."""
-    digest, size = hashlib.sha256(), 0
-    file.seek(0)
-    for chunk in file.chunks():
-        digest.update(chunk)
-        size += len(chunk)
-    file.seek(0)
-    return size, digest.hexdigest()
 
 
 @transaction.atomic
@@ -45,7 +32,7 @@ def add_customer_document(*, customer: Customer, kind: str, file: File, by) -> C
     # The customer's row lock numbers the versions one at a time.
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
     latest = customer.documents.filter(kind=kind).aggregate(latest=Max("version"))["latest"]
-    size, sha256 = _fingerprint(file)
+    size, sha256 = fingerprint(file)
     content_kind = file_kind(file)
     document = CustomerDocument(
         customer=customer,
@@ -54,7 +41,7 @@ def add_customer_document(*, customer: Customer, kind: str, file: File, by) -> C
         original_name=display_name(getattr(file, "name", ""), max_length=200, kind=content_kind),
         size=size,
         sha256=sha256,
-        uploaded_by=by if getattr(by, "pk", None) else None,
+        uploaded_by=stored_user(by),
     )
     document.file.save(f"{kind}{KINDS[content_kind][1]}", file, save=False)
     document.save()

@@ -46,6 +46,12 @@ def require_office_perm(by, perm: str) -> None:
         require_perm(by, perm)
 
 
+def stored_user(by):
+    """`by` as a row records who acted (created_by, decided_by, ...): None for the system
+    (``by=None``) and for anyone who is not a saved user."""
+    return by if getattr(by, "pk", None) else None
+
+
 def may_grant_credit(by, amount) -> bool:
     """Whether ``by`` may create or apply a credit of ``amount`` (in the credit's own currency):
     above CREDIT_APPROVAL_THRESHOLD it takes a manager; ``by=None`` is the system."""

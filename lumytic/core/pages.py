@@ -17,3 +17,12 @@ def register_page(kind: str, url_name: str) -> None:
 def page_url(kind: str, *args) -> str | None:
     url_name = _pages.get(kind)
     return reverse(url_name, args=args) if url_name else None
+
+
+def side_links(office_url: str, kind: str, *args, anchor: str = "") -> dict[str, str]:
+    """An email's buttons: the office page for staff and, where an installed app serves it,
+    the customer's copy of the page (`kind`, as for page_url) for the customer."""
+    links = {"office": office_url + anchor}
+    if portal := page_url(kind, *args):
+        links["portal"] = portal + anchor
+    return links

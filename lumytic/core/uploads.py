@@ -1,5 +1,6 @@
 """Upload checks shared by every app: the content decides the type, never the file name."""
 
+import hashlib
 import os
 import re
 import unicodedata
@@ -242,6 +243,17 @@ def display_name(filename: str, max_length: int = 120, *, kind: str | None = Non
         stem, ext = os.path.splitext(name)
         name = stem[: max_length - len(ext[:10])] + ext[:10]
     return name or "file"
+
+
+def fingerprint(upload) -> tuple[int, str]:
+    """The size and SHA-256 of the upload's bytes, read in chunks; the file is rewound after."""
+    digest, size = hashlib.sha256(), 0
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+        size += len(chunk)
+    upload.seek(0)
+    return size, digest.hexdigest()
 
 
 def name_by_content(upload) -> str:

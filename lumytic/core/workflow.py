@@ -39,3 +39,9 @@ class InvalidTransition(StepRefused):
                 "target": type(document).Status(step).label.lower(),
             }
         )
+
+
+def require_step(document, step: str, *, name: str = "") -> None:
+    """Refuse, with `InvalidTransition`, a step the document's transition table does not allow."""
+    if not document.can_become(step):
+        raise InvalidTransition(document, step, name=name)

@@ -118,13 +118,19 @@ def invite_to_portal(
     return invitation
 
 
+def _locked_unaccepted(invitation: Invitation, *, accepted: str) -> Invitation:
+    """Lock the invitation; one already accepted is refused with the `accepted` message."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at:
+        raise PortalError(accepted)
+    return invitation
+
+
 @transaction.atomic
 def resend_invitation(*, invitation: Invitation, by) -> Invitation:
     """Send a fresh link (the old one stops working) with a new expiry."""
     require_perm(by, roles.MANAGE_PORTAL_ACCESS)
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    if invitation.accepted_at:
-        raise PortalError(_("This invitation was already accepted."))
+    invitation = _locked_unaccepted(invitation, accepted=_("This invitation was already accepted."))
     if invitation.revoked_at:
         raise PortalError(_("This invitation was revoked. Invite the person again."))
     now = timezone.now()
@@ -143,9 +149,9 @@ def resend_invitation(*, invitation: Invitation, by) -> Invitation:
 def revoke_invitation(*, invitation: Invitation, by) -> Invitation:
     """Void an invitation that has not been accepted."""
     require_perm(by, roles.MANAGE_PORTAL_ACCESS)
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    if invitation.accepted_at:
-        raise PortalError(_("This invitation was already accepted; disable the login instead."))
+    invitation = _locked_unaccepted(
+        invitation, accepted=_("This invitation was already accepted; disable the login instead.")
+    )
     if not invitation.revoked_at:
         invitation.revoked_at = timezone.now()
         invitation.nonce = secrets.token_hex(16)

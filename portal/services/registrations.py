@@ -18,6 +18,7 @@ from customers.services import create_customer, record_activity
 from lumytic.accounts import roles
 from lumytic.accounts.audience import staff_audience
 from lumytic.core.access import require_perm
+from lumytic.core.reasons import required_reason
 from notifications.services import Recipient, notify
 
 from ..models import Area, RegistrationRequest
@@ -229,9 +230,9 @@ def reject_registration(
 ) -> RegistrationRequest:
     """Refuse a pending request and email the applicant why."""
     require_perm(by, roles.REVIEW_REGISTRATIONS)
-    reason = (reason or "").strip()
-    if not reason:
-        raise PortalError(_("Give the applicant a reason for the rejection."))
+    reason = required_reason(
+        reason, missing=_("Give the applicant a reason for the rejection."), error=PortalError
+    )
     registration = _locked_pending(registration, RegistrationRequest.Status.REJECTED)
     registration.status = RegistrationRequest.Status.REJECTED
     registration.reason = reason

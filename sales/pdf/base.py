@@ -60,10 +60,15 @@ class StaticOnlyFetcher(URLFetcher):
         return Path(found) if found and Path(found).is_file() else None
 
 
+def write_pdf(html: str, fetcher: URLFetcher) -> bytes:
+    """The PDF of rendered HTML; `fetcher` decides what it may load."""
+    return HTML(string=html, base_url=PDF_ORIGIN + "/", url_fetcher=fetcher).write_pdf()
+
+
 def render_pdf(template: str, context: dict) -> bytes:
     """Render a PDF template with the seller's profile; only static files may be loaded."""
     html = render_to_string(template, {"company": CompanyProfile.load(), **context})
-    return HTML(string=html, base_url=PDF_ORIGIN + "/", url_fetcher=StaticOnlyFetcher()).write_pdf()
+    return write_pdf(html, StaticOnlyFetcher())
 
 
 LOGO_URL = f"{PDF_ORIGIN}/company-logo"
@@ -95,6 +100,13 @@ class InvoiceFetcher(StaticOnlyFetcher):
                 raise ValueError("The company logo must be a PNG or JPEG image.")
             return URLFetcherResponse(url, body=self.logo, headers={"Content-Type": mimetype})
         return super().fetch(url, headers)
+
+
+def render_logo_pdf(template: str, context: dict, *, logo: bytes | None, fetcher) -> bytes:
+    """Render a PDF template that prints the company logo (`logo_url`, empty without one);
+    `fetcher` is an InvoiceFetcher holding the same `logo`."""
+    html = render_to_string(template, {**context, "logo_url": LOGO_URL if logo else ""})
+    return write_pdf(html, fetcher)
 
 
 def logo_bytes(profile: CompanyProfile) -> bytes | None:

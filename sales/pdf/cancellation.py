@@ -5,13 +5,10 @@ files and the company logo; the customer's reason goes through Django's autoesca
 length-limited by the model (`REASON_MAX_CHARS`), which bounds the render time.
 """
 
-from django.template.loader import render_to_string
-from weasyprint import HTML
-
 from lumytic.core.models import CompanyProfile
 
 from ..models import Cancellation
-from .base import LOGO_URL, PDF_ORIGIN, InvoiceFetcher, logo_bytes
+from .base import InvoiceFetcher, logo_bytes, render_logo_pdf
 
 
 def render_cancellation_pdf(
@@ -20,13 +17,12 @@ def render_cancellation_pdf(
     """The cancellation order as an A4 PDF: parties, the order, the reason, amounts, signatures."""
     cancellation = Cancellation.objects.select_related("order").get(pk=cancellation.pk)
     logo = logo_bytes(CompanyProfile.load())
-    fetcher = fetcher or InvoiceFetcher(logo=logo)
-    html = render_to_string(
+    return render_logo_pdf(
         "sales/pdf/cancellation.html",
         {
             "cancellation": cancellation,
             "order": cancellation.order,
-            "logo_url": LOGO_URL if logo else "",
         },
+        logo=logo,
+        fetcher=fetcher or InvoiceFetcher(logo=logo),
     )
-    return HTML(string=html, base_url=PDF_ORIGIN + "/", url_fetcher=fetcher).write_pdf()

@@ -11,13 +11,10 @@ A thread can't be stopped and a forked process can't safely share a threaded ser
 so a bounded input is the guard that works everywhere (web, Celery, tests).
 """
 
-from django.template.loader import render_to_string
-from weasyprint import HTML
-
 from lumytic.core.models import CompanyProfile
 
 from ..models import ProformaInvoice
-from .base import LOGO_URL, PDF_ORIGIN, InvoiceFetcher, PdfTooLarge, logo_bytes
+from .base import InvoiceFetcher, PdfTooLarge, logo_bytes, render_logo_pdf
 
 # About 25 lines fit on a page; 400 lines is a 16-page PI, far above any real one.
 MAX_PI_LINES = 400
@@ -41,15 +38,14 @@ def render_pi_pdf(pi: ProformaInvoice, *, fetcher: InvoiceFetcher | None = None)
         raise PdfTooLarge(f"A proforma invoice PDF holds at most {MAX_PI_LINES} lines.")
     profile = CompanyProfile.load()
     logo = logo_bytes(profile)
-    fetcher = fetcher or InvoiceFetcher(logo=logo)
-    html = render_to_string(
+    return render_logo_pdf(
         "sales/pdf/proforma_invoice.html",
         {
             "pi": pi,
             "order": pi.order,
             "lines": lines,
             "taxes": tax_summary(lines),
-            "logo_url": LOGO_URL if logo else "",
         },
+        logo=logo,
+        fetcher=fetcher or InvoiceFetcher(logo=logo),
     )
-    return HTML(string=html, base_url=PDF_ORIGIN + "/", url_fetcher=fetcher).write_pdf()

@@ -5,22 +5,19 @@ files and the company logo; the memo text goes through Django's autoescaping. Th
 length-limited by the model (`MEMO_MAX_CHARS`), which bounds the render time.
 """
 
-from django.template.loader import render_to_string
-from weasyprint import HTML
-
 from lumytic.core.models import CompanyProfile
 
 from ..models import Memo
-from .base import LOGO_URL, PDF_ORIGIN, InvoiceFetcher, logo_bytes
+from .base import InvoiceFetcher, logo_bytes, render_logo_pdf
 
 
 def render_memo_pdf(memo: Memo, *, fetcher: InvoiceFetcher | None = None) -> bytes:
     """The memo as an A4 PDF: logo, seller, the PI it amends, the memo text, signatures."""
     memo = Memo.objects.select_related("pi__order").get(pk=memo.pk)
     logo = logo_bytes(CompanyProfile.load())
-    fetcher = fetcher or InvoiceFetcher(logo=logo)
-    html = render_to_string(
+    return render_logo_pdf(
         "sales/pdf/memo.html",
-        {"memo": memo, "pi": memo.pi, "order": memo.pi.order, "logo_url": LOGO_URL if logo else ""},
+        {"memo": memo, "pi": memo.pi, "order": memo.pi.order},
+        logo=logo,
+        fetcher=fetcher or InvoiceFetcher(logo=logo),
     )
-    return HTML(string=html, base_url=PDF_ORIGIN + "/", url_fetcher=fetcher).write_pdf()

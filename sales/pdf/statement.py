@@ -5,13 +5,10 @@ nothing else. Customer text (names, credit reasons, bank references) is autoesca
 count is capped so rendering time stays bounded.
 """
 
-from django.template.loader import render_to_string
-from weasyprint import HTML
-
 from lumytic.core.models import CompanyProfile
 
 from ..statements import Statement
-from .base import LOGO_URL, PDF_ORIGIN, InvoiceFetcher, PdfTooLarge, logo_bytes
+from .base import InvoiceFetcher, PdfTooLarge, logo_bytes, render_logo_pdf
 
 # About 30 rows a page: 3,000 rows is a 100-page statement, far above a sensible date range.
 MAX_STATEMENT_ROWS = 3000
@@ -23,14 +20,13 @@ def render_statement_pdf(statement: Statement, *, fetcher: InvoiceFetcher | None
         raise PdfTooLarge(f"A statement PDF holds at most {MAX_STATEMENT_ROWS} rows.")
     profile = CompanyProfile.load()
     logo = logo_bytes(profile)
-    fetcher = fetcher or InvoiceFetcher(logo=logo)
-    html = render_to_string(
+    return render_logo_pdf(
         "sales/pdf/statement.html",
         {
             "statement": statement,
             "customer": statement.customer,
             "company": profile,
-            "logo_url": LOGO_URL if logo else "",
         },
+        logo=logo,
+        fetcher=fetcher or InvoiceFetcher(logo=logo),
     )
-    return HTML(string=html, base_url=PDF_ORIGIN + "/", url_fetcher=fetcher).write_pdf()

@@ -1,9 +1,10 @@
 """Sales services: every write of the sales app, a module per document or topic.
 
-quotations, orders, invoicing (PIs and signed copies), memos, payments (and credits),
-cancellations, catalogue (products), recipients (who an order email goes to), currency and
-rates (conversion, daily rates, the digest), customer_rates. The currency services most callers
-need are re-exported here.
+quotations, orders, lines (an order's or a quotation's lines and totals), invoicing (PIs and
+signed PIs), memos, payments (and credits), cancellations, signed_copies (keeping and reviewing
+the signed copy of a PI, a memo or a cancellation), catalogue (products), recipients (who an
+order email goes to), currency and rates (conversion, daily rates, the digest), customer_rates.
+The currency services most callers need are re-exported here.
 """
 
 from .currency import (

@@ -23,19 +23,21 @@ from lumytic.core.access import (
     may_grant_credit,
     require_office_perm,
     require_perm,
+    stored_user,
 )
 from lumytic.core.models import CompanyProfile
-from lumytic.core.pages import page_url
+from lumytic.core.pages import side_links
+from lumytic.core.reasons import required_reason
 from lumytic.core.services import allocate_number
 from notifications.services import Attachment, Recipient, notify
 
 from ..models import REASON_MAX_CHARS, Cancellation, Order, ProformaInvoice, SignedCancellation
 from ..pdf import render_cancellation_pdf
 from ..totals import money_text
-from .invoicing import decide_signed_copy, keep_signed_version
 from .orders import OrderError, lock_order, move_order
 from .payments import pi_balance, refresh_pi_money
 from .recipients import customer_recipients
+from .signed_copies import keep_signed_version, review_signed_copy
 
 ZERO = Decimal("0")
 # Orders a cancellation order can be asked for: confirmed or later, and not cancelled already.
@@ -62,14 +64,9 @@ class InvalidCancellationStep(CancellationError):
 
 
 def _clean_reason(reason: str, missing: str) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise CancellationError(missing)
-    if len(reason) > REASON_MAX_CHARS:
-        raise CancellationError(
-            _("Keep the reason under %(max)s characters.") % {"max": REASON_MAX_CHARS}
-        )
-    return reason
+    return required_reason(
+        reason, missing=missing, error=CancellationError, max_chars=REASON_MAX_CHARS
+    )
 
 
 def _locked_cancellation(cancellation: Cancellation) -> tuple[Order, Cancellation]:
@@ -95,6 +92,13 @@ def _set_status(cancellation: Cancellation, status: str, *fields: str) -> None:
     cancellation.save(update_fields=["status", "updated_at", *fields])
 
 
+def _decide(cancellation: Cancellation, status: str, *fields: str, by) -> None:
+    """Confirm or refuse a request: the status and `fields`, with who decided and when."""
+    cancellation.decided_by = stored_user(by)
+    cancellation.decided_at = timezone.now()
+    _set_status(cancellation, status, *fields, "decided_by", "decided_at")
+
+
 def _record(order: Order, cancellation: Cancellation, *, by, verb: str, **details) -> None:
     record_activity(
         actor=by,
@@ -108,11 +112,8 @@ def _record(order: Order, cancellation: Cancellation, *, by, verb: str, **detail
 
 
 def _links(cancellation: Cancellation) -> dict[str, str]:
-    links = {"office": reverse("sales:cancellation-detail", args=[cancellation.pk])}
-    # The customer's copy of the page, where an installed app serves it (the portal).
-    if portal := page_url("customer-cancellation", cancellation.pk):
-        links["portal"] = portal
-    return links
+    office = reverse("sales:cancellation-detail", args=[cancellation.pk])
+    return side_links(office, "customer-cancellation", cancellation.pk)
 
 
 def _customer_side(order: Order, cancellation: Cancellation) -> list[Recipient]:
@@ -129,15 +130,20 @@ def _owner_side(order: Order, cancellation: Cancellation) -> list[Recipient]:
     return [Recipient.from_user(user) for user in users]
 
 
-def _context(order: Order, cancellation: Cancellation) -> dict[str, str]:
-    return {"order": order.number, "cancellation": cancellation.number or ""}
-
-
-def _details(order: Order, cancellation: Cancellation, *extra) -> list[tuple[str, str]]:
-    rows = [(_("Order"), order.number)]
+def _notify(event: str, order: Order, cancellation: Cancellation, *, recipients, rows=(), **email):
+    """Queue a cancellation step's email: the order and cancellation numbers in the text and
+    the details (then `rows`), the cancellation pages as buttons."""
+    details = [(_("Order"), order.number)]
     if cancellation.number:
-        rows.append((_("Cancellation order"), cancellation.number))
-    return [*rows, *extra]
+        details.append((_("Cancellation order"), cancellation.number))
+    notify(
+        event,
+        recipients=recipients,
+        context={"order": order.number, "cancellation": cancellation.number or ""},
+        details=[*details, *rows],
+        links=_links(cancellation),
+        **email,
+    )
 
 
 def sent_pi(order: Order) -> ProformaInvoice | None:
@@ -178,23 +184,21 @@ def request_cancellation(*, order: Order, by, reason: str) -> Cancellation:
         order=order,
         customer=order.customer,
         reason=reason,
-        requested_by=by if getattr(by, "pk", None) else None,
+        requested_by=stored_user(by),
         owner=order.owner or order.customer.advisor,
     )
     _record(order, cancellation, by=by, verb="cancellation requested", reason=reason)
     requester = (by.get_full_name() or by.email) if getattr(by, "pk", None) else ""
-    notify(
+    _notify(
         "cancellation_new",
+        order,
+        cancellation,
         recipients=[*_customer_side(order, cancellation), *_owner_side(order, cancellation)],
-        context=_context(order, cancellation),
-        details=_details(
-            order,
-            cancellation,
+        rows=[
             (_("Agent"), order.customer.name),
             (_("Requested by"), requester or "—"),
             (_("Reason"), reason),
-        ),
-        links=_links(cancellation),
+        ],
     )
     return cancellation
 
@@ -228,9 +232,7 @@ def confirm_cancellation(*, cancellation: Cancellation, by) -> Cancellation:
     cancellation.order_total = pi.total if pi else order.total
     cancellation.pi_number = pi.number if pi else ""
     cancellation.received = paid + applied
-    cancellation.decided_by = by if getattr(by, "pk", None) else None
-    cancellation.decided_at = timezone.now()
-    _set_status(
+    _decide(
         cancellation,
         Cancellation.Status.CONFIRMED,
         "number",
@@ -247,20 +249,15 @@ def confirm_cancellation(*, cancellation: Cancellation, by) -> Cancellation:
         "order_total",
         "pi_number",
         "received",
-        "decided_by",
-        "decided_at",
+        by=by,
     )
     _record(order, cancellation, by=by, verb="cancellation confirmed")
-    notify(
+    _notify(
         "cancellation_confirmed",
+        order,
+        cancellation,
         recipients=_customer_side(order, cancellation),
-        context=_context(order, cancellation),
-        details=_details(
-            order,
-            cancellation,
-            (_("Received to date"), money_text(cancellation.received, currency)),
-        ),
-        links=_links(cancellation),
+        rows=[(_("Received to date"), money_text(cancellation.received, currency))],
         attachments=[
             Attachment(
                 f"{cancellation.number}.pdf",
@@ -279,22 +276,14 @@ def refuse_cancellation(*, cancellation: Cancellation, by, reason: str) -> Cance
     reason = _clean_reason(reason, _("Give the customer a reason for refusing the cancellation."))
     order, cancellation = _locked_cancellation(cancellation)
     cancellation.refusal_reason = reason
-    cancellation.decided_by = by if getattr(by, "pk", None) else None
-    cancellation.decided_at = timezone.now()
-    _set_status(
-        cancellation,
-        Cancellation.Status.REFUSED,
-        "refusal_reason",
-        "decided_by",
-        "decided_at",
-    )
+    _decide(cancellation, Cancellation.Status.REFUSED, "refusal_reason", by=by)
     _record(order, cancellation, by=by, verb="cancellation refused", reason=reason)
-    notify(
+    _notify(
         "cancellation_refused",
+        order,
+        cancellation,
         recipients=_customer_side(order, cancellation),
-        context=_context(order, cancellation),
-        details=_details(order, cancellation, (_("Reason"), reason)),
-        links=_links(cancellation),
+        rows=[(_("Reason"), reason)],
     )
     return cancellation
 
@@ -325,12 +314,12 @@ def upload_signed_cancellation(*, cancellation: Cancellation, by, file: File) ->
     _record(
         order, cancellation, by=by, verb="signed cancellation uploaded", version=document.version
     )
-    notify(
+    _notify(
         "cancellation_signed",
+        order,
+        cancellation,
         recipients=_owner_side(order, cancellation),
-        context=_context(order, cancellation),
-        details=_details(order, cancellation, (_("Version"), str(document.version))),
-        links=_links(cancellation),
+        rows=[(_("Version"), str(document.version))],
     )
     return document
 
@@ -338,9 +327,13 @@ def upload_signed_cancellation(*, cancellation: Cancellation, by, file: File) ->
 @transaction.atomic
 def approve_signed_cancellation(*, document: SignedCancellation, by) -> SignedCancellation:
     """Accept the customer's signed copy; the cancellation can then be applied."""
-    require_perm(by, roles.REVIEW_SIGNED_DOCUMENTS)
-    order, cancellation, document = _locked_signed(document)
-    decide_signed_copy(document, SignedCancellation.Status.APPROVED, by=by)
+    order, cancellation, document = review_signed_copy(
+        document,
+        SignedCancellation.Status.APPROVED,
+        by=by,
+        lock=_locked_signed,
+        error=CancellationError,
+    )
     _record(
         order,
         cancellation,
@@ -357,10 +350,15 @@ def reject_signed_cancellation(
 ) -> SignedCancellation:
     """Refuse a signed copy with a reason (`cancellation_signed_rejected`); the customer signs
     and uploads it again."""
-    require_perm(by, roles.REVIEW_SIGNED_DOCUMENTS)
-    reason = _clean_reason(reason, _("Give the customer a reason for rejecting the signed copy."))
-    order, cancellation, document = _locked_signed(document)
-    decide_signed_copy(document, SignedCancellation.Status.REJECTED, by=by, reason=reason)
+    order, cancellation, document = review_signed_copy(
+        document,
+        SignedCancellation.Status.REJECTED,
+        by=by,
+        lock=_locked_signed,
+        error=CancellationError,
+        reason=reason,
+        max_reason=REASON_MAX_CHARS,
+    )
     _set_status(cancellation, Cancellation.Status.CONFIRMED)
     _record(
         order,
@@ -368,14 +366,14 @@ def reject_signed_cancellation(
         by=by,
         verb="signed cancellation rejected",
         version=document.version,
-        reason=reason,
+        reason=document.reason,
     )
-    notify(
+    _notify(
         "cancellation_signed_rejected",
+        order,
+        cancellation,
         recipients=_customer_side(order, cancellation),
-        context=_context(order, cancellation),
-        details=_details(order, cancellation, (_("Reason"), reason)),
-        links=_links(cancellation),
+        rows=[(_("Reason"), document.reason)],
     )
     return document
 
@@ -410,14 +408,14 @@ def complete_cancellation(*, cancellation: Cancellation, by) -> Cancellation:
             currency=currency,
             reason=_("Cancellation %(cancellation)s of order %(order)s")
             % {"cancellation": cancellation.number, "order": order.number},
-            created_by=by if getattr(by, "pk", None) else None,
+            created_by=stored_user(by),
         )
     cancellation.credit = credit
     cancellation.credited_amount = returned
     # What was invoiced and never received: statements and balances subtract it from now on.
     cancellation.reversed_amount = written_off
     cancellation.currency = currency
-    cancellation.completed_by = by if getattr(by, "pk", None) else None
+    cancellation.completed_by = stored_user(by)
     cancellation.completed_at = timezone.now()
     _set_status(
         cancellation,
@@ -444,15 +442,11 @@ def complete_cancellation(*, cancellation: Cancellation, by) -> Cancellation:
             "credit": money_text(returned, currency),
         },
     )
-    notify(
+    _notify(
         "cancellation_completed",
+        order,
+        cancellation,
         recipients=[*_owner_side(order, cancellation), *_customer_side(order, cancellation)],
-        context=_context(order, cancellation),
-        details=_details(
-            order,
-            cancellation,
-            (_("Credit to the customer"), money_text(returned, currency)),
-        ),
-        links=_links(cancellation),
+        rows=[(_("Credit to the customer"), money_text(returned, currency))],
     )
     return cancellation

@@ -24,6 +24,21 @@ def _range_text(valid_from: date, valid_until: date | None) -> str:
     return f"{start} – {date_format(valid_until, 'SHORT_DATE_FORMAT')}"
 
 
+def _record(customer_rate: CustomerRate, *, by, verb: str) -> None:
+    """The customer's timeline entry for a rate: its currency, rate and date range."""
+    record_activity(
+        actor=by,
+        verb=verb,
+        target=customer_rate,
+        customer=customer_rate.customer,
+        details={
+            "currency": customer_rate.currency_id,
+            "rate": str(customer_rate.rate),
+            "valid": _range_text(customer_rate.valid_from, customer_rate.valid_until),
+        },
+    )
+
+
 @transaction.atomic
 def add_customer_rate(
     *,
@@ -63,17 +78,7 @@ def add_customer_rate(
         valid_until=valid_until,
         created_by=by,
     )
-    record_activity(
-        actor=by,
-        verb="FX rate added",
-        target=customer_rate,
-        customer=customer,
-        details={
-            "currency": currency.code,
-            "rate": str(rate),
-            "valid": _range_text(valid_from, valid_until),
-        },
-    )
+    _record(customer_rate, by=by, verb="FX rate added")
     return customer_rate
 
 
@@ -81,16 +86,5 @@ def add_customer_rate(
 def delete_customer_rate(*, customer_rate: CustomerRate, by) -> None:
     """Remove a customer's rate; their documents go back to the daily rate."""
     require_perm(by, roles.CHANGE_RATES)
-    customer = customer_rate.customer
-    record_activity(
-        actor=by,
-        verb="FX rate deleted",
-        target=customer_rate,
-        customer=customer,
-        details={
-            "currency": customer_rate.currency_id,
-            "rate": str(customer_rate.rate),
-            "valid": _range_text(customer_rate.valid_from, customer_rate.valid_until),
-        },
-    )
+    _record(customer_rate, by=by, verb="FX rate deleted")
     customer_rate.delete()

@@ -4,28 +4,23 @@ Each step locks the order first (then the PI or document), checks the transition
 writes the order's timeline entry and queues its emails, all in one transaction.
 """
 
-import hashlib
 from datetime import date
 
-from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.models import address_lines
 from customers.services import record_activity
 from lumytic.accounts import roles
-from lumytic.core.access import require_perm
+from lumytic.core.access import require_perm, stored_user
 from lumytic.core.models import CompanyProfile
 from lumytic.core.services import allocate_number
-from lumytic.core.uploads import display_name, file_kind
 from lumytic.core.workflow import InvalidTransition
 from notifications.services import Attachment, notify
 
 from ..models import (
-    SIGNED_DOCUMENT_VALIDATOR,
     Order,
     ProformaInvoice,
     ProformaInvoiceLine,
@@ -42,6 +37,7 @@ from .orders import (
     order_links,
 )
 from .recipients import customer_recipients, owner_recipients
+from .signed_copies import keep_signed_version, review_signed_copy
 
 LINE_COPY = (
     "position",
@@ -60,8 +56,32 @@ class InvoiceError(OrderError):
     """A PI or signed-document step the rules refuse; the message is for the user."""
 
 
-def pi_details(order: Order, pi: ProformaInvoice, *extra) -> list[tuple[str, str]]:
-    return [(_("Order"), order.number), (_("Proforma invoice"), pi.number), *extra]
+def notify_pi(
+    event: str,
+    order: Order,
+    pi: ProformaInvoice,
+    *,
+    recipients,
+    rows=(),
+    context: dict | None = None,
+    links: dict[str, str] | None = None,
+    attachments=(),
+) -> None:
+    """Queue the email of a step on a PI: its numbers and the order's next step in the text, the
+    order and PI rows (then `rows`) in the details, the order pages (or `links`) as buttons."""
+    notify(
+        event,
+        recipients=recipients,
+        context={
+            "pi": pi.number,
+            "order": order.number,
+            **(context or {}),
+            **next_step_context(order),
+        },
+        details=[(_("Order"), order.number), (_("Proforma invoice"), pi.number), *rows],
+        links=links or order_links(order),
+        attachments=attachments,
+    )
 
 
 def lock_pi(pi: ProformaInvoice) -> tuple[Order, ProformaInvoice]:
@@ -128,7 +148,7 @@ def issue_pi(*, order: Order, by, due_date: date | None = None) -> ProformaInvoi
         bank_iban=profile.bank_iban,
         bank_swift=profile.bank_swift,
         bank_address=profile.bank_address,
-        created_by=by if getattr(by, "pk", None) else None,
+        created_by=stored_user(by),
     )
     ProformaInvoiceLine.objects.bulk_create(
         ProformaInvoiceLine(
@@ -163,49 +183,18 @@ def send_pi(*, pi: ProformaInvoice, by) -> ProformaInvoice:
     pi.status = ProformaInvoice.Status.SENT
     pi.sent_at = timezone.now()
     pi.save(update_fields=["status", "sent_at", "updated_at"])
-    content = render_pi_pdf(pi)
-    notify(
+    notify_pi(
         "pi_sent",
+        order,
+        pi,
         recipients=customer_recipients(order),
-        context={"pi": pi.number, "order": order.number, **next_step_context(order)},
-        details=pi_details(
-            order,
-            pi,
+        rows=[
             (_("Total"), money_text(pi.total, pi.currency)),
             (_("Due date"), pi.due_date.isoformat()),
-        ),
-        links=order_links(order),
-        attachments=[Attachment(f"{pi.number}.pdf", content, "application/pdf")],
+        ],
+        attachments=[Attachment(f"{pi.number}.pdf", render_pi_pdf(pi), "application/pdf")],
     )
     return pi
-
-
-def read_upload(file) -> tuple[int, str]:
-    """The size and SHA-256 of the uploaded bytes, read in chunks."""
-    digest, size = hashlib.sha256(), 0
-    file.seek(0)
-    for chunk in file.chunks():
-        digest.update(chunk)
-        size += len(chunk)
-    file.seek(0)
-    return size, digest.hexdigest()
-
-
-def keep_signed_version(document, *, by, file: File, versions, error: type[Exception]):
-    """Save `document`, an unsaved signed copy, as the next of `versions`: the file judged by its
-    content (PDF, PNG, JPEG), fingerprinted and stored under a generated name. A refused file
-    raises `error` with a message for the user, and nothing is written."""
-    try:
-        SIGNED_DOCUMENT_VALIDATOR(file)
-    except ValidationError as refused:
-        raise error(" ".join(refused.messages)) from refused
-    document.size, document.sha256 = read_upload(file)
-    document.version = (versions.aggregate(latest=Max("version"))["latest"] or 0) + 1
-    document.original_name = display_name(getattr(file, "name", ""), kind=file_kind(file))
-    document.uploaded_by = by if getattr(by, "pk", None) else None
-    document.file.save(document.original_name, file, save=False)
-    document.save()
-    return document
 
 
 @transaction.atomic
@@ -234,35 +223,22 @@ def upload_signed_pi(*, pi: ProformaInvoice, by, file: File) -> SignedDocument:
         verb="signed proforma invoice uploaded",
         details={"pi": pi.number, "version": document.version},
     )
-    notify(
+    notify_pi(
         "pi_signed",
+        order,
+        pi,
         recipients=owner_recipients(order),
-        context={"pi": pi.number, "order": order.number, **next_step_context(order)},
-        details=pi_details(order, pi, (_("Version"), str(document.version))),
-        links=order_links(order),
+        rows=[(_("Version"), str(document.version))],
     )
     return document
-
-
-def decide_signed_copy(document: SignedDocument, status: str, *, by, reason: str = "") -> None:
-    if not document.can_become(status):
-        raise InvoiceError(
-            _("Version %(version)s is %(status)s; only a version awaiting review can be decided.")
-            % {"version": document.version, "status": document.get_status_display().lower()}
-        )
-    document.status = status
-    document.reason = reason
-    document.decided_by = by if getattr(by, "pk", None) else None
-    document.decided_at = timezone.now()
-    document.save(update_fields=["status", "reason", "decided_by", "decided_at"])
 
 
 @transaction.atomic
 def approve_signed_pi(*, document: SignedDocument, by) -> SignedDocument:
     """Accept the customer's signed PI (`pi_signed_approved`); the order becomes pi_approved."""
-    require_perm(by, roles.REVIEW_SIGNED_DOCUMENTS)
-    order, pi, document = _locked_document(document)
-    decide_signed_copy(document, SignedDocument.Status.APPROVED, by=by)
+    order, pi, document = review_signed_copy(
+        document, SignedDocument.Status.APPROVED, by=by, lock=_locked_document, error=InvoiceError
+    )
     move_order(
         order,
         Order.Status.PI_APPROVED,
@@ -270,37 +246,33 @@ def approve_signed_pi(*, document: SignedDocument, by) -> SignedDocument:
         verb="signed proforma invoice approved",
         details={"pi": pi.number, "version": document.version},
     )
-    notify(
-        "pi_signed_approved",
-        recipients=customer_recipients(order),
-        context={"pi": pi.number, "order": order.number, **next_step_context(order)},
-        details=pi_details(order, pi),
-        links=order_links(order),
-    )
+    notify_pi("pi_signed_approved", order, pi, recipients=customer_recipients(order))
     return document
 
 
 @transaction.atomic
 def reject_signed_pi(*, document: SignedDocument, by, reason: str) -> SignedDocument:
     """Refuse a signed PI with a reason (`pi_signed_rejected`); the order goes back to pi_sent."""
-    require_perm(by, roles.REVIEW_SIGNED_DOCUMENTS)
-    reason = (reason or "").strip()
-    if not reason:
-        raise InvoiceError(_("Give the customer a reason for rejecting the signed copy."))
-    order, pi, document = _locked_document(document)
-    decide_signed_copy(document, SignedDocument.Status.REJECTED, by=by, reason=reason)
+    order, pi, document = review_signed_copy(
+        document,
+        SignedDocument.Status.REJECTED,
+        by=by,
+        lock=_locked_document,
+        error=InvoiceError,
+        reason=reason,
+    )
     move_order(
         order,
         Order.Status.PI_SENT,
         by=by,
         verb="signed proforma invoice rejected",
-        details={"pi": pi.number, "version": document.version, "reason": reason},
+        details={"pi": pi.number, "version": document.version, "reason": document.reason},
     )
-    notify(
+    notify_pi(
         "pi_signed_rejected",
+        order,
+        pi,
         recipients=customer_recipients(order),
-        context={"pi": pi.number, "order": order.number, **next_step_context(order)},
-        details=pi_details(order, pi, (_("Reason"), reason)),
-        links=order_links(order),
+        rows=[(_("Reason"), document.reason)],
     )
     return document

@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 
 from customers.services import record_activity
 from lumytic.accounts import roles
-from lumytic.core.access import require_perm
+from lumytic.core.access import require_perm, stored_user
 from lumytic.core.services import allocate_number
-from notifications.services import Attachment, notify
+from notifications.services import Attachment
 
 from ..models import (
     MEMO_MAX_CHARS,
@@ -24,11 +24,11 @@ from ..models import (
     SignedDocument,
 )
 from ..pdf import render_memo_pdf
-from ..progress import next_step_context
-from .invoicing import InvoiceError, decide_signed_copy, keep_signed_version, lock_pi, pi_details
-from .orders import move_order, order_links
+from .invoicing import InvoiceError, lock_pi, notify_pi
+from .orders import move_order
 from .payments import pi_links
 from .recipients import customer_recipients, owner_recipients
+from .signed_copies import keep_signed_version, review_signed_copy
 
 # The order states in which staff may write (and send) a memo.
 MEMO_ALLOWED = {Order.Status.PI_APPROVED, Order.Status.MEMO_SIGNED}
@@ -38,12 +38,16 @@ class MemoError(InvoiceError):
     """A memo or signed-memo step the rules refuse; the message is for the user."""
 
 
-def _memo_details(order: Order, pi: ProformaInvoice, memo: Memo, *extra):
-    return pi_details(order, pi, (_("Memo"), memo.number), *extra)
-
-
-def _context(order: Order, pi: ProformaInvoice, memo: Memo) -> dict[str, str]:
-    return {"memo": memo.number, "pi": pi.number, "order": order.number}
+def _notify(event: str, order: Order, pi: ProformaInvoice, memo: Memo, *, rows=(), **email):
+    """Queue a memo step's email: a PI email that also names the memo."""
+    notify_pi(
+        event,
+        order,
+        pi,
+        context={"memo": memo.number},
+        rows=[(_("Memo"), memo.number), *rows],
+        **email,
+    )
 
 
 def _locked_memo(memo: Memo) -> tuple[Order, ProformaInvoice, Memo]:
@@ -96,7 +100,7 @@ def write_memo(*, pi: ProformaInvoice, by, text: str) -> Memo:
         number=allocate_number(kind="MEMO"),
         pi=pi,
         text=text,
-        created_by=by if getattr(by, "pk", None) else None,
+        created_by=stored_user(by),
     )
     record_activity(
         actor=by,
@@ -126,12 +130,12 @@ def send_memo(*, memo: Memo, by) -> Memo:
     memo.status = Memo.Status.SENT
     memo.sent_at = timezone.now()
     memo.save(update_fields=["status", "sent_at", "updated_at"])
-    notify(
+    _notify(
         "memo_sent",
+        order,
+        pi,
+        memo,
         recipients=customer_recipients(order),
-        context={**_context(order, pi, memo), **next_step_context(order)},
-        details=_memo_details(order, pi, memo),
-        links=order_links(order),
         attachments=[Attachment(f"{memo.number}.pdf", render_memo_pdf(memo), "application/pdf")],
     )
     return memo
@@ -162,11 +166,13 @@ def upload_signed_memo(*, memo: Memo, by, file: File) -> SignedDocument:
         verb="signed memo uploaded",
         details={"pi": pi.number, "memo": memo.number, "version": document.version},
     )
-    notify(
+    _notify(
         "memo_signed",
+        order,
+        pi,
+        memo,
         recipients=owner_recipients(order),
-        context={**_context(order, pi, memo), **next_step_context(order)},
-        details=_memo_details(order, pi, memo, (_("Version"), str(document.version))),
+        rows=[(_("Version"), str(document.version))],
         links=pi_links(order),
     )
     return document
@@ -175,9 +181,9 @@ def upload_signed_memo(*, memo: Memo, by, file: File) -> SignedDocument:
 @transaction.atomic
 def approve_signed_memo(*, document: SignedDocument, by) -> SignedDocument:
     """Accept the customer's signed memo; the order stays memo_signed, ready for payment."""
-    require_perm(by, roles.REVIEW_SIGNED_DOCUMENTS)
-    order, pi, document = _locked_signed_memo(document)
-    decide_signed_copy(document, SignedDocument.Status.APPROVED, by=by)
+    order, pi, document = review_signed_copy(
+        document, SignedDocument.Status.APPROVED, by=by, lock=_locked_signed_memo, error=MemoError
+    )
     record_activity(
         actor=by,
         verb="signed memo approved",
@@ -192,13 +198,16 @@ def approve_signed_memo(*, document: SignedDocument, by) -> SignedDocument:
 def reject_signed_memo(*, document: SignedDocument, by, reason: str) -> SignedDocument:
     """Refuse a signed memo with a reason (`memo_signed_rejected`); the order goes back to
     memo_sent, so the customer uploads it again."""
-    require_perm(by, roles.REVIEW_SIGNED_DOCUMENTS)
-    reason = (reason or "").strip()
-    if not reason:
-        raise MemoError(_("Give the customer a reason for rejecting the signed memo."))
-    order, pi, document = _locked_signed_memo(document)
-    memo = document.memo
-    decide_signed_copy(document, SignedDocument.Status.REJECTED, by=by, reason=reason)
+    order, pi, document = review_signed_copy(
+        document,
+        SignedDocument.Status.REJECTED,
+        by=by,
+        lock=_locked_signed_memo,
+        error=MemoError,
+        reason=reason,
+        missing=_("Give the customer a reason for rejecting the signed memo."),
+    )
+    memo, reason = document.memo, document.reason
     move_order(
         order,
         Order.Status.MEMO_SENT,
@@ -211,11 +220,12 @@ def reject_signed_memo(*, document: SignedDocument, by, reason: str) -> SignedDo
             "reason": reason,
         },
     )
-    notify(
+    _notify(
         "memo_signed_rejected",
+        order,
+        pi,
+        memo,
         recipients=customer_recipients(order),
-        context={**_context(order, pi, memo), **next_step_context(order)},
-        details=_memo_details(order, pi, memo, (_("Reason"), reason)),
-        links=order_links(order),
+        rows=[(_("Reason"), reason)],
     )
     return document

@@ -18,16 +18,17 @@ from customers.models import ADDRESS_PARTS, Customer, address_text
 from customers.services import record_activity
 from lumytic.accounts import roles
 from lumytic.core.access import require_office_perm, require_perm
-from lumytic.core.pages import page_url
+from lumytic.core.pages import side_links
 from lumytic.core.services import allocate_number
-from lumytic.core.validation import MAX_QUANTITY, amount_limit_text, amounts_fit
-from lumytic.core.workflow import InvalidTransition, StepRefused
+from lumytic.core.validation import MAX_QUANTITY, amount_limit_text
+from lumytic.core.workflow import StepRefused, require_step
 from notifications.services import notify
 
 from ..models import Order, OrderLine, Product, Quotation
 from ..progress import next_step_context
-from ..totals import compute_totals, money_text, quantize
+from ..totals import money_text, quantize
 from .currency import ExchangeError, base_currency, convert
+from .lines import replace_lines
 from .recipients import advisor_recipients, customer_recipients, owner_recipients
 
 LINE_FIELDS = ("product", "description", "quantity", "unit_price", "discount_percent", "tax_rate")
@@ -46,19 +47,26 @@ def lock_order(order: Order) -> Order:
 
 def move_order(order: Order, status: str, *, by, verb: str, details: dict | None = None) -> None:
     """Change the status after checking the table, and record it on the order's timeline."""
-    if not order.can_become(status):
-        raise InvalidTransition(order, status)
+    require_step(order, status)
     order.status = status
     order.save(update_fields=["status", "updated_at"])
     record_activity(actor=by, verb=verb, target=order, customer=order.customer, details=details)
 
 
 def order_links(order: Order) -> dict[str, str]:
-    links = {"office": reverse("sales:order-detail", args=[order.pk])}
-    # The customer's copy of the page, where an installed app serves it (the portal).
-    if portal := page_url("customer-order", order.pk):
-        links["portal"] = portal
-    return links
+    return side_links(reverse("sales:order-detail", args=[order.pk]), "customer-order", order.pk)
+
+
+def _notify(event: str, order: Order, *, recipients, rows=(), context: dict | None = None) -> None:
+    """Queue an order step's email: the order number in the text and the first detail row
+    (then `rows`), the order pages as buttons."""
+    notify(
+        event,
+        recipients=recipients,
+        context={"order": order.number, **(context or {})},
+        details=[(_("Order"), order.number), *rows],
+        links=order_links(order),
+    )
 
 
 def _entered_by(by) -> dict[str, str]:
@@ -102,7 +110,6 @@ def too_large_message(currency: str) -> str:
 
 def _write_lines(order: Order, lines: list[dict[str, Any]]) -> None:
     """Replace the order's lines and store the totals computed from them."""
-    order.lines.all().delete()
     rows = [
         OrderLine(
             order=order,
@@ -116,17 +123,7 @@ def _write_lines(order: Order, lines: list[dict[str, Any]]) -> None:
         )
         for index, line in enumerate(lines)
     ]
-    totals = compute_totals(rows, order.currency)
-    if not amounts_fit(totals.subtotal, totals.total, *(line.gross for line in totals.lines)):
-        raise OrderTooLarge(too_large_message(order.currency))
-    for row, result in zip(rows, totals.lines, strict=True):
-        row.net_amount, row.tax_amount = result.net, result.tax
-    OrderLine.objects.bulk_create(rows)
-    order.subtotal = totals.subtotal
-    order.discount_total = totals.discount_total
-    order.tax_total = totals.tax_total
-    order.total = totals.total
-    order.save(update_fields=["subtotal", "discount_total", "tax_total", "total", "updated_at"])
+    replace_lines(order, rows, error=OrderTooLarge, too_large=too_large_message(order.currency))
 
 
 def _line_snapshot(order: Order) -> list[str]:
@@ -213,8 +210,7 @@ def submit_order(*, order: Order, by) -> Order:
     """Send a draft order to the sales team (`order_new` to the customer advisor)."""
     require_office_perm(by, roles.CHANGE_ORDER)
     order = lock_order(order)
-    if not order.can_become(Order.Status.SUBMITTED):
-        raise InvalidTransition(order, Order.Status.SUBMITTED)
+    require_step(order, Order.Status.SUBMITTED)
     if not order.lines.exists():
         raise OrderError(_("Add at least one line before submitting."))
     if order.number is None:
@@ -222,21 +218,15 @@ def submit_order(*, order: Order, by) -> Order:
     order.submitted_at = timezone.now()
     order.save(update_fields=["number", "submitted_at", "updated_at"])
     move_order(order, Order.Status.SUBMITTED, by=by, verb="order submitted")
-    notify(
+    _notify(
         "order_new",
+        order,
         recipients=advisor_recipients(order),
-        context={
-            "order": order.number,
-            "company": order.customer.name,
-            **_entered_by(by),
-            **next_step_context(order),
-        },
-        details=[
-            (_("Order"), order.number),
+        rows=[
             (_("Agent company"), order.customer.name),
             (_("Total"), money_text(order.total, order.currency)),
         ],
-        links=order_links(order),
+        context={"company": order.customer.name, **_entered_by(by), **next_step_context(order)},
     )
     return order
 
@@ -245,11 +235,10 @@ def submit_order(*, order: Order, by) -> Order:
 def create_order_from_quotation(*, quotation: Quotation, by) -> Order:
     """The order a customer places by accepting a quotation (`order_from_quotation`)."""
     require_office_perm(by, roles.CHANGE_ORDER)
-    lines = [{name: getattr(line, name) for name in LINE_FIELDS} for line in quotation.lines.all()]
     order = create_order(
         customer=quotation.customer,
         by=by,
-        lines=lines,
+        lines=line_values(quotation.lines.all()),
         currency=quotation.currency,
         placed_by=by if getattr(by, "role", "") == "portal" else None,
         submit=False,
@@ -265,21 +254,15 @@ def create_order_from_quotation(*, quotation: Quotation, by) -> Order:
         verb="order placed from quotation",
         details={"quotation": quotation.number},
     )
-    notify(
+    _notify(
         "order_from_quotation",
+        order,
         recipients=advisor_recipients(order),
-        context={
-            "order": order.number,
-            "quotation": quotation.number,
-            "company": order.customer.name,
-            **_entered_by(by),
-        },
-        details=[
-            (_("Order"), order.number),
+        rows=[
             (_("Quotation"), quotation.number),
             (_("Agent company"), order.customer.name),
         ],
-        links=order_links(order),
+        context={"quotation": quotation.number, "company": order.customer.name, **_entered_by(by)},
     )
     return order
 
@@ -320,15 +303,12 @@ def update_order(
         },
     )
     if order.status == Order.Status.SUBMITTED:
-        notify(
+        _notify(
             "order_updated",
+            order,
             recipients=[*customer_recipients(order), *owner_recipients(order)],
-            context={"order": order.number, "company": order.customer.name, **_entered_by(by)},
-            details=[
-                (_("Order"), order.number),
-                (_("Total"), money_text(order.total, order.currency)),
-            ],
-            links=order_links(order),
+            rows=[(_("Total"), money_text(order.total, order.currency))],
+            context={"company": order.customer.name, **_entered_by(by)},
         )
     return order
 
@@ -353,8 +333,7 @@ def confirm_order(
     """
     require_office_perm(by, roles.CHANGE_ORDER)
     order = lock_order(order)
-    if not order.can_become(Order.Status.CONFIRMED):
-        raise InvalidTransition(order, Order.Status.CONFIRMED)
+    require_step(order, Order.Status.CONFIRMED)
     on = on or timezone.localdate()
     shipping = billing if shipping is None else shipping
     for kind, values in (("billing", billing), ("shipping", shipping)):
@@ -395,23 +374,17 @@ def confirm_order(
     )
     billing_text = address_text(order.address_values("billing"))
     shipping_text = address_text(order.address_values("shipping"))
-    notify(
+    _notify(
         "order_confirmed",
+        order,
         recipients=[*customer_recipients(order), *owner_recipients(order)],
-        # Staff confirming for the customer are named in the first line (catalogue).
-        context={
-            "order": order.number,
-            "company": order.customer.name,
-            **_entered_by(by),
-            **next_step_context(order),
-        },
-        details=[
-            (_("Order"), order.number),
+        rows=[
             (_("Billing"), billing_text or "—"),
             (_("Shipping"), shipping_text or "—"),
             (_("Total"), money_text(order.total, order.currency)),
         ],
-        links=order_links(order),
+        # Staff confirming for the customer are named in the first line (catalogue).
+        context={"company": order.customer.name, **_entered_by(by), **next_step_context(order)},
     )
     return order
 
@@ -438,15 +411,11 @@ def cancel_order(*, order: Order, by, reason: str = "") -> Order:
         details={"reason": order.cancel_reason} if order.cancel_reason else {},
     )
     if was_submitted:
-        notify(
+        _notify(
             "order_cancelled",
+            order,
             recipients=[*customer_recipients(order), *owner_recipients(order)],
-            context={"order": order.number},
-            details=[
-                (_("Order"), order.number),
-                (_("Reason"), order.cancel_reason or "—"),
-            ],
-            links=order_links(order),
+            rows=[(_("Reason"), order.cancel_reason or "—")],
         )
     return order
 

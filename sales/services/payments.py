@@ -22,9 +22,9 @@ from django.utils.translation import gettext_lazy as _l
 from customers.models import Credit
 from customers.services import record_activity
 from lumytic.accounts import roles
-from lumytic.core.access import large_credit_message, may_grant_credit, require_perm
-from lumytic.core.uploads import display_name, file_kind
-from notifications.services import notify
+from lumytic.core.access import large_credit_message, may_grant_credit, require_perm, stored_user
+from lumytic.core.reasons import required_reason
+from lumytic.core.uploads import display_name, file_kind, fingerprint
 
 from ..models import (
     MONEY_DIGITS,
@@ -37,9 +37,8 @@ from ..models import (
     ProformaInvoice,
     SignedDocument,
 )
-from ..progress import next_step_context
 from ..totals import money_text, quantize
-from .invoicing import InvoiceError, lock_pi, pi_details, read_upload
+from .invoicing import InvoiceError, lock_pi, notify_pi
 from .orders import move_order, order_links
 from .recipients import customer_recipients, owner_recipients
 
@@ -129,8 +128,11 @@ def _awaiting_payment_status(pi: ProformaInvoice) -> str:
     return Order.Status.PI_APPROVED
 
 
-def _settle(order: Order, pi: ProformaInvoice, *, by, verb: str, details: dict) -> str:
-    """Record the step and move the order to where its PI's money now puts it."""
+def _settle(order: Order, pi: ProformaInvoice, *, by, verb: str, amount: str, **extra) -> str:
+    """After a step that moved money: store the PI's sums, record the step (the PI, the
+    `amount` and `extra` details) and move the order to where the PI's money now puts it."""
+    refresh_pi_money(pi)
+    details = {"pi": pi.number, "amount": amount, **extra}
     if order.status == Order.Status.PAID:
         record_activity(actor=by, verb=verb, target=order, customer=order.customer, details=details)
         return order.status
@@ -195,7 +197,7 @@ def upload_payment(
         PROOF_VALIDATOR(file)
     except ValidationError as error:
         raise PaymentError(" ".join(error.messages)) from error
-    size, sha256 = read_upload(file)
+    size, sha256 = fingerprint(file)
     original = display_name(getattr(file, "name", ""), kind=file_kind(file))
     payment = Payment(
         pi=pi,
@@ -206,26 +208,26 @@ def upload_payment(
         original_name=original,
         size=size,
         sha256=sha256,
-        uploaded_by=by if getattr(by, "pk", None) else None,
+        uploaded_by=stored_user(by),
     )
     payment.file.save(original, file, save=False)
     payment.save()
-    refresh_pi_money(pi)
     _settle(
         order,
         pi,
         by=by,
         verb="payment uploaded",
-        details={"pi": pi.number, "amount": money_text(amount, pi.currency)},
+        amount=money_text(amount, pi.currency),
     )
     # Seed 001 lists the memo number too: the latest memo the customer was sent, if any.
     memo = pi.memos.sent().first()
     memo_row = [(_("Memo"), memo.number)] if memo else []
-    notify(
+    notify_pi(
         "payment_uploaded",
+        order,
+        pi,
         recipients=owner_recipients(order),
-        context={"pi": pi.number, "order": order.number, **next_step_context(order)},
-        details=pi_details(order, pi, *memo_row, *_payment_details(payment)),
+        rows=[*memo_row, *_payment_details(payment)],
         links=pi_links(order),
     )
     return payment
@@ -249,7 +251,7 @@ def _decide(payment: Payment, status: str, *, by, reason: str = "") -> None:
         _require_pending(payment)
     payment.status = status
     payment.reason = reason
-    payment.decided_by = by if getattr(by, "pk", None) else None
+    payment.decided_by = stored_user(by)
     payment.decided_at = timezone.now()
     payment.save(update_fields=["status", "reason", "decided_by", "decided_at"])
 
@@ -332,7 +334,7 @@ def confirm_payment(*, payment: Payment, by, overpay: str = "") -> Payment:
             currency=pi.currency,
             reason=_("Overpaid on %(pi)s (bank reference %(reference)s)")
             % {"pi": pi.number, "reference": payment.bank_reference[:100]},
-            created_by=by if getattr(by, "pk", None) else None,
+            created_by=stored_user(by),
         )
         record_activity(
             actor=by,
@@ -345,30 +347,27 @@ def confirm_payment(*, payment: Payment, by, overpay: str = "") -> Payment:
     if credit is not None:
         payment.excess_credit = credit
         payment.save(update_fields=["excess_credit"])
-    refresh_pi_money(pi)
     _settle(
         order,
         pi,
         by=by,
         verb="payment confirmed",
-        details={"pi": pi.number, "amount": money_text(payment.amount, payment.currency)},
+        amount=money_text(payment.amount, payment.currency),
     )
     _paid, _credited, still_due = pi_balance(pi)
     credited_row = (
         [(_("Credited to you"), money_text(credit.amount, credit.currency))] if credit else []
     )
-    notify(
+    notify_pi(
         "payment_confirmed",
+        order,
+        pi,
         recipients=customer_recipients(order),
-        context={"pi": pi.number, "order": order.number, **next_step_context(order)},
-        details=pi_details(
-            order,
-            pi,
+        rows=[
             *_payment_details(payment),
             *credited_row,
             (_("Still due"), money_text(still_due, pi.currency)),
-        ),
-        links=order_links(order),
+        ],
     )
     return payment
 
@@ -377,31 +376,28 @@ def confirm_payment(*, payment: Payment, by, overpay: str = "") -> Payment:
 def reject_payment(*, payment: Payment, by, reason: str) -> Payment:
     """Refuse a payment with a reason (`payment_rejected` to the customer); it never counts."""
     require_perm(by, roles.CONFIRM_PAYMENT)
-    reason = (reason or "").strip()
-    if not reason:
-        raise PaymentError(_("Give the customer a reason for rejecting the payment."))
-    if len(reason) > MAX_REASON:
-        raise PaymentError(_("Keep the reason under %(max)s characters.") % {"max": MAX_REASON})
+    reason = required_reason(
+        reason,
+        missing=_("Give the customer a reason for rejecting the payment."),
+        error=PaymentError,
+        max_chars=MAX_REASON,
+    )
     order, pi, payment = _locked_payment(payment)
     _decide(payment, Payment.Status.REJECTED, by=by, reason=reason)
-    refresh_pi_money(pi)
     _settle(
         order,
         pi,
         by=by,
         verb="payment rejected",
-        details={
-            "pi": pi.number,
-            "amount": money_text(payment.amount, payment.currency),
-            "reason": reason,
-        },
+        amount=money_text(payment.amount, payment.currency),
+        reason=reason,
     )
-    notify(
+    notify_pi(
         "payment_rejected",
+        order,
+        pi,
         recipients=customer_recipients(order),
-        context={"pi": pi.number, "order": order.number, **next_step_context(order)},
-        details=pi_details(order, pi, *_payment_details(payment), (_("Reason"), reason)),
-        links=order_links(order),
+        rows=[*_payment_details(payment), (_("Reason"), reason)],
     )
     return payment
 
@@ -440,14 +436,13 @@ def apply_credit(*, pi: ProformaInvoice, by, credit: Credit, amount) -> CreditAp
             % {"outstanding": money_text(outstanding, pi.currency), "pi": pi}
         )
     application = CreditApplication.objects.create(
-        pi=pi, credit=credit, amount=amount, applied_by=by if getattr(by, "pk", None) else None
+        pi=pi, credit=credit, amount=amount, applied_by=stored_user(by)
     )
-    refresh_pi_money(pi)
     _settle(
         order,
         pi,
         by=by,
         verb="credit applied",
-        details={"pi": pi.number, "amount": money_text(amount, pi.currency)},
+        amount=money_text(amount, pi.currency),
     )
     return application

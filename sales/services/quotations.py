@@ -18,25 +18,26 @@ from django.utils.translation import gettext as _
 from customers.models import Contact, Customer
 from customers.services import record_activity
 from lumytic.accounts import roles
-from lumytic.core.access import require_office_perm, require_perm
-from lumytic.core.pages import page_url
+from lumytic.core.access import require_office_perm, require_perm, stored_user
+from lumytic.core.pages import side_links
+from lumytic.core.reasons import required_reason
 from lumytic.core.services import allocate_number
-from lumytic.core.workflow import InvalidTransition, StepRefused
+from lumytic.core.workflow import StepRefused, require_step
 from notifications.services import Attachment, Recipient, notify
 
 from ..models import Order, Product, Quotation, QuotationLine
-from ..totals import compute_totals, money_text
+from ..totals import money_text
+from .lines import replace_lines
 from .orders import (
     LINE_FIELDS,
     catalogue_line,
     confirm_order,
     create_order_from_quotation,
+    line_values,
 )
 from .recipients import contact_recipients
 
 VALID_FOR_DAYS = 30
-# Stored amounts are numeric(16, 2): anything at or above this cannot be saved.
-AMOUNT_LIMIT = Decimal(10) ** 14
 MAX_QUANTITY = Decimal(10) ** 9  # numeric(12, 3)
 MAX_PRICE = Decimal(10) ** 12  # numeric(14, 2)
 MAX_LINES = 200
@@ -63,8 +64,7 @@ def _locked(quotation: Quotation) -> Quotation:
 
 def _move(quotation: Quotation, status: str, *, by, verb: str, details: dict | None = None) -> None:
     """Change the status after checking the table, and record it on the quotation's timeline."""
-    if not quotation.can_become(status):
-        raise InvalidTransition(quotation, status)
+    require_step(quotation, status)
     quotation.status = status
     quotation.save(
         update_fields=["status", "decline_reason", "decided_at", "sent_at", "updated_at"]
@@ -84,11 +84,8 @@ def _require_draft(quotation: Quotation) -> None:
 
 def links(quotation: Quotation) -> dict[str, str]:
     """Where a quotation's email button leads, on each side."""
-    result = {"office": reverse("sales:quotation-detail", args=[quotation.pk])}
-    # The customer's copy of the page, where an installed app serves it (the portal).
-    if portal := page_url("customer-quotation", quotation.pk):
-        result["portal"] = portal
-    return result
+    office = reverse("sales:quotation-detail", args=[quotation.pk])
+    return side_links(office, "customer-quotation", quotation.pk)
 
 
 def quotation_recipients(quotation: Quotation) -> list[Recipient]:
@@ -157,19 +154,12 @@ def _write_lines(quotation: Quotation, lines: list[dict[str, Any]]) -> None:
         QuotationLine(quotation=quotation, position=index, **line)
         for index, line in enumerate(lines)
     ]
-    totals = compute_totals(rows, quotation.currency)
-    amounts = [totals.subtotal, totals.total, *(r.gross for r in totals.lines)]
-    if any(abs(amount) >= AMOUNT_LIMIT for amount in amounts):
-        raise QuotationError(_("These amounts are too large for one quotation."))
-    for row, result in zip(rows, totals.lines, strict=True):
-        row.net_amount, row.tax_amount = result.net, result.tax
-    quotation.lines.all().delete()
-    QuotationLine.objects.bulk_create(rows)
-    quotation.subtotal = totals.subtotal
-    quotation.discount_total = totals.discount_total
-    quotation.tax_total = totals.tax_total
-    quotation.total = totals.total
-    quotation.save(update_fields=["subtotal", "discount_total", "tax_total", "total", "updated_at"])
+    replace_lines(
+        quotation,
+        rows,
+        error=QuotationError,
+        too_large=_("These amounts are too large for one quotation."),
+    )
 
 
 def _check_header(
@@ -238,7 +228,7 @@ def create_quotation(
         currency=currency,
         valid_until=valid_until,
         terms=terms.strip(),
-        created_by=by if getattr(by, "pk", None) else None,
+        created_by=stored_user(by),
     )
     _write_lines(quotation, cleaned)
     record_activity(actor=by, verb="quotation created", target=quotation, customer=customer)
@@ -302,8 +292,7 @@ def send_quotation(*, quotation: Quotation, by) -> Quotation:
     from ..pdf import render_quotation_pdf  # WeasyPrint loads only when a PDF is needed
 
     quotation = _locked(quotation)
-    if not quotation.can_become(Quotation.Status.SENT):
-        raise InvalidTransition(quotation, Quotation.Status.SENT)
+    require_step(quotation, Quotation.Status.SENT)
     if not quotation.lines.exists():
         raise QuotationError(_("Add at least one line before sending."))
     if quotation.valid_until < timezone.localdate():
@@ -360,8 +349,7 @@ def accept_quotation(
     customer_of_user = getattr(getattr(by, "contact", None), "customer_id", None)
     if getattr(by, "role", "") == "portal" and customer_of_user != quotation.customer_id:
         raise QuotationError(_("Only the customer's own users can accept this quotation."))
-    if not quotation.can_become(Quotation.Status.ACCEPTED):
-        raise InvalidTransition(quotation, Quotation.Status.ACCEPTED)
+    require_step(quotation, Quotation.Status.ACCEPTED)
     if quotation.valid_until < timezone.localdate():
         raise QuotationError(
             _("Quotation %(quotation)s expired on %(day)s; ask us for a new one.")
@@ -382,12 +370,11 @@ def accept_quotation(
 def decline_quotation(*, quotation: Quotation, by, reason: str) -> Quotation:
     """Record that the customer declined a draft or sent quotation, and why."""
     require_office_perm(by, roles.CHANGE_QUOTATION)
-    reason = (reason or "").strip()
-    if not reason:
-        raise QuotationError(_("Say why the quotation is declined."))
+    reason = required_reason(
+        reason, missing=_("Say why the quotation is declined."), error=QuotationError
+    )
     quotation = _locked(quotation)
-    if not quotation.can_become(Quotation.Status.DECLINED):
-        raise InvalidTransition(quotation, Quotation.Status.DECLINED)
+    require_step(quotation, Quotation.Status.DECLINED)
     quotation.decline_reason = reason[:2000]
     quotation.decided_at = timezone.now()
     _move(
@@ -433,14 +420,13 @@ def duplicate_quotation(*, quotation: Quotation, by) -> Quotation:
     """A new draft with a new number, the same customer, contact and lines, valid from today."""
     require_perm(by, roles.CHANGE_QUOTATION)
     source = Quotation.objects.select_related("customer", "contact").get(pk=quotation.pk)
-    lines = [{name: getattr(line, name) for name in LINE_FIELDS} for line in source.lines.all()]
     contact = source.contact
     if contact is not None and contact.customer_id != source.customer_id:
         contact = None
     copy = create_quotation(
         customer=source.customer,
         by=by,
-        lines=lines,
+        lines=line_values(source.lines.all()),
         currency=source.currency,
         contact=contact,
         terms=source.terms,

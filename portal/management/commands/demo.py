@@ -22,6 +22,21 @@ from sales.demo_orders import load_demo_cancellations, load_demo_invoices, load_
 
 DEMO_PASSWORD = "lumytic-demo"
 
+# The seller on every demo document, unless a company profile is filled in already.
+COMPANY = {
+    "legal_name": "Lumytic Trading LLC",
+    "email": "sales@lumytic.test",
+    "phone": "+971 4 000 0000",
+    "address": "Office 1204, Business Bay\nDubai, United Arab Emirates",
+    "country": "AE",
+    "cr_number": "CR-1029384",
+    "tax_id": "TRN-100200300400003",
+    "bank_name": "Gulf Commercial Bank",
+    "bank_account_name": "Lumytic Trading LLC",
+    "bank_iban": "AE070331234567890123456",
+    "bank_swift": "GCBKAEAD",
+}
+
 STAFF = [
     # email, first, last, admin site, sales notifications, role (lumytic/accounts/roles.py)
     ("admin@lumytic.test", "Amira", "Haddad", True, False, roles.ADMIN),
@@ -88,17 +103,8 @@ class Command(BaseCommand):
         users = get_user_model().objects
         profile = CompanyProfile.load()
         if not profile.email:
-            profile.legal_name = "Lumytic Trading LLC"
-            profile.email = "sales@lumytic.test"
-            profile.phone = "+971 4 000 0000"
-            profile.address = "Office 1204, Business Bay\nDubai, United Arab Emirates"
-            profile.country = "AE"
-            profile.cr_number = "CR-1029384"
-            profile.tax_id = "TRN-100200300400003"
-            profile.bank_name = "Gulf Commercial Bank"
-            profile.bank_account_name = "Lumytic Trading LLC"
-            profile.bank_iban = "AE070331234567890123456"
-            profile.bank_swift = "GCBKAEAD"
+            for field, value in COMPANY.items():
+                setattr(profile, field, value)
             profile.save()
 
         staff = {}
