@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("customers", "0005_money_in_three_places"),
+        ("customers", "0001_squashed_0007_customer_documents"),
         ("sales", "0001_squashed_0012_payment_excess_credit"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -51,7 +51,7 @@ def latest_versions_to_cr_documents(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("customers", "0007_customer_documents")]
+    dependencies = [("customers", "0001_squashed_0007_customer_documents")]
 
     operations = [
         migrations.RunPython(cr_documents_to_versions, latest_versions_to_cr_documents),

@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('customers', '0003_search_indexes'),
+        ('customers', '0001_squashed_0007_customer_documents'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 PDF = b"%PDF-1.4\n1 0 obj<< /Type /Catalog >>endobj\ntrailer<< /Root 1 0 R >>\n%%EOF\n"
-BEFORE = [("customers", "0007_customer_documents")]
+BEFORE = [("customers", "0001_squashed_0007_customer_documents")]
 AFTER = [("customers", "0009_retire_cr_document_field")]
 
 
