@@ -9,7 +9,6 @@ from playwright.sync_api import expect
 from pypdf import PdfWriter
 
 from notifications.models import OutboundEmail
-from portal.services.access import set_portal_access
 from sales.models import Order
 from sales.services.invoicing import approve_signed_pi, issue_pi, send_pi, upload_signed_pi
 from sales.services.orders import confirm_order, create_order
@@ -56,9 +55,11 @@ def approved_pi_order(areas):
     Omar's portal login has `areas`. Returns (lina, contact, order, pi)."""
     lina = StaffFactory(email="lina@lumytic.test", first_name="Lina")
     contact = PortalContactFactory(
-        email="omar@acme.test", customer__advisor=lina, customer__default_currency="USD"
+        email="omar@acme.test",
+        customer__advisor=lina,
+        customer__default_currency="USD",
+        areas=areas,
     )
-    set_portal_access(contact=contact, by=None, areas=areas)
     order = create_order(
         customer=contact.customer,
         by=contact.user,

@@ -8,7 +8,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from portal.models import Area
-from portal.services.access import set_portal_access
 from sales.services.orders import create_order
 from tests.factories import ContactFactory, CustomerFactory, PortalContactFactory, StaffFactory
 
@@ -47,9 +46,13 @@ def customer(advisor):
 def portal_user(customer, email: str, areas=tuple(Area.values), own_orders_only=False):
     """A portal user of `customer` (not its primary contact) holding `areas`."""
     contact = PortalContactFactory(
-        customer=customer, email=email, first_name=email.split("@")[0].title(), is_primary=False
+        customer=customer,
+        email=email,
+        first_name=email.split("@")[0].title(),
+        is_primary=False,
+        areas=areas,
+        areas__own_orders_only=own_orders_only,
     )
-    set_portal_access(contact=contact, by=None, areas=list(areas), own_orders_only=own_orders_only)
     return contact.user
 
 

@@ -9,7 +9,6 @@ from django.urls import reverse
 
 from lumytic.core.middleware import permissions_policy_header
 from portal.models import Area
-from portal.services.access import set_portal_access
 from tests.factories import CustomerFactory, PortalContactFactory, StaffFactory
 from tests.portal.factories import PDF, RegistrationFactory
 
@@ -65,8 +64,7 @@ def _media(settings, tmp_path):
 
 @pytest.fixture
 def portal_client(client):
-    contact = PortalContactFactory(customer__name="Acme Trading")
-    set_portal_access(contact=contact, by=None, areas=Area.values)
+    contact = PortalContactFactory(customer__name="Acme Trading", areas=Area.values)
     client.force_login(contact.user)
     return client
 

@@ -20,7 +20,7 @@ from sales.services.cancellations import (
 )
 from sales.services.orders import create_order
 from tests.factories import PortalContactFactory
-from tests.portal.helpers import confirmed_order
+from tests.portal.helpers import acme_buyer, confirmed_order
 from tests.sales.helpers import PDF
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("usd_site")]
@@ -31,10 +31,7 @@ REASON = "We no longer need the goods."
 @pytest.fixture
 def buyer(client, owner):
     """A signed-in portal user of Acme Trading with the orders and cancellations areas."""
-    contact = PortalContactFactory(
-        customer__name="Acme Trading", customer__default_currency="USD", customer__advisor=owner
-    )
-    set_portal_access(contact=contact, by=None, areas=[Area.ORDERS, Area.CANCELLATIONS])
+    contact = acme_buyer(owner, [Area.ORDERS, Area.CANCELLATIONS])
     client.force_login(contact.user)
     return contact.user
 
