@@ -27,33 +27,17 @@ import time
 from html import unescape
 from pathlib import Path
 
+from environment import configure, fresh_database, serve_pages, start_django  # beside this
 from report import latencies, print_ratios  # bench/report.py, beside this script
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lumytic.settings")
-os.environ.setdefault("SECRET_KEY", "bench-only-secret")
-os.environ.setdefault("HTTPS", "false")
-os.environ.setdefault("STATIC_MANIFEST", "false")
-os.environ.setdefault("DEBUG", "false")
-os.environ["ALLOWED_HOSTS"] = "testserver"
-os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
+configure(ROOT)
+serve_pages()
 
 LINES = int(os.environ.get("BENCH_LINES", "100000"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "200"))
 REUSE = os.environ.get("BENCH_REUSE", "") == "1"
 COUNTRIES = ["AE", "SA", "EG", "JO", "DE", "FR", "GB", "US", "IN", "TR", "MA", "QA", "KW", "OM"]
-
-
-def fresh_database() -> None:
-    import psycopg
-
-    url = os.environ["DATABASE_URL"]
-    name = url.rsplit("/", 1)[1]
-    admin_url = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def write_csv(path: Path, lines: int) -> None:
@@ -172,24 +156,12 @@ def main() -> None:
     if not reuse:
         fresh_database()
 
-    import django
-
-    django.setup()
+    start_django()
     from django.conf import settings
-    from django.core.cache import cache
-    from django.core.management import call_command
-
-    from lumytic.celery import app
-
-    # The broker is Redis (as in production) but the bench has no worker: run tasks in-process.
-    app.conf.task_always_eager = True
-    cache.clear()  # nothing cached from an earlier database of the same name
     from django.db import connection
     from django.test import Client
     from django.test.utils import override_settings
 
-    call_command("migrate", verbosity=0)
-    call_command("createcachetable", verbosity=0)
     from customers.models import Customer, CustomerGroup
     from lumytic.accounts.models import User
 

@@ -12,31 +12,18 @@ median and p95 in milliseconds. Not part of the test run.
 import io
 import os
 import statistics
-import sys
 import time
 from decimal import Decimal
 from pathlib import Path
 
+from environment import configure, fresh_database  # bench/environment.py, beside this script
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lumytic.settings")
-os.environ.setdefault("SECRET_KEY", "bench-only-secret")
-os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/lumytic_bench_invoices")
-os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
+configure(ROOT)
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "15"))
 WARM_UP = 2
-
-
-def fresh_database() -> None:
-    import psycopg
-
-    url = os.environ["DATABASE_URL"]
-    name = url.rsplit("/", 1)[1]
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def issue(customer, lines: int):

@@ -24,14 +24,12 @@ import sys
 import time
 from pathlib import Path
 
+from environment import configure, fresh_database  # bench/environment.py, beside this script
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+configure(ROOT, redis_url="redis://127.0.0.1:6379/14")
 os.chdir(ROOT)
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lumytic.settings")
-os.environ.setdefault("SECRET_KEY", "bench-only-secret")
 os.environ.setdefault("HTTPS", "false")
-os.environ.setdefault("DEBUG", "false")
-os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/14")
 os.environ["CELERY_BROKER_URL"] = os.environ["REDIS_URL"]
 
 EMAILS = int(os.environ.get("BENCH_EMAILS", "1000"))
@@ -43,16 +41,6 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-def fresh_database() -> None:
-    import psycopg
-
-    url = os.environ["DATABASE_URL"]
-    name = url.rsplit("/", 1)[1]
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 # The mail server: accepts every message, in its own process.

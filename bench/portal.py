@@ -20,33 +20,17 @@ import os
 import sys
 from pathlib import Path
 
+from environment import configure, fresh_database, serve_pages, start_django  # beside this
 from report import latencies, print_ratios  # bench/report.py, beside this script
 
 HERE = Path(__file__).resolve().parents[1]
 ROOT = Path(os.environ.get("BENCH_CODE", HERE)).resolve()
-sys.path.insert(0, str(ROOT))
+configure(ROOT)
 os.chdir(ROOT)  # settings read `.env` and paths from the checkout being measured
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lumytic.settings")
-os.environ.setdefault("SECRET_KEY", "bench-only-secret")
-os.environ.setdefault("HTTPS", "false")
-os.environ.setdefault("STATIC_MANIFEST", "false")
-os.environ.setdefault("DEBUG", "false")
-os.environ["ALLOWED_HOSTS"] = "testserver"
-os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
+serve_pages()
 
 ORDERS = int(os.environ.get("BENCH_ORDERS", "200"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "200"))
-
-
-def fresh_database() -> None:
-    import psycopg
-
-    url = os.environ["DATABASE_URL"]
-    name = url.rsplit("/", 1)[1]
-    admin_url = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def build_history():
@@ -63,22 +47,11 @@ def main() -> None:
         sys.exit("Set DATABASE_URL to a PostgreSQL database (it is dropped and re-created).")
     fresh_database()
 
-    import django
-
-    django.setup()
+    start_django()
     from django.conf import settings
-    from django.core.cache import cache
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
     from django.test.utils import override_settings
-
-    from lumytic.celery import app
-
-    app.conf.task_always_eager = True
-    cache.clear()
-    call_command("migrate", verbosity=0)
-    call_command("createcachetable", verbosity=0)
 
     from customers.models import Contact, Customer, CustomerGroup
     from lumytic.accounts.models import User

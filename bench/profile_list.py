@@ -7,21 +7,16 @@ Needs a database filled by bench/customers.py. Not part of the test run.
 """
 
 import cProfile
-import os
 import pstats
 import sys
 import time
 from pathlib import Path
 
+from environment import configure, serve_pages  # bench/environment.py, beside this script
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lumytic.settings")
-os.environ.setdefault("SECRET_KEY", "bench-only-secret")
-os.environ.setdefault("HTTPS", "false")
-os.environ.setdefault("STATIC_MANIFEST", "false")
-os.environ.setdefault("DEBUG", "false")
-os.environ["ALLOWED_HOSTS"] = "testserver"
-os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
+configure(ROOT)
+serve_pages()
 
 
 def main() -> None:
