@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group
 from customers.models import Contact, Customer, CustomerGroup
 from lumytic.accounts.roles import ADMIN, CUSTOMER_ADVISOR, SALES, SALES_MANAGER
 from lumytic.core.services import allocate_number
+from notifications.models import OutboundEmail
 from portal.services.access import give_default_access, set_portal_access
 
 PASSWORD = "correct-horse-battery-staple"
@@ -137,3 +138,17 @@ class PortalContactFactory(ContactFactory):
         # As staff grant them (`areas__own_orders_only=True` too); left alone when not given.
         if create and extracted is not None:
             set_portal_access(contact=obj, by=None, areas=list(extracted), **kwargs)
+
+
+class OutboundEmailFactory(factory.django.DjangoModelFactory):
+    """An outbox email written directly (a notify() would commit and send it at once)."""
+
+    class Meta:
+        model = OutboundEmail
+
+    event = "smtp_test"
+    to_email = "lina@lumytic.test"
+    from_email = "LUMYTIC | Sales <no-reply@lumytic.test>"
+    subject = "Lumytic test email"
+    body_text = "Hello"
+    body_html = "<p>Hello</p>"

@@ -18,19 +18,22 @@ from tests.sales.helpers import pdf_upload
 BILLING = {"first_name": "Omar", "last_name": "Khalil", "city": "Dubai", "country": "AE"}
 
 
+def submit_sign_in(page, email: str, password: str = PASSWORD) -> None:
+    """Fill in and submit the sign-in form the page shows (the office's or the portal's)."""
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
 def sign_in(page, email: str) -> None:
     page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    submit_sign_in(page, email)
     expect(page.get_by_role("navigation", name="Back-office")).to_be_visible()
 
 
 def portal_sign_in(page, email: str) -> None:
     page.goto("/portal/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    submit_sign_in(page, email)
     expect(page.get_by_role("navigation", name="Customer portal")).to_be_visible()
 
 

@@ -7,6 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from conversations.services import open_ticket
 from portal.models import Area
 from sales.services.orders import create_order
 from tests.factories import ContactFactory, CustomerFactory, PortalContactFactory, StaffFactory
@@ -65,6 +66,16 @@ def omar(customer):
 def primary(customer):
     """The company's primary contact, without a login."""
     return ContactFactory(customer=customer, email="office@acme.test", is_primary=True)
+
+
+def ticket_of(customer, user, subject="Broken panels", **kwargs):
+    """A ticket `user` opens for `customer`, saying "Help!"."""
+    return open_ticket(customer=customer, by=user, subject=subject, body="Help!", **kwargs)
+
+
+def titles(response) -> list[str]:
+    """The titles of a conversation list's rows, in order."""
+    return [c.title for c in response.context["object_list"]]
 
 
 def place(customer, user=None, **kwargs):

@@ -1,14 +1,12 @@
 """A real Celery worker, fed through Redis, delivers an outbox email to a real SMTP server."""
 
 import os
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.db import connection, transaction
 
@@ -16,6 +14,7 @@ from lumytic.celery import app as celery_app
 from notifications.models import OutboundEmail
 from notifications.services import Recipient, notify
 from tests.conftest import require
+from tests.helpers import start_smtp_server
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -40,11 +39,7 @@ class RecordingHandler:
 @pytest.fixture
 def smtp_server():
     handler = RecordingHandler()
-    with socket.socket() as probe:  # aiosmtpd cannot listen on port 0 itself
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
+    controller = start_smtp_server(handler)
     yield controller, handler
     controller.stop()
 

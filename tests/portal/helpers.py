@@ -35,6 +35,13 @@ def confirmed_order(customer, placed_by=None) -> Order:
     return confirm_order(order=order, by=placed_by, billing=BILLING)
 
 
+def order_page(client, order_id) -> str:
+    """The portal's page of an order, as HTML (it must open)."""
+    response = client.get(reverse("portal:order-detail", args=[order_id]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
 def post_payment(client, pi, **overrides):
     data = {
         "amount": "400.00",

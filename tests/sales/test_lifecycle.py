@@ -49,6 +49,12 @@ class Truth:
     account: Decimal  # the customer's balance: positive, they owe us; negative, we owe them
     payments: tuple[tuple[str, Decimal], ...] = ()  # (status, amount), newest first
 
+    @classmethod
+    def paid_in_full(cls, *amounts: int) -> "Truth":
+        """A 1,000 PI paid by confirmed payments of `amounts` (newest first), nothing owed."""
+        confirmed = tuple(("confirmed", Decimal(amount)) for amount in amounts)
+        return cls(PiState.PAID, Decimal(1000), Decimal(0), Decimal(0), payments=confirmed)
+
 
 @dataclass
 class World:
@@ -259,17 +265,7 @@ def test_paid_in_full(world):
     confirm_payment(payment=payment, by=world.owner)
     assert recipients("payment_confirmed") == [world.buyer.email]
     assert Order.objects.get(pk=pi.order_id).status == Order.Status.PAID
-    assert_pages(
-        world,
-        pi,
-        Truth(
-            PiState.PAID,
-            Decimal(1000),
-            Decimal(0),
-            Decimal(0),
-            payments=(("confirmed", Decimal(1000)),),
-        ),
-    )
+    assert_pages(world, pi, Truth.paid_in_full(1000))
 
 
 def test_two_partial_payments(world):
@@ -289,17 +285,7 @@ def test_two_partial_payments(world):
     pay(world, pi, "600.00")
     assert Order.objects.get(pk=pi.order_id).status == Order.Status.PAID
     assert recipients("payment_confirmed") == [world.buyer.email] * 2
-    assert_pages(
-        world,
-        pi,
-        Truth(
-            PiState.PAID,
-            Decimal(1000),
-            Decimal(0),
-            Decimal(0),
-            payments=(("confirmed", Decimal(600)), ("confirmed", Decimal(400))),
-        ),
-    )
+    assert_pages(world, pi, Truth.paid_in_full(600, 400))
 
 
 def test_settled_entirely_by_credit(world):
