@@ -28,7 +28,7 @@ from html import unescape
 from pathlib import Path
 
 from environment import configure, fresh_database, serve_pages, start_django  # beside this
-from report import latencies, print_ratios  # bench/report.py, beside this script
+from report import print_ratios, time_against_bare_view  # bench/report.py, beside this script
 
 ROOT = Path(__file__).resolve().parents[1]
 configure(ROOT)
@@ -160,7 +160,6 @@ def main() -> None:
     from django.conf import settings
     from django.db import connection
     from django.test import Client
-    from django.test.utils import override_settings
 
     from customers.models import Customer, CustomerGroup
     from lumytic.accounts.models import User
@@ -193,11 +192,7 @@ def main() -> None:
         # As a user gets there: "Last", then "Previous" (the second-to-last page).
         "deep page": deep_page_url(client, "/office/customers/"),
     }
-    load_before = os.getloadavg()[0]
-    with override_settings(ROOT_URLCONF="bench.urls"):
-        results = latencies(client, {"bare view": "/bench/bare/", **pages}, ROUNDS)
-    bare = results.pop("bare view")
-    load_after = os.getloadavg()[0]
+    bare, results, load_before, load_after = time_against_bare_view(client, pages, ROUNDS)
 
     print(
         f"PostgreSQL {settings.DATABASES['default']['NAME']}: {total:,} customers, "

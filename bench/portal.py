@@ -21,7 +21,7 @@ import sys
 from pathlib import Path
 
 from environment import configure, fresh_database, serve_pages, start_django  # beside this
-from report import latencies, print_ratios  # bench/report.py, beside this script
+from report import print_ratios, time_against_bare_view  # bench/report.py, beside this script
 
 HERE = Path(__file__).resolve().parents[1]
 ROOT = Path(os.environ.get("BENCH_CODE", HERE)).resolve()
@@ -51,7 +51,6 @@ def main() -> None:
     from django.conf import settings
     from django.db import connection
     from django.test import Client
-    from django.test.utils import override_settings
 
     from customers.models import Contact, Customer, CustomerGroup
     from lumytic.accounts.models import User
@@ -86,11 +85,7 @@ def main() -> None:
         "invoices": "/portal/invoices/",
         "statement": "/portal/statements/",
     }
-    load_before = os.getloadavg()[0]
-    with override_settings(ROOT_URLCONF="bench.urls"):
-        results = latencies(client, {"bare view": "/bench/bare/", **pages}, ROUNDS)
-    bare = results.pop("bare view")
-    load_after = os.getloadavg()[0]
+    bare, results, load_before, load_after = time_against_bare_view(client, pages, ROUNDS)
 
     print(
         f"PostgreSQL {settings.DATABASES['default']['NAME']}: one customer with {ORDERS} orders "
