@@ -2,7 +2,6 @@
 
 import os
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from lumytic.celery import app as celery_app
 from notifications.models import OutboundEmail
 from notifications.services import Recipient, notify
 from tests.conftest import require
-from tests.helpers import start_smtp_server
+from tests.helpers import celery_worker_command, database_url, start_smtp_server
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -49,13 +48,10 @@ def worker(smtp_server):
     require(connection.vendor == "postgresql", "PostgreSQL")
     require(bool(settings.CELERY_BROKER_URL), "Redis (REDIS_URL)")
     controller, _handler = smtp_server
-    db = connection.settings_dict
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "lumytic.settings",
-        "DATABASE_URL": (
-            f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-        ),
+        "DATABASE_URL": database_url(),
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
         "EMAIL_URL": f"smtp://127.0.0.1:{controller.port}",
         "OUTBOX_RETRY_BACKOFF": "1",
@@ -63,20 +59,7 @@ def worker(smtp_server):
         "CONN_MAX_AGE": "0",
     }
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "lumytic",
-            "worker",
-            "--pool=solo",
-            "--queues=email,celery",
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-            "--loglevel=INFO",
-        ],
+        celery_worker_command("email,celery"),
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,

@@ -97,10 +97,11 @@ def pay(pi, by, amount, **extra):
     return upload_payment(pi=pi, by=by, amount=Decimal(amount), **values)
 
 
-def credit(customer, amount, currency="USD", reason="Returned goods"):
+def credit(customer, amount, currency="USD", reason="Returned goods", by=None):
+    """A credit for `customer`, given by `by` (a staff member who may, unless named)."""
     return add_credit(
         customer=customer,
-        by=StaffFactory(),
+        by=by or StaffFactory(),
         amount=Decimal(amount),
         currency=currency,
         reason=reason,

@@ -15,7 +15,6 @@ from bs4 import BeautifulSoup
 from django.test import Client
 from django.urls import reverse
 
-from customers.services import add_credit
 from lumytic.core.templatetags.money import money
 from notifications.models import OutboundEmail
 from sales.models import OPEN_STATES, Cancellation, Order, Payment, PiState, ProformaInvoice
@@ -30,7 +29,7 @@ from sales.services.invoicing import approve_signed_pi, issue_pi, send_pi, uploa
 from sales.services.orders import confirm_order, create_order
 from sales.services.payments import apply_credit, confirm_payment, upload_payment
 from tests.factories import PortalContactFactory, StaffFactory
-from tests.sales.helpers import BILLING, TODAY, proof
+from tests.sales.helpers import BILLING, TODAY, credit, proof
 
 pytestmark = [
     pytest.mark.django_db,
@@ -289,18 +288,12 @@ def test_two_partial_payments(world):
 
 
 def test_settled_entirely_by_credit(world):
-    credit = add_credit(
-        customer=world.customer,
-        by=world.owner,
-        amount=Decimal("1000.00"),
-        currency=USD,
-        reason="Returned goods",
-    )
+    owed = credit(world.customer, "1000.00", by=world.owner)
     pi = sent_pi(world, "1000.00", account_before=Decimal(-1000))
     # The credit is owed to the customer until it is used: they owe the PI less the credit.
     assert_pages(world, pi, Truth(PiState.UNPAID, Decimal(0), Decimal(1000), Decimal(0)))
 
-    apply_credit(pi=pi, by=world.owner, credit=credit, amount=Decimal("1000.00"))
+    apply_credit(pi=pi, by=world.owner, credit=owed, amount=Decimal("1000.00"))
     assert Order.objects.get(pk=pi.order_id).status == Order.Status.PAID
     assert_pages(world, pi, Truth(PiState.CREDITED, Decimal(1000), Decimal(0), Decimal(0)))
     order_page = soup(world.staff, reverse("sales:order-detail", args=[pi.order_id]))
