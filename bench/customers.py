@@ -27,10 +27,12 @@ import time
 from html import unescape
 from pathlib import Path
 
-from harness import fresh_database, use_checkout  # bench/harness.py, beside this script
-from report import print_ratios, time_pages
+from environment import configure, fresh_database, serve_pages, start_django  # beside this
+from report import print_ratios, time_against_bare_view  # bench/report.py, beside this script
 
-use_checkout(pages=True)
+ROOT = Path(__file__).resolve().parents[1]
+configure(ROOT)
+serve_pages()
 
 LINES = int(os.environ.get("BENCH_LINES", "100000"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "200"))
@@ -154,23 +156,11 @@ def main() -> None:
     if not reuse:
         fresh_database()
 
-    import django
-
-    django.setup()
+    start_django()
     from django.conf import settings
-    from django.core.cache import cache
-    from django.core.management import call_command
-
-    from lumytic.celery import app
-
-    # The broker is Redis (as in production) but the bench has no worker: run tasks in-process.
-    app.conf.task_always_eager = True
-    cache.clear()  # nothing cached from an earlier database of the same name
     from django.db import connection
     from django.test import Client
 
-    call_command("migrate", verbosity=0)
-    call_command("createcachetable", verbosity=0)
     from customers.models import Customer, CustomerGroup
     from lumytic.accounts.models import User
 
@@ -202,7 +192,7 @@ def main() -> None:
         # As a user gets there: "Last", then "Previous" (the second-to-last page).
         "deep page": deep_page_url(client, "/office/customers/"),
     }
-    bare, results, (load_before, load_after) = time_pages(client, pages, ROUNDS)
+    bare, results, load_before, load_after = time_against_bare_view(client, pages, ROUNDS)
 
     print(
         f"PostgreSQL {settings.DATABASES['default']['NAME']}: {total:,} customers, "

@@ -14,10 +14,13 @@ import os
 import statistics
 import time
 from decimal import Decimal
+from pathlib import Path
 
-from harness import fresh_database, use_checkout  # bench/harness.py, beside this script
+from environment import configure, fresh_database  # bench/environment.py, beside this script
 
-use_checkout(DATABASE_URL="postgres://postgres@127.0.0.1:5432/lumytic_bench_invoices")
+ROOT = Path(__file__).resolve().parents[1]
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/lumytic_bench_invoices")
+configure(ROOT)
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "15"))
 WARM_UP = 2

@@ -22,10 +22,14 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
-from harness import fresh_database, use_checkout  # bench/harness.py, beside this script
+from environment import configure, fresh_database  # bench/environment.py, beside this script
 
-os.chdir(use_checkout(HTTPS="false", REDIS_URL="redis://127.0.0.1:6379/14"))
+ROOT = Path(__file__).resolve().parents[1]
+configure(ROOT, redis_url="redis://127.0.0.1:6379/14")
+os.chdir(ROOT)
+os.environ.setdefault("HTTPS", "false")
 os.environ["CELERY_BROKER_URL"] = os.environ["REDIS_URL"]
 
 EMAILS = int(os.environ.get("BENCH_EMAILS", "1000"))

@@ -20,12 +20,14 @@ import os
 import sys
 from pathlib import Path
 
-from harness import CHECKOUT as HERE  # bench/harness.py, beside this script
-from harness import fresh_database, use_checkout
-from report import print_ratios, time_pages
+from environment import configure, fresh_database, serve_pages, start_django  # beside this
+from report import print_ratios, time_against_bare_view  # bench/report.py, beside this script
 
-ROOT = use_checkout(Path(os.environ.get("BENCH_CODE", HERE)).resolve(), pages=True)
+HERE = Path(__file__).resolve().parents[1]
+ROOT = Path(os.environ.get("BENCH_CODE", HERE)).resolve()
+configure(ROOT)
 os.chdir(ROOT)  # settings read `.env` and paths from the checkout being measured
+serve_pages()
 
 ORDERS = int(os.environ.get("BENCH_ORDERS", "200"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "200"))
@@ -45,21 +47,10 @@ def main() -> None:
         sys.exit("Set DATABASE_URL to a PostgreSQL database (it is dropped and re-created).")
     fresh_database()
 
-    import django
-
-    django.setup()
+    start_django()
     from django.conf import settings
-    from django.core.cache import cache
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
-
-    from lumytic.celery import app
-
-    app.conf.task_always_eager = True
-    cache.clear()
-    call_command("migrate", verbosity=0)
-    call_command("createcachetable", verbosity=0)
 
     from customers.models import Contact, Customer, CustomerGroup
     from lumytic.accounts.models import User
@@ -94,7 +85,7 @@ def main() -> None:
         "invoices": "/portal/invoices/",
         "statement": "/portal/statements/",
     }
-    bare, results, (load_before, load_after) = time_pages(client, pages, ROUNDS)
+    bare, results, load_before, load_after = time_against_bare_view(client, pages, ROUNDS)
 
     print(
         f"PostgreSQL {settings.DATABASES['default']['NAME']}: one customer with {ORDERS} orders "

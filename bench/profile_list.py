@@ -10,10 +10,13 @@ import cProfile
 import pstats
 import sys
 import time
+from pathlib import Path
 
-from harness import use_checkout  # bench/harness.py, beside this script
+from environment import configure, serve_pages  # bench/environment.py, beside this script
 
-use_checkout(pages=True)
+ROOT = Path(__file__).resolve().parents[1]
+configure(ROOT)
+serve_pages()
 
 
 def main() -> None:

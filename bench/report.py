@@ -1,4 +1,5 @@
-"""What every page benchmark shares: timing pages in turn, and the ratio table it prints."""
+"""What every page benchmark shares: timing pages in turn against the bare view, and the ratio
+table it prints."""
 
 import os
 import statistics
@@ -24,17 +25,16 @@ def latencies(client, urls: dict[str, str], rounds: int) -> dict[str, list[float
     return samples
 
 
-def time_pages(client, pages: dict[str, str], rounds: int):
-    """Time `pages` in turn with the bare view (bench/urls.py) that runs the same middleware.
-
-    Returns the bare view's samples, each page's samples and the load average before and after.
-    """
-    from django.test import override_settings
+def time_against_bare_view(client, pages: dict[str, str], rounds: int):
+    """`latencies` of `pages` in turn with the bench's bare view (bench/urls.py): the bare
+    view's samples, the pages' samples, and the load average before and after."""
+    from django.test.utils import override_settings
 
     load_before = os.getloadavg()[0]
     with override_settings(ROOT_URLCONF="bench.urls"):
         results = latencies(client, {"bare view": "/bench/bare/", **pages}, rounds)
-    return results.pop("bare view"), results, (load_before, os.getloadavg()[0])
+    bare = results.pop("bare view")
+    return bare, results, load_before, os.getloadavg()[0]
 
 
 def p95(samples: list[float]) -> float:

@@ -6,6 +6,7 @@ import pytest
 from django.core.cache import cache
 
 from lumytic.celery import app as celery_app
+from tests.factories import StaffFactory
 
 IN_CI = os.environ.get("CI") == "true"
 
@@ -42,6 +43,14 @@ def _fresh_cache():
     with contextlib.suppress(Exception):
         cache.clear()
     yield
+
+
+@pytest.fixture
+def staff(client):
+    """A signed-in staff member."""
+    user = StaffFactory()
+    client.force_login(user)
+    return user
 
 
 @pytest.fixture

@@ -7,7 +7,8 @@ from django.contrib.auth.models import Group
 from customers.models import Contact, Customer, CustomerGroup
 from lumytic.accounts.roles import ADMIN, CUSTOMER_ADVISOR, SALES, SALES_MANAGER
 from lumytic.core.services import allocate_number
-from portal.services.access import give_default_access
+from notifications.models import OutboundEmail
+from portal.services.access import give_default_access, set_portal_access
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -95,6 +96,18 @@ class CustomerFactory(factory.django.DjangoModelFactory):
     group = factory.SubFactory(CustomerGroupFactory, name="General")
     advisor = factory.SubFactory(StaffFactory)
 
+    class Params:
+        # Acme Trading of the portal stories: USD, billed to Omar Khalil in Dubai.
+        acme = factory.Trait(
+            name="Acme Trading",
+            default_currency="USD",
+            billing_first_name="Omar",
+            billing_last_name="Khalil",
+            billing_street="Sheikh Zayed Rd 1",
+            billing_city="Dubai",
+            billing_country="AE",
+        )
+
 
 class ContactFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -108,7 +121,10 @@ class ContactFactory(factory.django.DjangoModelFactory):
 
 
 class PortalContactFactory(ContactFactory):
-    """A primary contact with a portal login."""
+    """A primary contact with a portal login; `areas=[...]` grants exactly those areas."""
+
+    class Meta:
+        skip_postgeneration_save = True
 
     user = factory.SubFactory(
         PortalUserFactory,
@@ -116,3 +132,23 @@ class PortalContactFactory(ContactFactory):
         first_name=factory.SelfAttribute("..first_name"),
         last_name=factory.SelfAttribute("..last_name"),
     )
+
+    @factory.post_generation
+    def areas(obj, create, extracted, **kwargs):
+        # As staff grant them (`areas__own_orders_only=True` too); left alone when not given.
+        if create and extracted is not None:
+            set_portal_access(contact=obj, by=None, areas=list(extracted), **kwargs)
+
+
+class OutboundEmailFactory(factory.django.DjangoModelFactory):
+    """An outbox email written directly (a notify() would commit and send it at once)."""
+
+    class Meta:
+        model = OutboundEmail
+
+    event = "smtp_test"
+    to_email = "lina@lumytic.test"
+    from_email = "LUMYTIC | Sales <no-reply@lumytic.test>"
+    subject = "Lumytic test email"
+    body_text = "Hello"
+    body_html = "<p>Hello</p>"

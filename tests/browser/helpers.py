@@ -9,7 +9,6 @@ from playwright.sync_api import expect
 from pypdf import PdfWriter
 
 from notifications.models import OutboundEmail
-from portal.services.access import set_portal_access
 from sales.models import Order
 from sales.services.invoicing import approve_signed_pi, issue_pi, send_pi, upload_signed_pi
 from sales.services.orders import confirm_order, create_order
@@ -19,19 +18,22 @@ from tests.sales.helpers import pdf_upload
 BILLING = {"first_name": "Omar", "last_name": "Khalil", "city": "Dubai", "country": "AE"}
 
 
+def submit_sign_in(page, email: str, password: str = PASSWORD) -> None:
+    """Fill in and submit the sign-in form the page shows (the office's or the portal's)."""
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
 def sign_in(page, email: str) -> None:
     page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    submit_sign_in(page, email)
     expect(page.get_by_role("navigation", name="Back-office")).to_be_visible()
 
 
 def portal_sign_in(page, email: str) -> None:
     page.goto("/portal/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    submit_sign_in(page, email)
     expect(page.get_by_role("navigation", name="Customer portal")).to_be_visible()
 
 
@@ -56,9 +58,11 @@ def approved_pi_order(areas):
     Omar's portal login has `areas`. Returns (lina, contact, order, pi)."""
     lina = StaffFactory(email="lina@lumytic.test", first_name="Lina")
     contact = PortalContactFactory(
-        email="omar@acme.test", customer__advisor=lina, customer__default_currency="USD"
+        email="omar@acme.test",
+        customer__advisor=lina,
+        customer__default_currency="USD",
+        areas=areas,
     )
-    set_portal_access(contact=contact, by=None, areas=areas)
     order = create_order(
         customer=contact.customer,
         by=contact.user,

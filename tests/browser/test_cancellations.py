@@ -3,17 +3,13 @@ order; staff confirm it; the customer uploads the signed copy; staff reject it w
 the customer uploads again; staff approve and apply it; both see the order cancelled and the
 payment turned into credit."""
 
-from decimal import Decimal
-
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from portal.models import Area
-from sales.services.payments import confirm_payment, upload_payment
+from sales.services.payments import confirm_payment
 from tests.browser.helpers import approved_pi_order, portal_sign_in, sign_in, small_pdf
-from tests.sales.helpers import PDF
+from tests.sales.helpers import pay
 
 pytestmark = [
     pytest.mark.browser,
@@ -25,14 +21,7 @@ pytestmark = [
 def test_a_paid_order_is_cancelled_with_both_sides_acting(page, settings):
     settings.BASE_CURRENCY = "USD"
     lina, contact, order, pi = approved_pi_order([Area.ORDERS, Area.CANCELLATIONS])
-    payment = upload_payment(
-        pi=pi,
-        by=contact.user,
-        amount=Decimal("99"),
-        paid_on=timezone.localdate(),
-        bank_reference="FT1",
-        file=SimpleUploadedFile("swift.pdf", PDF, "application/pdf"),
-    )
+    payment = pay(pi, contact.user, "99", bank_reference="FT1")
     confirm_payment(payment=payment, by=lina)
     page.on("dialog", lambda dialog: dialog.accept())
 

@@ -9,7 +9,6 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from portal.models import Area
-from portal.services.access import set_portal_access
 from sales.models import (
     Currency,
     ExchangeRate,
@@ -72,13 +71,10 @@ def shop(settings):
     contact = PortalContactFactory(
         email="omar@acme.test",
         first_name="Omar",
-        customer__name="Acme Trading",
+        customer__acme=True,
         customer__advisor=staff,
-        customer__default_currency="USD",
-        customer__billing_city="Dubai",
-        customer__billing_street="Sheikh Zayed Rd 1",
+        areas=Area.values,
     )
-    set_portal_access(contact=contact, by=None, areas=Area.values)
     customer, today = contact.customer, timezone.localdate()
     lamp = Product.objects.create(
         sku="LMP-100", name="Desk lamp", unit_price=Decimal("40"), currency="USD", tax_rate=5

@@ -9,7 +9,6 @@ from playwright.sync_api import expect
 
 from conversations.models import Conversation
 from portal.models import Area
-from portal.services.access import set_portal_access
 from sales.services.orders import create_order
 from tests.browser.helpers import link_from, portal_sign_in, sign_in, small_pdf
 from tests.factories import PortalContactFactory, StaffFactory
@@ -24,13 +23,13 @@ def test_a_ticket_from_question_to_closed_on_both_sides(page, settings, tmp_path
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     }
     StaffFactory(email="lina@lumytic.test", first_name="Lina", last_name="Farouk")
-    contact = PortalContactFactory(
+    PortalContactFactory(
         email="omar@acme.test",
         first_name="Omar",
         customer__name="Acme Trading",
         customer__advisor__email="advisor@lumytic.test",
+        areas=[Area.ORDERS],
     )
-    set_portal_access(contact=contact, by=None, areas=[Area.ORDERS])
     page.on("dialog", lambda dialog: dialog.accept())
 
     # The customer opens a ticket with a PDF from the portal's Messages.
@@ -91,9 +90,8 @@ def test_staff_and_customer_talk_on_the_order_pages(page, settings, tmp_path):
     }
     lina = StaffFactory(email="lina@lumytic.test", first_name="Lina", last_name="Farouk")
     contact = PortalContactFactory(
-        email="omar@acme.test", first_name="Omar", customer__advisor=lina
+        email="omar@acme.test", first_name="Omar", customer__advisor=lina, areas=[Area.ORDERS]
     )
-    set_portal_access(contact=contact, by=None, areas=[Area.ORDERS])
     order = create_order(
         customer=contact.customer,
         by=contact.user,

@@ -5,7 +5,8 @@ from playwright.sync_api import expect
 
 from customers.models import Customer, CustomerImport
 from tests.browser.conftest import ARTIFACTS
-from tests.factories import PASSWORD, StaffFactory
+from tests.browser.helpers import submit_sign_in
+from tests.factories import StaffFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,9 +28,7 @@ def _media(settings, tmp_path):
 def _sign_in(page) -> None:
     StaffFactory(email="lina@lumytic.test", first_name="Lina")
     page.goto("/accounts/login/?next=/office/customers/")
-    page.get_by_label("Email").fill("lina@lumytic.test")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    submit_sign_in(page, "lina@lumytic.test")
     expect(page.get_by_role("heading", name="Customers")).to_be_visible()
 
 

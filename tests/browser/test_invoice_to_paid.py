@@ -10,7 +10,6 @@ import pytest
 from playwright.sync_api import expect
 
 from portal.models import Area
-from portal.services.access import set_portal_access
 from sales.models import Order
 from sales.services.orders import confirm_order, create_order
 from tests.browser.helpers import BILLING, link_from, portal_sign_in, sign_in, small_pdf
@@ -33,8 +32,8 @@ def test_from_a_confirmed_order_to_a_paid_one_on_both_sides(page, settings, tmp_
         customer__name="Acme Trading",
         customer__advisor=lina,
         customer__default_currency="USD",
+        areas=[Area.ORDERS, Area.INVOICES, Area.STATEMENTS],
     )
-    set_portal_access(contact=contact, by=None, areas=[Area.ORDERS, Area.INVOICES, Area.STATEMENTS])
     order = create_order(
         customer=contact.customer,
         by=contact.user,

@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import ARTIFACTS
+from tests.browser.helpers import submit_sign_in
 from tests.factories import PASSWORD, StaffFactory
 from tests.lumytic.helpers import grant, totp_now
 
@@ -18,9 +19,7 @@ def test_staff_sets_up_an_authenticator_app_before_the_office_opens(page, settin
     grant(staff, "sales.confirm_payment")
 
     page.goto("/office/")
-    page.get_by_label("Email").fill("lina@lumytic.test")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    submit_sign_in(page, "lina@lumytic.test")
 
     # Sent to the two-factor page instead of the dashboard, told why.
     expect(page.get_by_role("heading", name="Two-factor sign-in")).to_be_visible()
@@ -52,9 +51,7 @@ def test_staff_sets_up_an_authenticator_app_before_the_office_opens(page, settin
     page.get_by_role("button", name="Lina").click()
     page.get_by_role("button", name="Sign out").click()
     page.goto("/office/")
-    page.get_by_label("Email").fill("lina@lumytic.test")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    submit_sign_in(page, "lina@lumytic.test")
     expect(page.get_by_role("heading", name="Two-factor sign-in")).to_be_visible()
     page.screenshot(path=ARTIFACTS / "mfa_sign_in.png", full_page=True)
     page.get_by_label("Code").fill(recovery_code)
@@ -87,9 +84,7 @@ def test_staff_adds_a_security_key_and_signs_in_with_it(page, settings):
     add_virtual_security_key(page)
 
     page.goto("/office/")
-    page.get_by_label("Email").fill("lina@lumytic.test")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    submit_sign_in(page, "lina@lumytic.test")
     page.get_by_role("link", name="Add a key").click()
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Confirm").click()
@@ -104,9 +99,7 @@ def test_staff_adds_a_security_key_and_signs_in_with_it(page, settings):
     page.get_by_role("button", name="Lina").click()
     page.get_by_role("button", name="Sign out").click()
     page.goto("/office/")
-    page.get_by_label("Email").fill("lina@lumytic.test")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    submit_sign_in(page, "lina@lumytic.test")
     page.get_by_role("button", name="Use a security key").click()
     expect(page.get_by_role("heading", name="Hello, Lina")).to_be_visible()
 

@@ -9,7 +9,6 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from portal.models import Area
-from portal.services.access import set_portal_access
 from sales.models import Order, ProformaInvoice, Quotation, SignedDocument
 from tests.browser.helpers import portal_sign_in
 from tests.factories import PortalContactFactory
@@ -18,8 +17,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_waiting_quotation_and_an_unpaid_pi_show_on_the_home_and_as_badges(page):
-    contact = PortalContactFactory(email="omar@acme.test", customer__name="Acme Trading")
-    set_portal_access(contact=contact, by=None, areas=Area.values)
+    contact = PortalContactFactory(
+        email="omar@acme.test", customer__name="Acme Trading", areas=Area.values
+    )
     customer, today = contact.customer, timezone.localdate()
     Quotation.objects.create(
         number="QUO-2026-0007", customer=customer, status=Quotation.Status.SENT,

@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from tests.browser.helpers import sign_in
+from tests.browser.helpers import sign_in, submit_sign_in
 from tests.factories import ContactFactory, CustomerFactory, StaffFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -46,9 +46,7 @@ def test_staff_invite_and_the_invitee_accepts_and_signs_in(page, live_server):
     page.get_by_role("button", name=re.compile("Mona")).click()
     page.get_by_role("button", name="Sign out").click()
     page.goto("/portal/login/")
-    page.get_by_label("Email").fill("mona@nile.test")
-    page.get_by_label("Password").fill("a-long-new-password-42")
-    page.get_by_role("button", name="Sign in").click()
+    submit_sign_in(page, "mona@nile.test", "a-long-new-password-42")
     expect(page.get_by_role("heading", name="Nile Valley Foods")).to_be_visible()
 
     # The link is spent.

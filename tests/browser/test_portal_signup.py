@@ -7,7 +7,8 @@ from playwright.sync_api import expect
 
 from notifications.models import OutboundEmail
 from portal.models import RegistrationRequest
-from tests.factories import PASSWORD, StaffFactory
+from tests.browser.helpers import submit_sign_in
+from tests.factories import StaffFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -91,9 +92,7 @@ def test_a_company_signs_up_is_approved_and_sets_its_password(page, tmp_path, ma
 
     # Staff review the request in the back-office and approve it.
     page.goto("/accounts/login/")
-    page.get_by_label("Email").fill("lina@lumytic.test")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    submit_sign_in(page, "lina@lumytic.test")
     office = page.get_by_role("navigation", name="Back-office")
     office.get_by_role("link", name="Registrations").click()
     page.get_by_role("link", name="Falcon Logistics FZE").click()

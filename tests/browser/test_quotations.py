@@ -9,8 +9,8 @@ from playwright.sync_api import expect
 from sales.models import Currency, Order, Product, Quotation
 from sales.services.currency import ensure_currencies
 from tests.browser.conftest import ARTIFACTS
-from tests.browser.helpers import sign_in
-from tests.factories import PASSWORD, CustomerFactory, PortalContactFactory, StaffFactory
+from tests.browser.helpers import sign_in, submit_sign_in
+from tests.factories import CustomerFactory, PortalContactFactory, StaffFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -105,9 +105,7 @@ def test_staff_quote_with_the_picker_and_the_customer_accepts_in_the_portal(
     customer_page.set_default_timeout(15_000)
     customer_page.on("dialog", lambda dialog: dialog.accept())
     customer_page.goto("/portal/login/")
-    customer_page.get_by_label("Email").fill("omar@acme.test")
-    customer_page.get_by_label("Password").fill(PASSWORD)
-    customer_page.get_by_role("button", name="Sign in").click()
+    submit_sign_in(customer_page, "omar@acme.test")
     # The sent quotation waits for an answer: the navigation says so.
     quotations = customer_page.get_by_role("navigation", name="Customer portal").get_by_role(
         "link", name="Quotations 1 waiting for you"

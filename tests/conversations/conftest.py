@@ -7,8 +7,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from conversations.services import open_ticket
 from portal.models import Area
-from portal.services.access import set_portal_access
 from sales.services.orders import create_order
 from tests.factories import ContactFactory, CustomerFactory, PortalContactFactory, StaffFactory
 
@@ -47,9 +47,13 @@ def customer(advisor):
 def portal_user(customer, email: str, areas=tuple(Area.values), own_orders_only=False):
     """A portal user of `customer` (not its primary contact) holding `areas`."""
     contact = PortalContactFactory(
-        customer=customer, email=email, first_name=email.split("@")[0].title(), is_primary=False
+        customer=customer,
+        email=email,
+        first_name=email.split("@")[0].title(),
+        is_primary=False,
+        areas=areas,
+        areas__own_orders_only=own_orders_only,
     )
-    set_portal_access(contact=contact, by=None, areas=list(areas), own_orders_only=own_orders_only)
     return contact.user
 
 
@@ -62,6 +66,16 @@ def omar(customer):
 def primary(customer):
     """The company's primary contact, without a login."""
     return ContactFactory(customer=customer, email="office@acme.test", is_primary=True)
+
+
+def ticket_of(customer, user, subject="Broken panels", **kwargs):
+    """A ticket `user` opens for `customer`, saying "Help!"."""
+    return open_ticket(customer=customer, by=user, subject=subject, body="Help!", **kwargs)
+
+
+def titles(response) -> list[str]:
+    """The titles of a conversation list's rows, in order."""
+    return [c.title for c in response.context["object_list"]]
 
 
 def place(customer, user=None, **kwargs):

@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conversations.models import Attachment, Conversation, Message
-from conversations.services import add_note, close_ticket, open_ticket, post_message, write_on_order
+from conversations.services import add_note, close_ticket, post_message, write_on_order
 from lumytic.core.nav import sidebar_counts
 from notifications.models import OutboundEmail
-from tests.conversations.conftest import PDF, pdf_file, place, portal_user
+from tests.conversations.conftest import PDF, pdf_file, place, portal_user, ticket_of, titles
 from tests.factories import CustomerFactory, PortalContactFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
@@ -26,14 +26,6 @@ INBOX = reverse("conversations:inbox")
 def staff(client, advisor):
     client.force_login(advisor)
     return advisor
-
-
-def ticket_of(customer, user, subject="Broken panels", **kwargs) -> Conversation:
-    return open_ticket(customer=customer, by=user, subject=subject, body="Help!", **kwargs)
-
-
-def rows(response) -> list[str]:
-    return [c.title for c in response.context["object_list"]]
 
 
 # --- Access --------------------------------------------------------------------------------------
@@ -91,18 +83,18 @@ def test_the_inbox_lists_open_tickets_and_order_threads_the_customer_answered_la
 
     response = client.get(INBOX)
     assert response.status_code == 200
-    titles = rows(response)
-    assert titles == ["Waiting ticket", f"Order {order_waiting.number}"]  # longest waiting first
+    shown = titles(response)
+    assert shown == ["Waiting ticket", f"Order {order_waiting.number}"]  # longest waiting first
     html = response.content.decode()
     assert reverse("conversations:ticket-detail", args=[waiting.pk]) in html
     assert f"/office/orders/{order_waiting.pk}/#conversation" in html
 
-    assert rows(client.get(INBOX, {"status": "answered"})) == [
+    assert titles(client.get(INBOX, {"status": "answered"})) == [
         f"Order {order_answered.number}",
         "Answered ticket",
     ]
-    assert rows(client.get(INBOX, {"status": "closed"})) == ["Closed ticket"]
-    assert len(rows(client.get(INBOX, {"status": "all"}))) == 5
+    assert titles(client.get(INBOX, {"status": "closed"})) == ["Closed ticket"]
+    assert len(titles(client.get(INBOX, {"status": "all"}))) == 5
 
 
 def test_the_inbox_filters_by_kind_assignee_customer_age_and_search(client, staff, customer, omar):
@@ -119,25 +111,25 @@ def test_the_inbox_filters_by_kind_assignee_customer_age_and_search(client, staf
     ticket_of(elsewhere, mona, subject="Catalogue in Arabic")
     write_on_order(order=place(customer, omar), by=omar, body="Order question")
 
-    def titles(**params):
+    def listed(**params):
         response = client.get(INBOX, params)
         assert response.status_code == 200
-        return sorted(rows(response))
+        return sorted(titles(response))
 
-    assert titles(kind="ticket") == sorted(
+    assert listed(kind="ticket") == sorted(
         ["Mine", "Samir's", "Nobody's", "Old one", "Catalogue in Arabic"]
     )
-    assert len(titles(kind="order")) == 1
+    assert len(listed(kind="order")) == 1
     # The advisor owns the order too, so its thread is hers.
-    assert titles(assignee="me")[:2] == ["Mine", "Old one"] and len(titles(assignee="me")) == 3
-    assert titles(assignee=str(samir.pk)) == ["Catalogue in Arabic", "Samir's"]
-    assert titles(assignee="none") == ["Nobody's"]
-    assert titles(customer=str(elsewhere.pk)) == ["Catalogue in Arabic"]
+    assert listed(assignee="me")[:2] == ["Mine", "Old one"] and len(listed(assignee="me")) == 3
+    assert listed(assignee=str(samir.pk)) == ["Catalogue in Arabic", "Samir's"]
+    assert listed(assignee="none") == ["Nobody's"]
+    assert listed(customer=str(elsewhere.pk)) == ["Catalogue in Arabic"]
     html = client.get(INBOX, {"kind": "ticket"}).content.decode()
     assert f'href="?kind=ticket&amp;customer={elsewhere.pk}"' in html  # "only this customer"
-    assert titles(age="3") == ["Old one"]
-    assert titles(q="arabic") == ["Catalogue in Arabic"]
-    assert titles(q=mine.number) == ["Mine"]
+    assert listed(age="3") == ["Old one"]
+    assert listed(q="arabic") == ["Catalogue in Arabic"]
+    assert listed(q=mine.number) == ["Mine"]
 
 
 def test_an_invalid_filter_is_a_400_with_a_message_and_the_rest_still_applies(
@@ -147,7 +139,7 @@ def test_an_invalid_filter_is_a_400_with_a_message_and_the_rest_still_applies(
     response = client.get(INBOX, {"assignee": "nobody-like-this", "customer": "x", "age": "99"})
     assert response.status_code == 400
     assert "Some filters are not valid" in response.content.decode()
-    assert rows(response) == ["Visible"]
+    assert titles(response) == ["Visible"]
 
 
 def test_the_inbox_paginates(client, staff, customer, omar):
@@ -155,8 +147,8 @@ def test_the_inbox_paginates(client, staff, customer, omar):
         ticket_of(customer, omar, subject=f"Ticket {index:02}")
     first = client.get(INBOX)
     second = client.get(INBOX, {"page": 2})
-    assert len(rows(first)) == 25 and len(rows(second)) == 2
-    assert not set(rows(first)) & set(rows(second))
+    assert len(titles(first)) == 25 and len(titles(second)) == 2
+    assert not set(titles(first)) & set(titles(second))
     assert "1–25 of 27" in first.content.decode()
 
 

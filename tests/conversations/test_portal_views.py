@@ -7,10 +7,18 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from conversations.models import Attachment, Conversation, Message
-from conversations.services import add_note, open_ticket, post_message, write_on_order
+from conversations.services import add_note, post_message, write_on_order
 from portal.models import Area
 from sales.services.quotations import create_quotation
-from tests.conversations.conftest import PDF, pdf_file, place, png_file, portal_user
+from tests.conversations.conftest import (
+    PDF,
+    pdf_file,
+    place,
+    png_file,
+    portal_user,
+    ticket_of,
+    titles,
+)
 from tests.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db
@@ -23,14 +31,6 @@ NEW = reverse("portal:ticket-create")
 def signed_in(client, omar):
     client.force_login(omar)
     return omar
-
-
-def ticket_of(customer, user, subject="Broken panels", **kwargs) -> Conversation:
-    return open_ticket(customer=customer, by=user, subject=subject, body="Help!", **kwargs)
-
-
-def titles(response) -> list[str]:
-    return [c.title for c in response.context["object_list"]]
 
 
 # --- The list ------------------------------------------------------------------------------------

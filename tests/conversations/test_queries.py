@@ -20,6 +20,15 @@ def count(client, url, **params) -> int:
     return len(queries)
 
 
+def counts(client, pages) -> list[int]:
+    """The query count of each (user, url) page, read signed in as that user."""
+    result = []
+    for user, url in pages:
+        client.force_login(user)
+        result.append(count(client, url))
+    return result
+
+
 def grow_inbox(count: int) -> None:
     """`count` more open conversations, each with its own customer, people and order thread."""
     for index in range(count):
@@ -67,16 +76,11 @@ def test_a_long_ticket_runs_the_same_queries_on_both_sides(client, customer, oma
     ticket = long_ticket(customer, omar, advisor, 5)
     office = reverse("conversations:ticket-detail", args=[ticket.pk])
     portal = reverse("portal:ticket-detail", args=[ticket.pk])
-    client.force_login(advisor)
-    office_five = count(client, office)
-    client.force_login(omar)
-    portal_five = count(client, portal)
+    pages = [(advisor, office), (omar, portal)]
+    five = counts(client, pages)
 
     long_ticket(customer, omar, advisor, 45, ticket=ticket)
-    client.force_login(advisor)
-    assert count(client, office) == office_five
-    client.force_login(omar)
-    assert count(client, portal) == portal_five
+    assert counts(client, pages) == five
 
 
 def test_a_long_order_thread_runs_the_same_queries_on_both_sides(
@@ -94,15 +98,10 @@ def test_a_long_order_thread_runs_the_same_queries_on_both_sides(
     grow(5)
     office = reverse("conversations:order-thread", args=[order.pk])
     portal = reverse("portal:order-thread", args=[order.pk])
-    client.force_login(advisor)
-    office_five = count(client, office)
-    client.force_login(omar)
-    portal_five = count(client, portal)
+    pages = [(advisor, office), (omar, portal)]
+    five = counts(client, pages)
     grow(45)
-    client.force_login(advisor)
-    assert count(client, office) == office_five
-    client.force_login(omar)
-    assert count(client, portal) == portal_five
+    assert counts(client, pages) == five
 
 
 def test_the_portal_list_and_the_tickets_tab_run_the_same_queries_for_5_and_50(
@@ -117,12 +116,7 @@ def test_the_portal_list_and_the_tickets_tab_run_the_same_queries_for_5_and_50(
     grow(5)
     portal = reverse("portal:conversations")
     tab = reverse("conversations:customer-tickets", args=[customer.pk])
-    client.force_login(omar)
-    portal_five = count(client, portal)
-    client.force_login(advisor)
-    tab_five = count(client, tab)
+    pages = [(omar, portal), (advisor, tab)]
+    five = counts(client, pages)
     grow(45)
-    client.force_login(omar)
-    assert count(client, portal) == portal_five
-    client.force_login(advisor)
-    assert count(client, tab) == tab_five
+    assert counts(client, pages) == five

@@ -1,8 +1,10 @@
-"""Plain builders shared by the customer tests: the customer form as the browser posts it, and
-the CSV import driven through its pages."""
+"""Plain builders shared by the customer tests: the customer form as the browser posts it, the
+CSV import driven through its pages, and the customer list's rows and page links."""
 
 import csv
 import io
+import re
+from html import unescape
 
 from django.urls import reverse
 
@@ -10,6 +12,49 @@ from customers.models import CustomerGroup, CustomerImport
 from customers.services import importing
 
 CREATE = "/office/customers/new/"
+LIST = "/office/customers/"
+
+
+def ids(response) -> list[int]:
+    """The ids of the customer list's rows, in order."""
+    return [c.pk for c in response.context["object_list"]]
+
+
+def page_link(response, rel: str) -> str | None:
+    """The customer list's pager link `rel` (next, prev, first, last), or None."""
+    match = re.search(
+        rf'<a class="page-link" href="([^"]+)" rel="{rel}"', response.content.decode()
+    )
+    return LIST + unescape(match.group(1)) if match else None
+
+
+def walk_next(client, response, everything: list[int]):
+    """Follow Next from `response` to the end; the rows seen on the way and the last response."""
+    seen = []
+    while len(seen) <= len(everything):  # a pager that loops stops here, and fails
+        seen += ids(response)
+        following = page_link(response, "next")
+        if not following:
+            break
+        response = client.get(following)
+    return seen, response
+
+
+def assert_walks_back_over(client, response, everything: list[int]) -> None:
+    """Previous from `response` gives contiguous runs of `everything` that reach the first page
+    (which is full, so it may repeat rows of the page after it) and cover every row."""
+    covered, pages = set(), 0
+    while pages <= len(everything):
+        pages += 1
+        page = ids(response)
+        start = everything.index(page[0])
+        assert page == everything[start : start + len(page)]
+        covered.update(range(start, start + len(page)))
+        previous = page_link(response, "prev")
+        if not previous:
+            break
+        response = client.get(previous)
+    assert page == everything[:3] and covered == set(range(len(everything)))
 
 
 def form_data(**overrides) -> dict:

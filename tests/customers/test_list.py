@@ -2,9 +2,7 @@
 
 import csv
 import io
-import re
 from decimal import Decimal
-from html import unescape
 
 import pytest
 from django.db import connection
@@ -14,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from customers import csvspec, listing
 from customers.models import Credit, Customer, Tag
+from tests.customers.helpers import assert_walks_back_over, ids, page_link, walk_next
 from tests.factories import (
     ContactFactory,
     CustomerFactory,
@@ -192,17 +191,6 @@ def test_credit_makes_a_document(client, staff):
     assert customer_documents(customer) == {"credits": 1}
 
 
-def _link(response, rel: str) -> str | None:
-    match = re.search(
-        rf'<a class="page-link" href="([^"]+)" rel="{rel}"', response.content.decode()
-    )
-    return URL + unescape(match.group(1)) if match else None
-
-
-def ids(response) -> list[int]:
-    return [c.pk for c in response.context["object_list"]]
-
-
 @pytest.mark.parametrize(
     "sort", ["name", "-name", "created", "-created", "advisor", "-advisor", "tags", "-contact"]
 )
@@ -213,36 +201,20 @@ def test_next_and_previous_walk_every_row_once_in_order(client, staff, sort):
         CustomerFactory(name=f"Same {index % 3}", advisor=None if index % 2 else StaffFactory())
     everything = ids(client.get(URL, {"sort": sort, "per_page": 100}))
     first = client.get(f"{URL}?sort={sort}&per_page=25")
-    assert len(ids(first)) == 7 and _link(first, "next") is None
+    assert len(ids(first)) == 7 and page_link(first, "next") is None
 
     listing.PAGE_SIZES, saved = (*listing.PAGE_SIZES, 3), listing.PAGE_SIZES
     try:
-        seen, response = [], client.get(URL, {"sort": sort, "per_page": 3})
-        assert _link(response, "prev") is None and _link(response, "first") is None
-        while True:
-            seen += ids(response)
-            following = _link(response, "next")
-            if not following:
-                break
-            response = client.get(following)
+        response = client.get(URL, {"sort": sort, "per_page": 3})
+        assert page_link(response, "prev") is None and page_link(response, "first") is None
+        seen, response = walk_next(client, response, everything)
         assert seen == everything
-        assert _link(response, "last") is None
+        assert page_link(response, "last") is None
 
-        # Backwards from Last: contiguous pages that reach the first page (which is full, so
-        # it may repeat rows of the page after it when the pages do not line up with the start).
+        # Backwards from Last: contiguous pages that reach the first page.
         response = client.get(URL, {"sort": sort, "per_page": 3, "last": 1})
         assert ids(response) == everything[-3:]
-        covered = set()
-        while True:
-            page = ids(response)
-            start = everything.index(page[0])
-            assert page == everything[start : start + len(page)]
-            covered.update(range(start, start + len(page)))
-            previous = _link(response, "prev")
-            if not previous:
-                break
-            response = client.get(previous)
-        assert page == everything[:3] and covered == set(range(len(everything)))
+        assert_walks_back_over(client, response, everything)
     finally:
         listing.PAGE_SIZES = saved
 
@@ -250,8 +222,8 @@ def test_next_and_previous_walk_every_row_once_in_order(client, staff, sort):
 def test_deep_pages_run_a_constant_number_of_queries(client, staff):
     CustomerFactory.create_batch(60)
     everything = ids(client.get(URL, {"per_page": 100}))
-    previous = _link(client.get(URL, {"last": 1}), "prev")
-    following = _link(client.get(URL), "next")
+    previous = page_link(client.get(URL, {"last": 1}), "prev")
+    following = page_link(client.get(URL), "next")
     assert _queries(client, previous) == _queries(client, following)
     assert ids(client.get(previous)) == everything[10:35]
     assert ids(client.get(following)) == everything[25:50]

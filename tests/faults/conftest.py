@@ -11,11 +11,9 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.db import connection
@@ -23,6 +21,7 @@ from kombu import pools
 
 from lumytic.celery import app as celery_app
 from tests.conftest import require
+from tests.helpers import celery_worker_command, database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 # The fault tests' own Redis; never the shared one on 6379, which they would stop.
@@ -156,36 +155,13 @@ def fault_broker(fault_redis, settings) -> Iterator[str]:
     _reset_producer_pools()
 
 
-def database_url() -> str:
-    """The URL of the test database, for a worker in another process."""
-    db = connection.settings_dict
-    user = quote(db["USER"] or "", safe="")
-    password = f":{quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else ""
-    host = db["HOST"] or "127.0.0.1"
-    return f"postgres://{user}{password}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 class CeleryWorker:
     """One real ``celery worker`` process (solo pool) logging to a file."""
 
     def __init__(self, name: str, env: dict[str, str], logfile: Path, queues: str, include=()):
         self.name = name
         self.logfile = logfile
-        command = [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "lumytic",
-            "worker",
-            "--pool=solo",
-            f"--queues={queues}",
-            f"--hostname={name}@%h",
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-            "--loglevel=INFO",
-        ]
+        command = celery_worker_command(queues, f"--hostname={name}@%h")
         if include:
             command.append(f"--include={','.join(include)}")
         with logfile.open("wb") as log:

@@ -10,7 +10,6 @@ of such a row says so. Run with ``./dev test -m fault -s`` to see the table of c
 
 import asyncio
 import logging
-import socket
 import threading
 import time
 from collections import Counter
@@ -29,6 +28,7 @@ from notifications.delivery import message_id, sweep_outbox
 from notifications.models import DeliveryAttempt, OutboundEmail
 from notifications.services import Recipient, notify
 from tests.factories import StaffFactory
+from tests.helpers import start_smtp_server
 
 pytestmark = [pytest.mark.fault, pytest.mark.django_db(transaction=True)]
 
@@ -154,12 +154,8 @@ def smtp():
     level = mail_log.level
     mail_log.setLevel(logging.WARNING)  # aiosmtpd logs every command at INFO
     handler = ScriptedHandler()
-    with socket.socket() as probe:  # aiosmtpd cannot listen on port 0 itself
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = ScriptedController(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    handler.port = port
+    controller = start_smtp_server(handler, ScriptedController)
+    handler.port = controller.port
     yield handler
     controller.stop()
     mail_log.setLevel(level)

@@ -18,6 +18,7 @@ import pytest
 
 from lumytic.celery import app as celery_app
 from tests.conftest import require
+from tests.helpers import free_port
 
 pytestmark = pytest.mark.fault
 
@@ -25,12 +26,6 @@ ROOT = Path(__file__).resolve().parents[2]
 UNIT = ROOT / "deploy/systemd/lumytic-worker.service"
 OUTAGES = 4
 SLOW_TASK_SECONDS = 4
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Redis:
@@ -86,7 +81,7 @@ def redis_server(tmp_path):
     require(shutil.which("redis-server") is not None, "redis-server")
     directory = tmp_path / "redis"
     directory.mkdir()
-    server = Redis(_free_port(), directory)
+    server = Redis(free_port(), directory)
     server.start()
     yield server
     if server.process.poll() is None:

@@ -1,14 +1,11 @@
 """A real Celery worker, fed through Redis, delivers an outbox email to a real SMTP server."""
 
 import os
-import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.db import connection, transaction
 
@@ -16,6 +13,7 @@ from lumytic.celery import app as celery_app
 from notifications.models import OutboundEmail
 from notifications.services import Recipient, notify
 from tests.conftest import require
+from tests.helpers import celery_worker_command, database_url, start_smtp_server
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -40,11 +38,7 @@ class RecordingHandler:
 @pytest.fixture
 def smtp_server():
     handler = RecordingHandler()
-    with socket.socket() as probe:  # aiosmtpd cannot listen on port 0 itself
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
+    controller = start_smtp_server(handler)
     yield controller, handler
     controller.stop()
 
@@ -54,13 +48,10 @@ def worker(smtp_server):
     require(connection.vendor == "postgresql", "PostgreSQL")
     require(bool(settings.CELERY_BROKER_URL), "Redis (REDIS_URL)")
     controller, _handler = smtp_server
-    db = connection.settings_dict
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "lumytic.settings",
-        "DATABASE_URL": (
-            f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-        ),
+        "DATABASE_URL": database_url(),
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
         "EMAIL_URL": f"smtp://127.0.0.1:{controller.port}",
         "OUTBOX_RETRY_BACKOFF": "1",
@@ -68,20 +59,7 @@ def worker(smtp_server):
         "CONN_MAX_AGE": "0",
     }
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "lumytic",
-            "worker",
-            "--pool=solo",
-            "--queues=email,celery",
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-            "--loglevel=INFO",
-        ],
+        celery_worker_command("email,celery"),
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,

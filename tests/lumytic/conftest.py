@@ -32,6 +32,7 @@ from tests.factories import (
     ContactFactory,
     CustomerFactory,
     CustomerGroupFactory,
+    OutboundEmailFactory,
     PortalContactFactory,
     StaffFactory,
 )
@@ -88,15 +89,7 @@ def world():
         original_name="a.pdf",
         size=len(PDF),
     )
-    email = OutboundEmail.objects.create(
-        event="test",
-        to_email="someone@example.com",
-        from_email="sales@lumytic.test",
-        subject="Hello",
-        body_text="Hello",
-        body_html="<p>Hello</p>",
-        status=OutboundEmail.Status.FAILED,
-    )
+    email = OutboundEmailFactory(event="test", status=OutboundEmail.Status.FAILED)
     currency, _created = Currency.objects.get_or_create(
         code="EUR", defaults={"name": "Euro", "symbol": "€", "decimals": 2}
     )

@@ -6,9 +6,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from lumytic.core.middleware import page_above
 from portal.models import Area
-from portal.services.access import set_portal_access
-from tests.factories import PortalContactFactory, StaffFactory
-from tests.portal.helpers import post_payment
+from tests.factories import StaffFactory
+from tests.portal.helpers import acme_buyer, post_payment
 from tests.sales.helpers import approved_pi
 
 pytestmark = pytest.mark.django_db
@@ -44,10 +43,7 @@ def test_every_form_only_address_has_a_page_above_it():
 
 def test_reloading_a_refused_payment_proof_leads_to_the_invoices(client, usd_site):
     owner = StaffFactory(email="owner@lumytic.test")
-    contact = PortalContactFactory(
-        customer__name="Acme Trading", customer__default_currency="USD", customer__advisor=owner
-    )
-    set_portal_access(contact=contact, by=None, areas=[Area.ORDERS, Area.INVOICES])
+    contact = acme_buyer(owner, [Area.ORDERS, Area.INVOICES])
     client.force_login(contact.user)
     pi = approved_pi(contact.customer, contact.user, owner)
 

@@ -23,7 +23,6 @@ from portal.memo_views import SignedMemoForm
 from portal.models import Area
 from portal.order_forms import AddLineForm, CancelForm
 from portal.payment_views import PaymentForm
-from portal.services.access import set_portal_access
 from portal.services.invitations import invitation_token, invite_to_portal
 from sales.address_forms import AddressForm
 from sales.forms import CustomerRateForm
@@ -388,8 +387,7 @@ def test_no_office_url_gives_a_500_or_writes_on_hostile_input(client, world):
 @pytest.fixture
 def own(db):
     """A portal user with every area, and one of each thing of their customer a URL can name."""
-    contact = PortalContactFactory(customer__name="Own Company")
-    set_portal_access(contact=contact, by=None, areas=Area.values)
+    contact = PortalContactFactory(customer__name="Own Company", areas=Area.values)
     customer = contact.customer
     line = {"description": "Goods", "quantity": 1, "unit_price": 10}
     mine = {"customer": customer, "by": contact.user, "placed_by": contact.user, "lines": [line]}

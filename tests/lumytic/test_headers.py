@@ -9,7 +9,6 @@ from django.urls import reverse
 
 from lumytic.core.middleware import permissions_policy_header
 from portal.models import Area
-from portal.services.access import set_portal_access
 from tests.factories import CustomerFactory, PortalContactFactory, StaffFactory
 from tests.portal.factories import PDF, RegistrationFactory
 
@@ -58,6 +57,14 @@ def cache_control(response) -> set[str]:
     return {part.strip() for part in response.get("Cache-Control", "").split(",") if part}
 
 
+def assert_strict_and_never_stored(response) -> None:
+    """A signed-in page: the strict policy, features off, the kept headers, and no caching."""
+    assert_strict_csp(response)
+    assert_features_off(response)
+    assert_kept_headers(response)
+    assert {"no-store", "private"} <= cache_control(response)
+
+
 @pytest.fixture
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -65,8 +72,7 @@ def _media(settings, tmp_path):
 
 @pytest.fixture
 def portal_client(client):
-    contact = PortalContactFactory(customer__name="Acme Trading")
-    set_portal_access(contact=contact, by=None, areas=Area.values)
+    contact = PortalContactFactory(customer__name="Acme Trading", areas=Area.values)
     client.force_login(contact.user)
     return client
 
@@ -78,20 +84,14 @@ def test_an_office_page_is_strict_and_never_stored(client):
     response = client.get(reverse("customers:customer-list"))
 
     assert response.status_code == 200 and "Falcon Logistics" in response.content.decode()
-    assert_strict_csp(response)
-    assert_features_off(response)
-    assert_kept_headers(response)
-    assert {"no-store", "private"} <= cache_control(response)
+    assert_strict_and_never_stored(response)
 
 
 def test_a_portal_page_is_strict_and_never_stored(portal_client):
     response = portal_client.get(reverse("portal:home"))
 
     assert response.status_code == 200 and "Acme Trading" in response.content.decode()
-    assert_strict_csp(response)
-    assert_features_off(response)
-    assert_kept_headers(response)
-    assert {"no-store", "private"} <= cache_control(response)
+    assert_strict_and_never_stored(response)
 
 
 def test_an_htmx_fragment_for_a_signed_in_user_is_never_stored(client):

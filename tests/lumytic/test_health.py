@@ -3,7 +3,6 @@ run, and exits non-zero when any of them is wrong (issue 16)."""
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import uuid
@@ -23,6 +22,8 @@ from django_celery_beat.models import IntervalSchedule, PeriodicTask
 from lumytic.celery import app as celery_app
 from notifications.models import OutboundEmail
 from tests.conftest import require
+from tests.factories import OutboundEmailFactory
+from tests.helpers import free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -48,21 +49,9 @@ def _lines(output: str) -> dict[str, str]:
     return rows
 
 
-def _closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]  # nothing listens once the probe is closed
-
-
 def _email(*, minutes_ago: int, status=OutboundEmail.Status.PENDING) -> OutboundEmail:
-    return OutboundEmail.objects.create(
-        event="smtp_test",
+    return OutboundEmailFactory(
         status=status,
-        to_email="lina@lumytic.test",
-        from_email="office@lumytic.test",
-        subject="Test",
-        body_text="Test",
-        body_html="<p>Test</p>",
         created_at=timezone.now() - timedelta(minutes=minutes_ago),
         sent_at=timezone.now() if status == OutboundEmail.Status.SENT else None,
     )
@@ -178,7 +167,7 @@ def test_beat_that_never_ran_is_unhealthy(broker):
 
 
 def test_an_unreachable_broker_is_unhealthy(settings):
-    settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{_closed_port()}/0"
+    settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{free_port()}/0"
 
     status, output = _health("--role", "web", "--json")
 
@@ -220,7 +209,7 @@ def test_the_command_line_exits_with_status_1_when_unhealthy():
     """What a supervisor sees: manage.py's own exit status, and the reason on stderr."""
     require(connection.vendor == "postgresql", "PostgreSQL")
     db = connection.settings_dict
-    unreachable = f"redis://127.0.0.1:{_closed_port()}/0"
+    unreachable = f"redis://127.0.0.1:{free_port()}/0"
     env = {
         **os.environ,
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",

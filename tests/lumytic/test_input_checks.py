@@ -15,7 +15,6 @@ from customers.forms import CustomerGroupForm, NoteForm
 from lumytic.core.validation import CheckedInputMixin
 from portal.forms import SetPasswordForm
 from portal.models import Area
-from portal.services.access import set_portal_access
 from sales.models import Memo, Order, Product
 from tests.factories import CustomerFactory, PortalContactFactory, StaffFactory
 
@@ -148,8 +147,7 @@ def test_an_office_order_line_whose_total_overflows_is_refused_with_the_limit(cl
 
 def test_a_portal_order_line_whose_total_overflows_is_refused_with_the_limit(client, costly):
     customer, product = costly
-    contact = PortalContactFactory(customer=customer)
-    set_portal_access(contact=contact, by=None, areas=Area.values)
+    contact = PortalContactFactory(customer=customer, areas=Area.values)
     client.force_login(contact.user)
     response = client.post(
         reverse("portal:order-create"), {"product": product.pk, "quantity": "1000000"}

@@ -25,7 +25,7 @@ from tests.factories import (
     SalesManagerFactory,
     StaffFactory,
 )
-from tests.sales.helpers import approved_pi, pay
+from tests.sales.helpers import approved_pi, credit, pay
 
 pytestmark = pytest.mark.django_db
 
@@ -83,13 +83,7 @@ def test_a_service_refuses_a_staff_user_without_the_permission_and_writes_nothin
     with pytest.raises(PermissionDenied):
         confirm_payment(payment=payment, by=AdvisorFactory())
     with pytest.raises(PermissionDenied):
-        add_credit(
-            customer=pi.order.customer,
-            by=AdvisorFactory(),
-            amount=Decimal("5"),
-            currency="USD",
-            reason="Goodwill",
-        )
+        credit(pi.order.customer, "5", reason="Goodwill", by=AdvisorFactory())
     payment.refresh_from_db()
     assert payment.status == Payment.Status.PENDING
     assert not Credit.objects.exists()
@@ -131,18 +125,12 @@ def test_the_credits_tab_tells_a_sales_user_to_ask_a_manager(client, pi, thresho
 
 
 def test_applying_more_than_the_threshold_of_a_credit_needs_a_manager(pi, threshold):
-    credit = add_credit(
-        customer=pi.order.customer,
-        by=SalesManagerFactory(),
-        amount=Decimal("500"),
-        currency="USD",
-        reason="Returned goods",
-    )
+    given = credit(pi.order.customer, "500", by=SalesManagerFactory())
     with pytest.raises(PaymentError, match="needs a sales manager"):
-        apply_credit(pi=pi, by=SalesFactory(), credit=credit, amount="150")
+        apply_credit(pi=pi, by=SalesFactory(), credit=given, amount="150")
     assert not pi.credit_applications.exists()
-    apply_credit(pi=pi, by=SalesFactory(), credit=credit, amount="100")
-    apply_credit(pi=pi, by=SalesManagerFactory(), credit=credit, amount="150")
+    apply_credit(pi=pi, by=SalesFactory(), credit=given, amount="100")
+    apply_credit(pi=pi, by=SalesManagerFactory(), credit=given, amount="150")
     assert sorted(pi.credit_applications.values_list("amount", flat=True)) == [100, 150]
 
 
@@ -288,13 +276,7 @@ def test_the_order_page_offers_payment_and_credit_steps_only_to_roles_that_may_t
     client, pi
 ):
     pay(pi, pi.order.placed_by, "100")
-    add_credit(
-        customer=pi.order.customer,
-        by=SalesManagerFactory(),
-        amount=Decimal("50"),
-        currency="USD",
-        reason="Goodwill",
-    )
+    credit(pi.order.customer, "50", reason="Goodwill", by=SalesManagerFactory())
     url = reverse("sales:order-detail", args=[pi.order_id])
     for user, offered in [(AdvisorFactory(), False), (SalesFactory(), True)]:
         client.force_login(user)

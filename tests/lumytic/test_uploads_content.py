@@ -14,9 +14,9 @@ from conversations.models import Attachment
 from conversations.services import open_ticket
 from lumytic.core.uploads import ContentTypeValidator, display_name, pdf_active_content
 from portal.models import Area, RegistrationRequest
-from portal.services.access import set_portal_access
 from sales.models import Payment
-from tests.factories import PortalContactFactory, StaffFactory
+from tests.factories import StaffFactory
+from tests.portal.helpers import acme_buyer
 from tests.portal.signup import form_data
 from tests.sales.helpers import approved_pi, pay
 
@@ -54,10 +54,7 @@ def owner():
 
 @pytest.fixture
 def buyer(client, owner):
-    contact = PortalContactFactory(
-        customer__name="Acme Trading", customer__default_currency="USD", customer__advisor=owner
-    )
-    set_portal_access(contact=contact, by=None, areas=list(Area.values))
+    contact = acme_buyer(owner, Area.values)
     client.force_login(contact.user)
     return contact.user
 

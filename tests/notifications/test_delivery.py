@@ -4,11 +4,9 @@ unknown outcome that is retried once, late, under the same Message-ID."""
 
 import asyncio
 import smtplib
-import socket
 from datetime import timedelta
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.core.mail.backends import locmem
 from django.db import connection
 from django.utils import timezone
@@ -18,6 +16,8 @@ from notifications.delivery import deliver, sweep_outbox
 from notifications.models import DeliveryAttempt, OutboundEmail
 from notifications.services import Recipient
 from notifications.tasks import send_outbound_email
+from tests.factories import OutboundEmailFactory
+from tests.helpers import start_smtp_server
 
 pytestmark = pytest.mark.django_db
 
@@ -47,11 +47,8 @@ class ScriptedHandler:
 @pytest.fixture
 def smtp_server(settings):
     handler = ScriptedHandler()
-    with socket.socket() as probe:  # aiosmtpd cannot listen on port 0 itself
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
+    controller = start_smtp_server(handler)
+    port = controller.port
     settings.EMAIL_BACKEND = "notifications.mailer.SMTPBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
@@ -71,14 +68,7 @@ def test_the_attempt_is_written_before_the_server_is_called_and_nothing_is_locke
     monkeypatch, mailoutbox
 ):
     # Written directly: here a notify() would commit and send it at once.
-    email = OutboundEmail.objects.create(
-        event="smtp_test",
-        to_email="lina@lumytic.test",
-        from_email="LUMYTIC | Sales <no-reply@lumytic.test>",
-        subject="Lumytic test email",
-        body_text="Hello",
-        body_html="<p>Hello</p>",
-    )
+    email = OutboundEmailFactory()
     seen = {}
 
     def send_messages(self, messages):

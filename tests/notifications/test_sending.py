@@ -12,6 +12,7 @@ from notifications.delivery import deliver, is_transient, sweep_outbox
 from notifications.errors import AlreadySentError, NotResendableError, OutboxError
 from notifications.models import OutboundEmail
 from notifications.services import Recipient, requeue_email, send_test_email
+from tests.factories import OutboundEmailFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -76,14 +77,7 @@ def test_a_transient_attempt_is_committed_even_though_deliver_raises(smtp_failur
     """With no outer transaction, the attempt count survives the raised error."""
     from notifications.errors import TransientDeliveryError
 
-    email = OutboundEmail.objects.create(
-        event="smtp_test",
-        to_email="lina@lumytic.test",
-        from_email="LUMYTIC | Sales <no-reply@lumytic.test>",
-        subject="Lumytic test email",
-        body_text="Hello",
-        body_html="<p>Hello</p>",
-    )
+    email = OutboundEmailFactory()
     smtp_failures(smtplib.SMTPServerDisconnected("gone"))
 
     with pytest.raises(TransientDeliveryError):

@@ -1,8 +1,8 @@
 import pytest
 
 from portal.models import Area
-from portal.services.access import set_portal_access
-from tests.factories import PortalContactFactory, StaffFactory
+from tests.factories import StaffFactory
+from tests.portal.helpers import acme_buyer
 
 
 @pytest.fixture
@@ -29,9 +29,6 @@ def owner():
 @pytest.fixture
 def buyer(client, owner):
     """A signed-in portal user of Acme Trading with the orders and invoices areas."""
-    contact = PortalContactFactory(
-        customer__name="Acme Trading", customer__default_currency="USD", customer__advisor=owner
-    )
-    set_portal_access(contact=contact, by=None, areas=[Area.ORDERS, Area.INVOICES])
+    contact = acme_buyer(owner, [Area.ORDERS, Area.INVOICES])
     client.force_login(contact.user)
     return contact.user

@@ -1,5 +1,5 @@
-"""Plain builders shared by the portal tests: products, order lines, a placed or confirmed order,
-the "own orders only" switch, a payment upload."""
+"""Plain builders shared by the portal tests: Acme Trading's buyer, products, order lines, a placed
+or confirmed order, the "own orders only" switch, a payment upload."""
 
 from decimal import Decimal
 
@@ -11,7 +11,18 @@ from portal.models import Area
 from portal.services.access import set_portal_access
 from sales.models import Order, Product
 from sales.services.orders import confirm_order, create_order
+from tests.factories import PortalContactFactory
 from tests.sales.helpers import BILLING, PDF
+
+
+def acme_buyer(advisor, areas):
+    """A portal contact of Acme Trading (USD), whose advisor is `advisor`, holding `areas`."""
+    return PortalContactFactory(
+        customer__name="Acme Trading",
+        customer__default_currency="USD",
+        customer__advisor=advisor,
+        areas=areas,
+    )
 
 
 def confirmed_order(customer, placed_by=None) -> Order:
@@ -22,6 +33,13 @@ def confirmed_order(customer, placed_by=None) -> Order:
         lines=[{"description": "Widget", "quantity": Decimal("2"), "unit_price": Decimal("10")}],
     )
     return confirm_order(order=order, by=placed_by, billing=BILLING)
+
+
+def order_page(client, order_id) -> str:
+    """The portal's page of an order, as HTML (it must open)."""
+    response = client.get(reverse("portal:order-detail", args=[order_id]))
+    assert response.status_code == 200
+    return response.content.decode()
 
 
 def post_payment(client, pi, **overrides):

@@ -20,7 +20,8 @@ from sales.services.cancellations import (
 )
 from sales.services.orders import create_order
 from tests.factories import PortalContactFactory
-from tests.portal.helpers import confirmed_order
+from tests.helpers import assert_pdf_attachment
+from tests.portal.helpers import acme_buyer, confirmed_order
 from tests.sales.helpers import PDF
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("usd_site")]
@@ -31,10 +32,7 @@ REASON = "We no longer need the goods."
 @pytest.fixture
 def buyer(client, owner):
     """A signed-in portal user of Acme Trading with the orders and cancellations areas."""
-    contact = PortalContactFactory(
-        customer__name="Acme Trading", customer__default_currency="USD", customer__advisor=owner
-    )
-    set_portal_access(contact=contact, by=None, areas=[Area.ORDERS, Area.CANCELLATIONS])
+    contact = acme_buyer(owner, [Area.ORDERS, Area.CANCELLATIONS])
     client.force_login(contact.user)
     return contact.user
 
@@ -138,8 +136,7 @@ def test_the_signed_copy_is_uploaded_and_reviewed(client, order, buyer, owner):
     html = client.get(url).content.decode()
     assert cancellation.number in html and "Upload the signed cancellation order" in html
     pdf = client.get(reverse("portal:cancellation-pdf", args=[cancellation.pk]))
-    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
-    assert pdf["Content-Disposition"] == f'attachment; filename="{cancellation.number}.pdf"'
+    assert_pdf_attachment(pdf, f"{cancellation.number}.pdf")
 
     upload = reverse("portal:cancellation-upload", args=[cancellation.pk])
     bad = client.post(upload, {"file": SimpleUploadedFile("s.pdf", b"<html>not a pdf</html>")})

@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.models import Area, PortalAccess
-from portal.services.access import set_portal_access
 from sales.models import (
     Cancellation,
     Memo,
@@ -31,8 +30,9 @@ TODAY = timezone.localdate()
 @pytest.fixture
 def member(client):
     """A signed-in portal user of Acme Trading with every area."""
-    contact = PortalContactFactory(customer__name="Acme Trading", first_name="Omar")
-    set_portal_access(contact=contact, by=None, areas=Area.values)
+    contact = PortalContactFactory(
+        customer__name="Acme Trading", first_name="Omar", areas=Area.values
+    )
     client.force_login(contact.user)
     return contact
 
@@ -262,8 +262,7 @@ def test_home_lists_five_contacts_primary_first_with_a_link_to_all(client, membe
 
 
 def test_counts_are_read_fresh_for_each_user_though_the_sql_is_compiled_once(client, member):
-    other = PortalContactFactory(customer__name="Nile Valley")
-    set_portal_access(contact=other, by=None, areas=Area.values)
+    other = PortalContactFactory(customer__name="Nile Valley", areas=Area.values)
     quotation(member.customer, "QUO-ACME")
     for number in ("QUO-NILE-1", "QUO-NILE-2"):
         quotation(other.customer, number)

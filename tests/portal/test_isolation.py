@@ -12,7 +12,6 @@ from django.urls import reverse
 
 from customers.models import Contact, Customer
 from portal.models import Area
-from portal.services.access import set_portal_access
 from portal.services.invitations import invitation_token, invite_to_portal
 from sales.services.orders import create_order
 from tests.factories import ContactFactory, CustomerFactory, PortalContactFactory, StaffFactory
@@ -29,8 +28,7 @@ def test_every_portal_url_has_an_isolation_entry():
 
 @pytest.fixture
 def signed_in(client):
-    contact = PortalContactFactory(customer__name="Own Company")
-    set_portal_access(contact=contact, by=None, areas=Area.values)
+    contact = PortalContactFactory(customer__name="Own Company", areas=Area.values)
     client.force_login(contact.user)
     return contact
 
@@ -166,8 +164,7 @@ def test_another_customers_portal_user_cannot_open_an_office_file(client, signed
 @pytest.mark.parametrize("name", sorted(OFFICE_FILES))
 def test_the_customers_own_portal_user_cannot_open_its_office_file(client, foreign, name):
     url = reverse(name, kwargs=OFFICE_FILES[name](foreign))
-    own = PortalContactFactory(customer=foreign["customer"], is_primary=False)
-    set_portal_access(contact=own, by=None, areas=Area.values)
+    own = PortalContactFactory(customer=foreign["customer"], is_primary=False, areas=Area.values)
     client.force_login(own.user)
     response = client.get(url)
     assert response.status_code == 404

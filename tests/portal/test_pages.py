@@ -7,7 +7,6 @@ from django.urls import reverse
 
 from customers.models import Contact
 from portal.models import Area
-from portal.services.access import set_portal_access
 from tests.factories import ContactFactory, PortalContactFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
@@ -16,15 +15,17 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def member(client):
     """A signed-in portal user who may manage the company's contacts."""
-    contact = PortalContactFactory(customer__name="Acme Trading", customer__email="info@acme.test")
-    set_portal_access(contact=contact, by=None, areas=Area.values)
+    contact = PortalContactFactory(
+        customer__name="Acme Trading", customer__email="info@acme.test", areas=Area.values
+    )
     client.force_login(contact.user)
     return contact
 
 
 def test_home_shows_the_company_and_a_card_per_granted_area(client):
-    contact = PortalContactFactory(customer__name="Acme Trading")
-    set_portal_access(contact=contact, by=None, areas=[Area.ORDERS, Area.QUOTATIONS])
+    contact = PortalContactFactory(
+        customer__name="Acme Trading", areas=[Area.ORDERS, Area.QUOTATIONS]
+    )
     client.force_login(contact.user)
     html = client.get(reverse("portal:home")).content.decode()
     assert "Acme Trading" in html
@@ -34,8 +35,7 @@ def test_home_shows_the_company_and_a_card_per_granted_area(client):
 
 
 def test_home_without_any_area_says_so(client):
-    contact = PortalContactFactory()
-    set_portal_access(contact=contact, by=None, areas=[])
+    contact = PortalContactFactory(areas=[])
     client.force_login(contact.user)
     assert "No area of the portal is open to you yet" in client.get("/portal/").content.decode()
 

@@ -6,7 +6,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from portal.models import Area
-from portal.services.access import set_portal_access
 from sales.models import Order
 from tests.factories import PortalContactFactory
 from tests.portal.history import build_history
@@ -18,8 +17,7 @@ MAX_QUERIES = 12
 @pytest.fixture
 def signed_in(client):
     """A signed-in portal user of a customer with every area."""
-    contact = PortalContactFactory(customer__default_currency="USD")
-    set_portal_access(contact=contact, by=None, areas=Area.values)
+    contact = PortalContactFactory(customer__default_currency="USD", areas=Area.values)
     client.force_login(contact.user)
     return contact
 

@@ -42,8 +42,7 @@ def seller():
 @pytest.fixture
 def buyer(client):
     """A signed-in portal user of "Own Company" with every area."""
-    contact = PortalContactFactory(customer__name="Own Company")
-    set_portal_access(contact=contact, by=None, areas=Area.values)
+    contact = PortalContactFactory(customer__name="Own Company", areas=Area.values)
     client.force_login(contact.user)
     return contact
 

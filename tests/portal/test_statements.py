@@ -31,17 +31,20 @@ def owner():
 @pytest.fixture
 def omar(owner):
     contact = PortalContactFactory(
-        customer__advisor=owner, customer__default_currency="USD", customer__name="Falcon LLC"
+        customer__advisor=owner,
+        customer__default_currency="USD",
+        customer__name="Falcon LLC",
+        areas=[Area.INVOICES, Area.STATEMENTS],
     )
-    set_portal_access(contact=contact, by=None, areas=[Area.INVOICES, Area.STATEMENTS])
     return contact.user
 
 
 @pytest.fixture
 def colleague(omar):
     """A colleague at the same company who placed an order of their own."""
-    contact = PortalContactFactory(customer=omar.contact.customer, is_primary=False)
-    set_portal_access(contact=contact, by=None, areas=[Area.INVOICES, Area.STATEMENTS])
+    contact = PortalContactFactory(
+        customer=omar.contact.customer, is_primary=False, areas=[Area.INVOICES, Area.STATEMENTS]
+    )
     return contact.user
 
 

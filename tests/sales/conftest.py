@@ -154,14 +154,6 @@ def add_rate(db):
 
 
 @pytest.fixture
-def staff(client):
-    """A signed-in staff member."""
-    user = StaffFactory()
-    client.force_login(user)
-    return user
-
-
-@pytest.fixture
 def notified_staff(db):
     """Two staff who get sales notifications."""
     return [

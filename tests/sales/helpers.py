@@ -12,7 +12,8 @@ from pypdf import PdfReader
 from customers.models import ActivityEntry
 from customers.services import add_credit
 from notifications.models import OutboundEmail
-from sales.models import Order, Product, ProformaInvoice
+from sales.models import Currency, Order, Product, ProformaInvoice
+from sales.services.customer_rates import add_customer_rate
 from sales.services.invoicing import issue_pi
 from sales.services.orders import confirm_order, create_order
 from sales.services.payments import upload_payment
@@ -43,6 +44,18 @@ def make_product(sku="W-1", name="Widget", price="10.00", currency="USD", tax="5
         sku=sku, name=name, unit_price=Decimal(price), currency=currency, tax_rate=Decimal(tax),
         is_active=active,
     )  # fmt: skip
+
+
+def customer_rate(customer, code: str, rate: str, start, end=None, by=None):
+    """`customer`'s own rate for currency `code` from `start` (to `end`; open when None)."""
+    return add_customer_rate(
+        customer=customer,
+        by=by,
+        currency=Currency.objects.get(code=code),
+        rate=Decimal(rate),
+        valid_from=start,
+        valid_until=end,
+    )
 
 
 def html_of(response) -> str:
@@ -84,10 +97,11 @@ def pay(pi, by, amount, **extra):
     return upload_payment(pi=pi, by=by, amount=Decimal(amount), **values)
 
 
-def credit(customer, amount, currency="USD", reason="Returned goods"):
+def credit(customer, amount, currency="USD", reason="Returned goods", by=None):
+    """A credit for `customer`, given by `by` (a staff member who may, unless named)."""
     return add_credit(
         customer=customer,
-        by=StaffFactory(),
+        by=by or StaffFactory(),
         amount=Decimal(amount),
         currency=currency,
         reason=reason,

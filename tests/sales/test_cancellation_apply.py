@@ -19,7 +19,7 @@ from sales.services.cancellations import (
     upload_signed_cancellation,
 )
 from sales.services.orders import OrderError, confirm_order, create_order
-from sales.services.payments import apply_credit, confirm_payment, reject_payment, upload_payment
+from sales.services.payments import apply_credit, confirm_payment, reject_payment
 from sales.statements import statement_for
 from tests.sales.helpers import (
     BILLING,
@@ -36,16 +36,22 @@ from tests.sales.helpers import (
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media", "seller_profile")]
 
 
+def signed_off_cancellation(pi, buyer, owner):
+    """`pi`'s order's cancellation, requested, confirmed, signed and approved: ready to apply."""
+    cancellation = request_cancellation(order=pi.order, by=buyer, reason=CANCELLATION_REASON)
+    confirm_cancellation(cancellation=cancellation, by=owner)
+    document = upload_signed_cancellation(cancellation=cancellation, by=buyer, file=proof())
+    approve_signed_cancellation(document=document, by=owner)
+    return cancellation
+
+
 # --- Apply ---------------------------------------------------------------------------------------
 
 
 def test_applying_cancels_the_order_and_turns_confirmed_payments_into_credit(pi, buyer, owner):
     confirm_payment(payment=pay(pi, buyer, "300"), by=owner)
     confirm_payment(payment=pay(pi, buyer, "200"), by=owner)
-    cancellation = request_cancellation(order=pi.order, by=buyer, reason=CANCELLATION_REASON)
-    confirm_cancellation(cancellation=cancellation, by=owner)
-    document = upload_signed_cancellation(cancellation=cancellation, by=buyer, file=proof())
-    approve_signed_cancellation(document=document, by=owner)
+    cancellation = signed_off_cancellation(pi, buyer, owner)
 
     complete_cancellation(cancellation=cancellation, by=owner)
 
@@ -73,10 +79,7 @@ def test_applying_cancels_the_order_and_turns_confirmed_payments_into_credit(pi,
 def test_rejected_and_pending_payments_never_become_credit(pi, buyer, owner):
     confirm_payment(payment=pay(pi, buyer, "100"), by=owner)
     pending = pay(pi, buyer, "50")
-    cancellation = request_cancellation(order=pi.order, by=buyer, reason=CANCELLATION_REASON)
-    confirm_cancellation(cancellation=cancellation, by=owner)
-    document = upload_signed_cancellation(cancellation=cancellation, by=buyer, file=proof())
-    approve_signed_cancellation(document=document, by=owner)
+    cancellation = signed_off_cancellation(pi, buyer, owner)
 
     with pytest.raises(CancellationError, match="awaits review"):
         complete_cancellation(cancellation=cancellation, by=owner)
@@ -108,10 +111,7 @@ def test_credit_already_applied_to_the_pi_is_given_back_too(pi, buyer, owner):
 def test_a_paid_order_can_be_cancelled_and_everything_paid_is_credited(pi, buyer, owner):
     confirm_payment(payment=pay(pi, buyer, "1000"), by=owner)
     assert status_of(pi.order) == Order.Status.PAID
-    cancellation = request_cancellation(order=pi.order, by=buyer, reason=CANCELLATION_REASON)
-    confirm_cancellation(cancellation=cancellation, by=owner)
-    document = upload_signed_cancellation(cancellation=cancellation, by=buyer, file=proof())
-    approve_signed_cancellation(document=document, by=owner)
+    cancellation = signed_off_cancellation(pi, buyer, owner)
     complete_cancellation(cancellation=cancellation, by=owner)
 
     assert status_of(pi.order) == Order.Status.CANCELLED
@@ -150,10 +150,7 @@ def test_after_cancelling_the_balance_and_statement_show_the_credit_owed(pi, buy
     customer = pi.order.customer
     confirm_payment(payment=pay(pi, buyer, "300"), by=owner)
     assert tabs.combine_balance(tabs.summary_parts(customer)) == {"USD": Decimal("700.000")}
-    cancellation = request_cancellation(order=pi.order, by=buyer, reason=CANCELLATION_REASON)
-    confirm_cancellation(cancellation=cancellation, by=owner)
-    document = upload_signed_cancellation(cancellation=cancellation, by=buyer, file=proof())
-    approve_signed_cancellation(document=document, by=owner)
+    cancellation = signed_off_cancellation(pi, buyer, owner)
     complete_cancellation(cancellation=cancellation, by=owner)
     cancellation.refresh_from_db()
 
@@ -177,10 +174,7 @@ def test_after_cancelling_the_balance_and_statement_show_the_credit_owed(pi, buy
 
 def test_the_credit_can_pay_a_later_invoice(pi, buyer, owner):
     confirm_payment(payment=pay(pi, buyer, "400"), by=owner)
-    cancellation = request_cancellation(order=pi.order, by=buyer, reason=CANCELLATION_REASON)
-    confirm_cancellation(cancellation=cancellation, by=owner)
-    document = upload_signed_cancellation(cancellation=cancellation, by=buyer, file=proof())
-    approve_signed_cancellation(document=document, by=owner)
+    cancellation = signed_off_cancellation(pi, buyer, owner)
     complete_cancellation(cancellation=cancellation, by=owner)
 
     later = approved_pi(pi.order.customer, buyer, owner, total="400.00")
@@ -192,11 +186,4 @@ def test_payments_stop_once_the_order_is_cancelled(approved, owner, buyer):
     complete_cancellation(cancellation=approved, by=owner)
     pi = approved.order.proforma_invoices.get()
     with pytest.raises(OrderError):
-        upload_payment(
-            pi=pi,
-            by=buyer,
-            amount=Decimal("10"),
-            paid_on=timezone.localdate(),
-            bank_reference="X",
-            file=proof(),
-        )
+        pay(pi, buyer, "10", bank_reference="X")

@@ -9,12 +9,12 @@ from sales.models import Currency
 from sales.services import (
     ExchangeError,
     NoRateError,
-    add_customer_rate,
     convert,
     ensure_currencies,
     rate_for,
 )
 from tests.factories import CustomerFactory, StaffFactory
+from tests.sales.helpers import customer_rate
 
 pytestmark = pytest.mark.django_db
 
@@ -63,14 +63,7 @@ def test_a_newer_fetched_rate_wins_over_an_older_manual_one(rates, add_rate):
 def test_a_customer_rate_valid_that_day_wins_over_everything(rates, add_rate):
     add_rate("EUR", "0.95", on=DAY, source="manual")
     customer = CustomerFactory()
-    add_customer_rate(
-        customer=customer,
-        by=StaffFactory(),
-        currency=Currency.objects.get(code="EUR"),
-        rate=Decimal("0.88"),
-        valid_from=DAY - timedelta(days=10),
-        valid_until=DAY,
-    )
+    customer_rate(customer, "EUR", "0.88", DAY - timedelta(days=10), DAY, by=StaffFactory())
     quote = rate_for(currency="EUR", on=DAY, customer=customer)
     assert (quote.rate, quote.source) == (Decimal("0.88"), "customer")
     # Outside its range, or for another customer, the manual and daily rates apply again.
@@ -84,13 +77,7 @@ def test_a_customer_rate_valid_that_day_wins_over_everything(rates, add_rate):
 
 def test_an_open_ended_customer_rate_applies_to_every_later_day(rates):
     customer = CustomerFactory()
-    add_customer_rate(
-        customer=customer,
-        by=None,
-        currency=Currency.objects.get(code="JPY"),
-        rate=Decimal("140"),
-        valid_from=DAY,
-    )
+    customer_rate(customer, "JPY", "140", DAY)
     assert rate_for(currency="JPY", on=DAY + timedelta(days=400), customer=customer).rate == (
         Decimal("140")
     )
@@ -127,13 +114,7 @@ def test_converting_goes_through_the_base_and_rounds_to_the_target_decimals(rate
 
 def test_conversion_uses_the_customers_rate_and_names_the_most_specific_source(rates):
     customer = CustomerFactory()
-    add_customer_rate(
-        customer=customer,
-        by=None,
-        currency=Currency.objects.get(code="EUR"),
-        rate=Decimal("0.80"),
-        valid_from=DAY,
-    )
+    customer_rate(customer, "EUR", "0.80", DAY)
     result = convert(
         amount=Decimal("80"), from_currency="EUR", to_currency="USD", on=DAY, customer=customer
     )

@@ -23,7 +23,7 @@ from sales.services.invoicing import (
 )
 from sales.services.orders import OrderError, confirm_order, create_order
 from tests.factories import StaffFactory
-from tests.helpers import link_in
+from tests.helpers import assert_pdf_attachment, link_in
 from tests.sales.helpers import BILLING, PDF, emails, line, pdf_upload, png_bytes, status_of, verbs
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media", "seller")]
@@ -302,8 +302,7 @@ def test_staff_issue_send_download_and_approve_from_the_order_page(client, staff
     assert "Send to customer" in page and "Issue proforma invoice" not in page
 
     pdf = client.get(reverse("sales:pi-pdf", args=[pi.pk]))
-    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
-    assert pdf["Content-Disposition"] == f'attachment; filename="{pi.number}.pdf"'
+    assert_pdf_attachment(pdf, f"{pi.number}.pdf")
 
     assert client.post(reverse("sales:pi-send", args=[pi.pk])).status_code == 302
     assert status_of(order) == Order.Status.PI_SENT

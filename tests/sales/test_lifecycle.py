@@ -15,7 +15,6 @@ from bs4 import BeautifulSoup
 from django.test import Client
 from django.urls import reverse
 
-from customers.services import add_credit
 from lumytic.core.templatetags.money import money
 from notifications.models import OutboundEmail
 from sales.models import OPEN_STATES, Cancellation, Order, Payment, PiState, ProformaInvoice
@@ -30,7 +29,7 @@ from sales.services.invoicing import approve_signed_pi, issue_pi, send_pi, uploa
 from sales.services.orders import confirm_order, create_order
 from sales.services.payments import apply_credit, confirm_payment, upload_payment
 from tests.factories import PortalContactFactory, StaffFactory
-from tests.sales.helpers import BILLING, TODAY, proof
+from tests.sales.helpers import BILLING, TODAY, credit, proof
 
 pytestmark = [
     pytest.mark.django_db,
@@ -48,6 +47,12 @@ class Truth:
     balance: Decimal  # still due on the PI
     account: Decimal  # the customer's balance: positive, they owe us; negative, we owe them
     payments: tuple[tuple[str, Decimal], ...] = ()  # (status, amount), newest first
+
+    @classmethod
+    def paid_in_full(cls, *amounts: int) -> "Truth":
+        """A 1,000 PI paid by confirmed payments of `amounts` (newest first), nothing owed."""
+        confirmed = tuple(("confirmed", Decimal(amount)) for amount in amounts)
+        return cls(PiState.PAID, Decimal(1000), Decimal(0), Decimal(0), payments=confirmed)
 
 
 @dataclass
@@ -259,17 +264,7 @@ def test_paid_in_full(world):
     confirm_payment(payment=payment, by=world.owner)
     assert recipients("payment_confirmed") == [world.buyer.email]
     assert Order.objects.get(pk=pi.order_id).status == Order.Status.PAID
-    assert_pages(
-        world,
-        pi,
-        Truth(
-            PiState.PAID,
-            Decimal(1000),
-            Decimal(0),
-            Decimal(0),
-            payments=(("confirmed", Decimal(1000)),),
-        ),
-    )
+    assert_pages(world, pi, Truth.paid_in_full(1000))
 
 
 def test_two_partial_payments(world):
@@ -289,32 +284,16 @@ def test_two_partial_payments(world):
     pay(world, pi, "600.00")
     assert Order.objects.get(pk=pi.order_id).status == Order.Status.PAID
     assert recipients("payment_confirmed") == [world.buyer.email] * 2
-    assert_pages(
-        world,
-        pi,
-        Truth(
-            PiState.PAID,
-            Decimal(1000),
-            Decimal(0),
-            Decimal(0),
-            payments=(("confirmed", Decimal(600)), ("confirmed", Decimal(400))),
-        ),
-    )
+    assert_pages(world, pi, Truth.paid_in_full(600, 400))
 
 
 def test_settled_entirely_by_credit(world):
-    credit = add_credit(
-        customer=world.customer,
-        by=world.owner,
-        amount=Decimal("1000.00"),
-        currency=USD,
-        reason="Returned goods",
-    )
+    owed = credit(world.customer, "1000.00", by=world.owner)
     pi = sent_pi(world, "1000.00", account_before=Decimal(-1000))
     # The credit is owed to the customer until it is used: they owe the PI less the credit.
     assert_pages(world, pi, Truth(PiState.UNPAID, Decimal(0), Decimal(1000), Decimal(0)))
 
-    apply_credit(pi=pi, by=world.owner, credit=credit, amount=Decimal("1000.00"))
+    apply_credit(pi=pi, by=world.owner, credit=owed, amount=Decimal("1000.00"))
     assert Order.objects.get(pk=pi.order_id).status == Order.Status.PAID
     assert_pages(world, pi, Truth(PiState.CREDITED, Decimal(1000), Decimal(0), Decimal(0)))
     order_page = soup(world.staff, reverse("sales:order-detail", args=[pi.order_id]))

@@ -4,7 +4,6 @@ PDF's safety, the office pages, and payment after a signed memo."""
 import hashlib
 import io
 from datetime import timedelta
-from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -30,8 +29,8 @@ from sales.services.memos import (
 )
 from sales.services.orders import OrderError
 from sales.services.payments import confirm_payment, reject_payment, upload_payment
-from tests.helpers import link_in
-from tests.sales.helpers import PDF, emails, pdf_upload, status_of, verbs
+from tests.helpers import assert_pdf_attachment, link_in
+from tests.sales.helpers import PDF, emails, pay, pdf_upload, status_of, verbs
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media", "seller")]
 TEXT = "Please pay to the new account.\nReference: the memo number."
@@ -107,14 +106,7 @@ def test_no_memo_while_the_last_one_waits_for_its_signature(sent_memo, owner):
 
 
 def test_no_memo_once_payment_is_uploaded(approved_pi, owner, buyer):
-    upload_payment(
-        pi=approved_pi,
-        by=buyer,
-        amount=Decimal("1.00"),
-        paid_on=timezone.localdate(),
-        bank_reference="FT1",
-        file=proof(),
-    )
+    pay(approved_pi, buyer, "1.00", bank_reference="FT1")
     with pytest.raises(MemoError, match="payment uploaded"):
         write_memo(pi=approved_pi, by=owner, text=TEXT)
 
@@ -315,14 +307,7 @@ def test_payment_after_an_approved_signed_memo_reaches_paid(sent_memo, buyer, ow
 
 def test_no_payment_while_the_memo_waits_for_its_signature(sent_memo, buyer):
     with pytest.raises(OrderError, match="can't be uploaded now"):
-        upload_payment(
-            pi=sent_memo.pi,
-            by=buyer,
-            amount=Decimal("1.00"),
-            paid_on=timezone.localdate(),
-            bank_reference="FT1",
-            file=proof(),
-        )
+        pay(sent_memo.pi, buyer, "1.00", bank_reference="FT1")
 
 
 # --- PDF -----------------------------------------------------------------------------------------
@@ -365,8 +350,7 @@ def test_staff_write_send_download_and_approve_from_the_order_page(client, staff
     assert reverse("sales:memo-send", args=[memo.pk]) in page
 
     pdf = client.get(reverse("sales:memo-pdf", args=[memo.pk]))
-    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
-    assert pdf["Content-Disposition"] == f'attachment; filename="{memo.number}.pdf"'
+    assert_pdf_attachment(pdf, f"{memo.number}.pdf")
 
     assert client.post(reverse("sales:memo-send", args=[memo.pk])).status_code == 302
     assert status_of(order) == Order.Status.MEMO_SENT

@@ -253,18 +253,21 @@ def test_new_order_refuses_bad_lines_with_a_message_and_creates_nothing(client, 
     assert not Order.objects.exists()
 
 
+def post_one_line_order(client, customer, product):
+    """Create a USD order for `customer` with one of `product` from the office's form."""
+    data = {
+        "customer": customer.pk,
+        "currency": "USD",
+        "line-product": [product.pk],
+        "line-quantity": ["1"],
+        "action": "create",
+    }
+    return client.post(reverse("sales:order-create"), data)
+
+
 def test_a_product_without_a_rate_for_the_order_currency_is_refused(client, staff, customer):
     euro_thing = make_product("E-1", "Euro thing", currency="EUR")
-    response = client.post(
-        reverse("sales:order-create"),
-        {
-            "customer": customer.pk,
-            "currency": "USD",
-            "line-product": [euro_thing.pk],
-            "line-quantity": ["1"],
-            "action": "create",
-        },
-    )
+    response = post_one_line_order(client, customer, euro_thing)
     assert response.status_code == 400
     assert "no exchange rate for EUR" in html_of(response)
     assert not Order.objects.exists()
@@ -273,16 +276,7 @@ def test_a_product_without_a_rate_for_the_order_currency_is_refused(client, staf
 def test_an_inactive_customer_cannot_order(client, staff):
     dormant = CustomerFactory(is_active=False, default_currency="USD")
     blue = make_product()
-    response = client.post(
-        reverse("sales:order-create"),
-        {
-            "customer": dormant.pk,
-            "currency": "USD",
-            "line-product": [blue.pk],
-            "line-quantity": ["1"],
-            "action": "create",
-        },
-    )
+    response = post_one_line_order(client, dormant, blue)
     assert response.status_code == 400 and "inactive; it cannot order" in html_of(response)
     assert not Order.objects.exists()
 

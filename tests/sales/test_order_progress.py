@@ -7,10 +7,10 @@ import pytest
 from django.urls import reverse
 
 from portal.models import Area
-from portal.services.access import set_portal_access
 from sales.models import Order
 from sales.progress import CUSTOMER, SALES, STEPS, order_progress
-from tests.factories import PortalContactFactory, StaffFactory
+from tests.factories import StaffFactory
+from tests.portal.helpers import acme_buyer
 from tests.sales.helpers import approved_pi
 
 S = Order.Status
@@ -68,10 +68,7 @@ def _bar(html: str) -> tuple[str, str, str]:
 @pytest.mark.django_db
 def test_office_and_portal_order_pages_show_the_same_step_with_their_own_words(client, usd_site):
     owner = StaffFactory(email="owner@lumytic.test")
-    contact = PortalContactFactory(
-        customer__name="Acme Trading", customer__default_currency="USD", customer__advisor=owner
-    )
-    set_portal_access(contact=contact, by=None, areas=[Area.ORDERS, Area.INVOICES])
+    contact = acme_buyer(owner, [Area.ORDERS, Area.INVOICES])
     pi = approved_pi(contact.customer, contact.user, owner)
     order_pk = pi.order_id
     staff_client, portal_client = client, client.__class__()
@@ -121,10 +118,7 @@ def test_each_emails_first_line_is_the_next_step_its_reader_sees_on_the_order_pa
     from tests.sales.helpers import pay
 
     owner = StaffFactory(email="owner@lumytic.test")
-    contact = PortalContactFactory(
-        customer__name="Acme Trading", customer__default_currency="USD", customer__advisor=owner
-    )
-    set_portal_access(contact=contact, by=None, areas=[Area.ORDERS, Area.INVOICES])
+    contact = acme_buyer(owner, [Area.ORDERS, Area.INVOICES])
     pi = approved_pi(contact.customer, contact.user, owner)
     Order.objects.filter(pk=pi.order_id).update(owner=owner)
 

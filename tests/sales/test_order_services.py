@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from customers.models import ActivityEntry
 from lumytic.core.workflow import InvalidTransition, StepRefused
 from notifications.models import OutboundEmail
-from sales.models import Currency, Order, Product
+from sales.models import Order, Product
 from sales.services.orders import (
     OrderError,
     assign_owner,
@@ -28,20 +28,10 @@ from tests.factories import (
     PortalUserFactory,
     StaffFactory,
 )
+from tests.sales.helpers import BILLING, customer_rate, line
 
 pytestmark = pytest.mark.django_db
 DAY = date(2026, 11, 20)
-BILLING = {"first_name": "Omar", "last_name": "Khalil", "city": "Dubai", "country": "AE"}
-
-
-def line(quantity="2", price="10.00", discount="0", tax="5", description="Widget"):
-    return {
-        "description": description,
-        "quantity": Decimal(quantity),
-        "unit_price": Decimal(price),
-        "discount_percent": Decimal(discount),
-        "tax_rate": Decimal(tax),
-    }
 
 
 @pytest.fixture
@@ -65,7 +55,10 @@ def emails(event: str) -> list[OutboundEmail]:
 def test_a_submitted_order_gets_a_number_totals_and_emails_the_advisor(buyer, advisor):
     customer = buyer.contact.customer
     order = create_order(
-        customer=customer, by=buyer, placed_by=buyer, lines=[line(), line("1", "5.50", "10")]
+        customer=customer,
+        by=buyer,
+        placed_by=buyer,
+        lines=[line(), line("Widget", "1", "5.50", discount="10")],
     )
     assert order.status == Order.Status.SUBMITTED
     assert order.number.startswith(f"SO-{date.today().year}-")
@@ -144,7 +137,6 @@ def test_confirm_freezes_addresses_rate_and_emails_both_sides(buyer, advisor):
 def test_confirm_in_another_currency_stores_the_days_rate_and_a_customer_rate_wins(
     buyer, add_rate, today
 ):
-    from sales.services.customer_rates import add_customer_rate
 
     today(DAY)
     add_rate("EUR", "0.8", on=DAY)
@@ -155,14 +147,7 @@ def test_confirm_in_another_currency_stores_the_days_rate_and_a_customer_rate_wi
     assert order.exchange_rate == Decimal("1.25") and order.rate_source == "daily"
     assert order.total_base == Decimal("26.25")  # 21.00 EUR / 0.8
 
-    add_customer_rate(
-        customer=customer,
-        by=StaffFactory(),
-        currency=Currency.objects.get(code="EUR"),
-        rate=Decimal("0.75"),
-        valid_from=DAY,
-        valid_until=None,
-    )
+    customer_rate(customer, "EUR", "0.75", DAY, by=StaffFactory())
     second = create_order(customer=customer, by=buyer, lines=[line()], currency="EUR")
     confirm_order(order=second, by=buyer, billing=BILLING, on=DAY)
     second.refresh_from_db()

@@ -324,21 +324,23 @@ def test_posting_confirm_without_the_decision_is_a_400_with_the_message(client, 
     assert second.status == Payment.Status.PENDING and not Credit.objects.exists()
 
 
-def test_crediting_from_the_page_confirms_and_says_how_much_is_credit(client, pi, buyer, owner):
+def answer_overpayment(client, pi, buyer, owner, overpay: str):
+    """Staff confirm an overpaying payment from its page choosing `overpay`; it and the page."""
     client.force_login(owner)
     second = overpaying(pi, buyer, owner)
     url = reverse("sales:payment-confirm", args=[second.pk])
-    response = client.post(url, {"overpay": "credit"}, follow=True)
+    return second, client.post(url, {"overpay": overpay}, follow=True)
+
+
+def test_crediting_from_the_page_confirms_and_says_how_much_is_credit(client, pi, buyer, owner):
+    _second, response = answer_overpayment(client, pi, buyer, owner, "credit")
     assert "is confirmed and 200.00 USD is the customer&#x27;s credit" in response.content.decode()
     assert Credit.objects.get().amount == Decimal("200")
     assert pi_status(pi) == Order.Status.PAID
 
 
 def test_refusing_from_the_page_rejects_the_payment(client, pi, buyer, owner):
-    client.force_login(owner)
-    second = overpaying(pi, buyer, owner)
-    url = reverse("sales:payment-confirm", args=[second.pk])
-    response = client.post(url, {"overpay": "refuse"}, follow=True)
+    second, response = answer_overpayment(client, pi, buyer, owner, "refuse")
     assert "is refused; the customer is told why" in response.content.decode()
     second.refresh_from_db()
     assert second.status == Payment.Status.REJECTED

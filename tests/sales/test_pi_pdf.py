@@ -9,7 +9,6 @@ from django.core.files.base import ContentFile
 from django.test import override_settings
 from pypdf import PdfReader
 
-from lumytic.core.models import CompanyProfile
 from sales.models import ProformaInvoice
 from sales.pdf import LOGO_URL, MAX_PI_LINES, PDF_ORIGIN, PdfTooLarge, render_pi_pdf
 from sales.pdf import invoice as pdf_invoice
@@ -24,18 +23,6 @@ A4_POINTS = (595, 842)
 
 def _text(content: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
-
-
-@pytest.fixture
-def profile(db):
-    profile = CompanyProfile.load()
-    profile.legal_name = "Lumytic Trading LLC"
-    profile.address = "Business Bay, Dubai"
-    profile.bank_name = "Emirates NBD"
-    profile.bank_iban = "AE070331234567890123456"
-    profile.bank_swift = "EBILAEAD"
-    profile.save()
-    return profile
 
 
 def _pi(customer_name="Falcon Logistics", lines=None) -> ProformaInvoice:
@@ -62,7 +49,7 @@ def recording(monkeypatch):
     return Recording.instances
 
 
-def test_the_pdf_is_a4_with_number_order_lines_totals_bank_and_page_numbers(profile):
+def test_the_pdf_is_a4_with_number_order_lines_totals_bank_and_page_numbers(seller):
     pi = _pi()
     reader = PdfReader(io.BytesIO(render_pi_pdf(pi)))
     text = _text(render_pi_pdf(pi))
@@ -79,7 +66,7 @@ def test_the_pdf_is_a4_with_number_order_lines_totals_bank_and_page_numbers(prof
     assert "Page 1 / 1" in text
 
 
-def test_a_long_pi_spans_pages_that_are_numbered(profile):
+def test_a_long_pi_spans_pages_that_are_numbered(seller):
     pi = _pi(lines=[line(f"Item {n}", "1", "10") for n in range(60)])
     reader = PdfReader(io.BytesIO(render_pi_pdf(pi)))
     pages = len(reader.pages)
@@ -88,7 +75,7 @@ def test_a_long_pi_spans_pages_that_are_numbered(profile):
     assert "Item 59" in _text(render_pi_pdf(pi))
 
 
-def test_markup_in_a_customer_name_fetches_nothing_and_prints_as_text(profile, recording):
+def test_markup_in_a_customer_name_fetches_nothing_and_prints_as_text(seller, recording):
     pi = _pi(
         customer_name='<img src="file:///etc/passwd"><link rel=stylesheet href="http://127.0.0.1:9/x.css">'
     )
@@ -101,8 +88,8 @@ def test_markup_in_a_customer_name_fetches_nothing_and_prints_as_text(profile, r
     assert all(url.startswith(f"{PDF_ORIGIN}/static/") for url in asked), asked
 
 
-def test_the_logo_comes_from_the_storage_through_the_fetcher_only(profile, recording):
-    profile.logo.save("logo.png", ContentFile(png_bytes()))
+def test_the_logo_comes_from_the_storage_through_the_fetcher_only(seller, recording):
+    seller.logo.save("logo.png", ContentFile(png_bytes()))
     content = render_pi_pdf(_pi())
 
     asked = [url for fetcher in recording for url in fetcher.fetched]
@@ -132,7 +119,7 @@ def test_the_fetcher_serves_a_project_static_file():
     assert response is not None
 
 
-def test_a_pi_above_the_line_limit_is_neither_issued_nor_rendered(profile, monkeypatch):
+def test_a_pi_above_the_line_limit_is_neither_issued_nor_rendered(seller, monkeypatch):
     pi = _pi(lines=[line(f"L{n}") for n in range(3)])
     monkeypatch.setattr("sales.services.invoicing.MAX_PI_LINES", 2)
     customer = CustomerFactory(default_currency="USD")
@@ -147,7 +134,7 @@ def test_a_pi_above_the_line_limit_is_neither_issued_nor_rendered(profile, monke
     assert MAX_PI_LINES >= 100  # the real limit leaves room for any real PI
 
 
-def test_amounts_are_printed_with_the_currency_decimals(profile):
+def test_amounts_are_printed_with_the_currency_decimals(seller):
     customer = CustomerFactory(default_currency="USD")
     order = create_order(customer=customer, by=None, lines=[line("Bolt", "3", "0.333", tax="0")])
     confirm_order(order=order, by=None, billing=BILLING)

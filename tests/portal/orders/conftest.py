@@ -4,7 +4,6 @@ a colleague."""
 import pytest
 
 from portal.models import Area
-from portal.services.access import set_portal_access
 from tests.factories import PortalContactFactory, StaffFactory
 
 
@@ -26,17 +25,11 @@ def buyer(client, advisor):
     contact = PortalContactFactory(
         email="omar@acme.test",
         first_name="Omar",
-        customer__name="Acme Trading",
+        customer__acme=True,
         customer__advisor=advisor,
-        customer__default_currency="USD",
-        customer__billing_first_name="Omar",
-        customer__billing_last_name="Khalil",
-        customer__billing_street="Sheikh Zayed Rd 1",
-        customer__billing_city="Dubai",
-        customer__billing_country="AE",
         customer__billing_email="billing@acme.test",
+        areas=[Area.ORDERS],
     )
-    set_portal_access(contact=contact, by=None, areas=[Area.ORDERS])
     client.force_login(contact.user)
     return contact.user
 
@@ -48,6 +41,7 @@ def customer(buyer):
 
 @pytest.fixture
 def colleague(customer):
-    contact = PortalContactFactory(customer=customer, is_primary=False, email="mona@acme.test")
-    set_portal_access(contact=contact, by=None, areas=[Area.ORDERS])
+    contact = PortalContactFactory(
+        customer=customer, is_primary=False, email="mona@acme.test", areas=[Area.ORDERS]
+    )
     return contact.user

@@ -282,6 +282,12 @@ def test_only_a_sent_quotation_can_be_accepted(customer, buyer, seller, status):
     assert quotation.status == status and not Order.objects.exists()
 
 
+def assert_still_sent_without_order(quotation) -> None:
+    """A refused acceptance left the quotation sent and made no order."""
+    quotation.refresh_from_db()
+    assert quotation.status == Quotation.Status.SENT and not Order.objects.exists()
+
+
 def test_a_sent_quotation_past_its_date_cannot_be_accepted_even_before_the_expiry_run(
     customer, buyer, seller, today
 ):
@@ -289,8 +295,7 @@ def test_a_sent_quotation_past_its_date_cannot_be_accepted_even_before_the_expir
     today(timezone.localdate() + timedelta(days=3))
     with pytest.raises(QuotationError, match="expired on"):
         accept_quotation(quotation=quotation, by=buyer.user)
-    quotation.refresh_from_db()
-    assert quotation.status == Quotation.Status.SENT and not Order.objects.exists()
+    assert_still_sent_without_order(quotation)
 
 
 def test_another_customers_user_cannot_accept(customer, buyer, seller):
@@ -298,8 +303,7 @@ def test_another_customers_user_cannot_accept(customer, buyer, seller):
     stranger = PortalContactFactory()
     with pytest.raises(QuotationError, match="customer's own users"):
         accept_quotation(quotation=quotation, by=stranger.user)
-    quotation.refresh_from_db()
-    assert quotation.status == Quotation.Status.SENT and not Order.objects.exists()
+    assert_still_sent_without_order(quotation)
 
 
 def test_when_the_order_cannot_be_created_the_acceptance_is_undone(customer, buyer, seller):
@@ -308,8 +312,7 @@ def test_when_the_order_cannot_be_created_the_acceptance_is_undone(customer, buy
     customer.save()
     with pytest.raises(QuotationError, match="inactive"):
         accept_quotation(quotation=quotation, by=buyer.user)
-    quotation.refresh_from_db()
-    assert quotation.status == Quotation.Status.SENT and not Order.objects.exists()
+    assert_still_sent_without_order(quotation)
     assert "quotation accepted" not in verbs(quotation)
 
 
