@@ -4,6 +4,7 @@ their buttons; mass assignment; query counts."""
 from decimal import Decimal
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -221,7 +222,9 @@ def test_the_timeline_records_each_portal_step(client, customer, buyer):
         reverse("portal:order-confirm", args=[order.pk]), {**billing_data(), "shipping_same": "on"}
     )
     verbs = list(
-        ActivityEntry.objects.filter(target_id=str(order.pk))
+        ActivityEntry.objects.filter(
+            target_type=ContentType.objects.get_for_model(Order), target_id=str(order.pk)
+        )
         .order_by("created_at", "pk")
         .values_list("verb", "actor")
     )
