@@ -158,17 +158,20 @@ def main() -> None:
 
     start_django()
     from django.conf import settings
+    from django.contrib.auth.models import Group
     from django.db import connection
     from django.test import Client
 
     from customers.models import Customer, CustomerGroup
     from lumytic.accounts.models import User
+    from lumytic.accounts.roles import ADMIN
 
     if reuse:
         user = User.objects.get(email="bench@lumytic.test")
         copy_seconds = import_seconds = job = None
     else:
         user = User.objects.create_user(email="bench@lumytic.test", password="x", role="staff")
+        user.groups.add(Group.objects.get(name=ADMIN))  # the office's pages need a role
         CustomerGroup.default()
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "customers.csv"

@@ -21,6 +21,8 @@ def serve_pages() -> None:
     os.environ.setdefault("HTTPS", "false")
     os.environ.setdefault("STATIC_MANIFEST", "false")
     os.environ["ALLOWED_HOSTS"] = "testserver"
+    # The bench signs its staff user in with force_login; a second factor is not what it measures.
+    os.environ.setdefault("MFA_REQUIRED", "false")
 
 
 def fresh_database() -> None:
