@@ -235,6 +235,17 @@ def create_quotation(
     return quotation
 
 
+def _snapshot(quotation: Quotation) -> dict[str, str]:
+    """What an update's activity entry compares, before and after the change."""
+    return {
+        "contact": str(quotation.contact or "—"),
+        "currency": quotation.currency,
+        "valid_until": quotation.valid_until.isoformat(),
+        "total": money_text(quotation.total, quotation.currency),
+        "lines": _line_snapshot(quotation),
+    }
+
+
 @transaction.atomic
 def update_quotation(
     *,
@@ -255,26 +266,14 @@ def update_quotation(
         customer=quotation.customer, contact=contact, valid_until=valid_until, currency=currency
     )
     cleaned = _clean_lines(lines)
-    before = {
-        "contact": str(quotation.contact or "—"),
-        "currency": quotation.currency,
-        "valid_until": quotation.valid_until.isoformat(),
-        "total": money_text(quotation.total, quotation.currency),
-        "lines": _line_snapshot(quotation),
-    }
+    before = _snapshot(quotation)
     quotation.contact = contact
     quotation.currency = currency
     quotation.valid_until = valid_until
     quotation.terms = terms.strip()
     quotation.save(update_fields=["contact", "currency", "valid_until", "terms", "updated_at"])
     _write_lines(quotation, cleaned)
-    after = {
-        "contact": str(contact or "—"),
-        "currency": currency,
-        "valid_until": valid_until.isoformat(),
-        "total": money_text(quotation.total, quotation.currency),
-        "lines": _line_snapshot(quotation),
-    }
+    after = _snapshot(quotation)
     record_activity(
         actor=by,
         verb="quotation updated",
