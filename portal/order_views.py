@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from lumytic.core.lists import chosen, page_context, search_text
-from lumytic.core.workflow import StepRefused
+from lumytic.core.steps import run_step
 from sales.address_forms import AddressStep
 from sales.models import Cancellation, Memo, Order, ProformaInvoice, SignedDocument
 from sales.order_details import order_addresses
@@ -188,12 +188,13 @@ class OrderConfirmView(PlaceOrdersMixin, TemplateView):
         if not step.is_valid():
             messages.error(request, _("Please correct the errors below."))
             return self.render_form(order, step, status=400)
-        try:
-            confirm_order(order=order, by=request.user, **step.addresses)
-        except StepRefused as error:
-            messages.error(request, str(error))
-            return redirect("portal:order-detail", pk=order.pk)
-        messages.success(request, _("Thank you! Order %(order)s is confirmed.") % {"order": order})
+        run_step(
+            request,
+            confirm_order,
+            _("Thank you! Order %(order)s is confirmed.") % {"order": order},
+            order=order,
+            **step.addresses,
+        )
         return redirect("portal:order-detail", pk=order.pk)
 
     @staticmethod

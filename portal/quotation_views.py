@@ -10,6 +10,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from lumytic.core.lists import chosen, page_context
+from lumytic.core.steps import run_step
 from lumytic.core.workflow import InvalidTransition, StepRefused
 from sales.address_forms import AddressStep
 from sales.models import Quotation
@@ -148,16 +149,12 @@ class QuotationDeclineView(QuotationDetailView):
             messages.error(request, _("Please tell us why you decline."))
             context = self.get_context_data(decline_form=form, show_decline=True)
             return self.render_to_response(context, status=400)
-        try:
-            decline_quotation(
-                quotation=self.quotation, by=request.user, reason=form.cleaned_data["reason"]
-            )
-        except StepRefused as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(
-                request,
-                _("Quotation %(quotation)s is declined. Thank you for letting us know.")
-                % {"quotation": self.quotation.number},
-            )
+        run_step(
+            request,
+            decline_quotation,
+            _("Quotation %(quotation)s is declined. Thank you for letting us know.")
+            % {"quotation": self.quotation.number},
+            quotation=self.quotation,
+            reason=form.cleaned_data["reason"],
+        )
         return redirect("portal:quotation-detail", pk=self.quotation.pk)

@@ -17,6 +17,7 @@ from customers.models import Customer, advised_only
 from customers.page_views import CustomerTabView
 from lumytic.accounts import roles
 from lumytic.core.access import StaffRequiredMixin
+from lumytic.core.steps import run_step
 from lumytic.core.workflow import StepRefused
 
 from .list_views import FilteredListMixin
@@ -168,13 +169,14 @@ class CancellationStepView(CancellationDetailView):
     http_method_names = ["post"]
 
     def done(self, cancellation: Cancellation, step, message: str, **kwargs):
-        try:
-            step(cancellation=cancellation, by=self.request.user, **kwargs)
-        except StepRefused as error:
-            messages.error(self.request, str(error))
-        else:
-            cancellation.refresh_from_db(fields=["number"])
-            messages.success(self.request, message % {"cancellation": cancellation})
+        run_step(
+            self.request,
+            step,
+            # Named from the step's own copy: it has the number that confirming gives it.
+            lambda done: message % {"cancellation": done},
+            cancellation=cancellation,
+            **kwargs,
+        )
         return redirect(cancellation)
 
 

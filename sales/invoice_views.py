@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from customers.models import advised_only
 from lumytic.accounts import roles
+from lumytic.core.steps import run_step
 from lumytic.core.workflow import StepRefused
 
 from .models import Order, ProformaInvoice, SignedDocument
@@ -61,15 +62,14 @@ class PiIssueView(InvoiceStepView):
 
     def post(self, request, *args, **kwargs):
         order = self.get_order()
-        try:
-            pi = issue_pi(order=order, by=request.user)
-        except StepRefused as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(
-                request,
-                _("Proforma invoice %(pi)s is issued. Check the PDF, then send it.") % {"pi": pi},
-            )
+        run_step(
+            request,
+            issue_pi,
+            lambda pi: (
+                _("Proforma invoice %(pi)s is issued. Check the PDF, then send it.") % {"pi": pi}
+            ),
+            order=order,
+        )
         return redirect(order)
 
 
@@ -78,14 +78,13 @@ class PiSendView(InvoiceStepView):
 
     def post(self, request, *args, **kwargs):
         pi = self.pi()
-        try:
-            send_pi(pi=pi, by=request.user)
-        except (StepRefused, PdfTooLarge) as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(
-                request, _("Proforma invoice %(pi)s is sent to the customer.") % {"pi": pi}
-            )
+        run_step(
+            request,
+            send_pi,
+            _("Proforma invoice %(pi)s is sent to the customer.") % {"pi": pi},
+            refused=(StepRefused, PdfTooLarge),
+            pi=pi,
+        )
         return redirect(pi.order)
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from customers.models import advised_only
 from lumytic.accounts import roles
-from lumytic.core.workflow import StepRefused
+from lumytic.core.steps import run_step
 
 from .invoice_views import InvoiceStepView
 from .models import MEMO_MAX_CHARS, Memo, SignedDocument
@@ -51,15 +51,15 @@ class MemoWriteView(MemoStepView):
             text = request.POST.get("text", "").strip()
             self.pi_context = {"memo_error": error, "memo_text": text[:MEMO_MAX_CHARS]}
             return self.render_page(pi.order, status=400)
-        try:
-            memo = write_memo(pi=pi, by=request.user, text=form.cleaned_data["text"])
-        except StepRefused as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(
-                request,
-                _("Memo %(memo)s is written. Check the PDF, then send it.") % {"memo": memo},
-            )
+        run_step(
+            request,
+            write_memo,
+            lambda memo: (
+                _("Memo %(memo)s is written. Check the PDF, then send it.") % {"memo": memo}
+            ),
+            pi=pi,
+            text=form.cleaned_data["text"],
+        )
         return redirect(pi.order)
 
 
@@ -68,12 +68,12 @@ class MemoSendView(MemoStepView):
 
     def post(self, request, *args, **kwargs):
         memo = self.memo()
-        try:
-            send_memo(memo=memo, by=request.user)
-        except StepRefused as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("Memo %(memo)s is sent to the customer.") % {"memo": memo})
+        run_step(
+            request,
+            send_memo,
+            _("Memo %(memo)s is sent to the customer.") % {"memo": memo},
+            memo=memo,
+        )
         return redirect(memo.pi.order)
 
 

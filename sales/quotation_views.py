@@ -15,6 +15,7 @@ from customers.page_views import CustomerTabView
 from lumytic.accounts import roles
 from lumytic.core.access import StaffRequiredMixin, staff_required
 from lumytic.core.lists import LenientPagesMixin, SortableListMixin, search_text
+from lumytic.core.steps import run_step
 from lumytic.core.workflow import StepRefused
 
 from .models import Quotation
@@ -126,12 +127,12 @@ def _quotation(pk: int) -> Quotation:
 @staff_required(roles.VIEW_QUOTATION, roles.ISSUE_DOCUMENTS)
 def quotation_send(request: HttpRequest, pk: int) -> HttpResponse:
     quotation = _quotation(pk)
-    try:
-        send_quotation(quotation=quotation, by=request.user)
-    except StepRefused as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Quotation %(number)s is sent.") % {"number": quotation})
+    run_step(
+        request,
+        send_quotation,
+        _("Quotation %(number)s is sent.") % {"number": quotation},
+        quotation=quotation,
+    )
     return redirect(quotation)
 
 
@@ -147,12 +148,13 @@ def quotation_decline(request: HttpRequest, pk: int) -> HttpResponse:
         view.setup(request, pk=pk)
         context = view.get_context_data(decline_form=form, show_decline=True)
         return render(request, QuotationDetailView.template_name, context, status=400)
-    try:
-        decline_quotation(quotation=quotation, by=request.user, reason=form.cleaned_data["reason"])
-    except StepRefused as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Quotation %(number)s is declined.") % {"number": quotation})
+    run_step(
+        request,
+        decline_quotation,
+        _("Quotation %(number)s is declined.") % {"number": quotation},
+        quotation=quotation,
+        reason=form.cleaned_data["reason"],
+    )
     return redirect(quotation)
 
 

@@ -9,7 +9,7 @@ from django.db.models import Model
 from django.http import HttpResponse
 from django.shortcuts import redirect
 
-from lumytic.core.workflow import StepRefused
+from lumytic.core.steps import run_step
 
 from .models import REASON_MAX_CHARS
 from .order_forms import ReasonForm, first_error
@@ -26,12 +26,7 @@ class SignedCopyReviewMixin:
 
     def approve(self, document, approve, done: str) -> HttpResponse:
         """Approve a signed version through `approve`; `done` is the success message."""
-        try:
-            approve(document=document, by=self.request.user)
-        except StepRefused as error:
-            messages.error(self.request, str(error))
-        else:
-            messages.success(self.request, done % {"version": document.version})
+        run_step(self.request, approve, done % {"version": document.version}, document=document)
         return redirect(self.review_page(document))
 
     def reject(self, document, reject, missing: str, done: str) -> HttpResponse:
@@ -48,10 +43,11 @@ class SignedCopyReviewMixin:
                 reject_document_id=document.pk,
                 reject_reason=reason[:REASON_MAX_CHARS],
             )
-        try:
-            reject(document=document, by=self.request.user, reason=form.cleaned_data["reason"])
-        except StepRefused as error:
-            messages.error(self.request, str(error))
-        else:
-            messages.success(self.request, done % {"version": document.version})
+        run_step(
+            self.request,
+            reject,
+            done % {"version": document.version},
+            document=document,
+            reason=form.cleaned_data["reason"],
+        )
         return redirect(page)
