@@ -146,33 +146,30 @@ def contact_set_password(request: HttpRequest, pk: int, contact_pk: int) -> Http
     return redirect(_tab(pk))
 
 
-def _invitation(pk: int, invitation_pk: int) -> Invitation:
-    return get_object_or_404(Invitation, pk=invitation_pk, customer_id=pk)
+def _invitation_step(request, pk: int, invitation_pk: int, step, done: str) -> HttpResponse:
+    """Resend or withdraw one of the customer's invitations; `done` names its email."""
+    invitation = get_object_or_404(Invitation, pk=invitation_pk, customer_id=pk)
+    run_step(
+        request,
+        step,
+        done % {"email": invitation.email},
+        refused=PortalError,
+        invitation=invitation,
+    )
+    return redirect(_tab(pk))
 
 
 @require_POST
 @staff_required(roles.VIEW_CUSTOMER, roles.MANAGE_PORTAL_ACCESS)
 def invitation_resend(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
     """Send an invitation again with a new link; the old link stops working."""
-    run_step(
-        request,
-        resend_invitation,
-        lambda sent: _("The invitation to %(email)s is sent again.") % {"email": sent.email},
-        refused=PortalError,
-        invitation=_invitation(pk, invitation_pk),
-    )
-    return redirect(_tab(pk))
+    done = _("The invitation to %(email)s is sent again.")
+    return _invitation_step(request, pk, invitation_pk, resend_invitation, done)
 
 
 @require_POST
 @staff_required(roles.VIEW_CUSTOMER, roles.MANAGE_PORTAL_ACCESS)
 def invitation_revoke(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
     """Withdraw an invitation; its link stops working."""
-    run_step(
-        request,
-        revoke_invitation,
-        lambda revoked: _("The invitation to %(email)s is withdrawn.") % {"email": revoked.email},
-        refused=PortalError,
-        invitation=_invitation(pk, invitation_pk),
-    )
-    return redirect(_tab(pk))
+    done = _("The invitation to %(email)s is withdrawn.")
+    return _invitation_step(request, pk, invitation_pk, revoke_invitation, done)
