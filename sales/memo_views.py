@@ -7,6 +7,7 @@ order; a refused form field (memo text, rejection reason) is a 400 next to the f
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from customers.models import advised_only
 from lumytic.accounts import roles
@@ -17,6 +18,7 @@ from .models import MEMO_MAX_CHARS, Memo, SignedDocument
 from .order_forms import MemoForm, first_error
 from .responses import memo_pdf_response
 from .services.memos import approve_signed_memo, reject_signed_memo, send_memo, write_memo
+from .signed_copy_views import ApproveSignedCopy, RejectSignedCopy
 
 
 class MemoStepView(InvoiceStepView):
@@ -28,7 +30,7 @@ class MemoStepView(InvoiceStepView):
             pk=self.kwargs["pk"],
         )
 
-    def signed_memo(self) -> SignedDocument:
+    def signed_copy(self) -> SignedDocument:
         return get_object_or_404(
             SignedDocument.objects.filter(
                 advised_only(self.request.user, "pi__order__customer"), memo__isnull=False
@@ -85,27 +87,15 @@ class MemoPdfView(MemoStepView):
         return memo_pdf_response(self.memo())
 
 
-class SignedMemoApproveView(MemoStepView):
-    permission_required = (roles.VIEW_ORDER, roles.REVIEW_SIGNED_DOCUMENTS)
-
-    def post(self, request, *args, **kwargs):
-        return self.approve(
-            self.signed_memo(),
-            approve_signed_memo,
-            _("The signed memo (version %(version)s) is approved."),
-        )
+class SignedMemoApproveView(ApproveSignedCopy, MemoStepView):
+    step = staticmethod(approve_signed_memo)
+    done = gettext_lazy("The signed memo (version %(version)s) is approved.")
 
 
-class SignedMemoRejectView(MemoStepView):
-    permission_required = (roles.VIEW_ORDER, roles.REVIEW_SIGNED_DOCUMENTS)
-
-    def post(self, request, *args, **kwargs):
-        return self.reject(
-            self.signed_memo(),
-            reject_signed_memo,
-            _("Give the customer a reason for rejecting the signed memo."),
-            _(
-                "The signed memo (version %(version)s) is rejected; the customer is asked to "
-                "upload it again."
-            ),
-        )
+class SignedMemoRejectView(RejectSignedCopy, MemoStepView):
+    step = staticmethod(reject_signed_memo)
+    missing = gettext_lazy("Give the customer a reason for rejecting the signed memo.")
+    done = gettext_lazy(
+        "The signed memo (version %(version)s) is rejected; the customer is asked to "
+        "upload it again."
+    )
