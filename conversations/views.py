@@ -23,6 +23,7 @@ from customers.page_views import CustomerTabView
 from lumytic.accounts import roles
 from lumytic.core.access import StaffRequiredMixin
 from lumytic.core.lists import page_context
+from lumytic.core.steps import run_step
 from lumytic.core.validation import CheckedForm
 from lumytic.core.workflow import StepRefused
 from sales.models import Order
@@ -233,18 +234,11 @@ class TicketDetailView(TicketMixin, TemplateView):
 class TicketStepView(TicketMixin, View):
     permission_required = (roles.VIEW_CONVERSATIONS, roles.REPLY_CONVERSATIONS)
     http_method_names = ["post"]
+    step = None  # a service taking the ticket and the user
     success_message = ""
 
-    def step(self):
-        raise NotImplementedError
-
     def post(self, request, *args, **kwargs):
-        try:
-            self.step()
-        except StepRefused as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, self.success_message)
+        run_step(request, self.step, self.success_message, conversation=self.conversation)
         return redirect(self.detail_url())
 
 
@@ -306,17 +300,13 @@ class TicketAssignView(TicketDetailView):
 
 
 class TicketCloseView(TicketStepView):
+    step = staticmethod(close_ticket)
     success_message = gettext_lazy("The ticket is closed.")
-
-    def step(self):
-        close_ticket(conversation=self.conversation, by=self.request.user)
 
 
 class TicketReopenView(TicketStepView):
+    step = staticmethod(reopen_ticket)
     success_message = gettext_lazy("The ticket is open again.")
-
-    def step(self):
-        reopen_ticket(conversation=self.conversation, by=self.request.user)
 
 
 # --- An order's thread ---------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from lumytic.accounts import roles
 from lumytic.accounts.audience import is_reachable_staff, staff_audience
 from lumytic.core.access import StaffRequiredMixin, staff_file, staff_required
 from lumytic.core.downloads import file_attachment
+from lumytic.core.steps import run_step
 
 from . import tabs
 from .forms import ContactForm, CreditForm, NoteForm, ReminderForm
@@ -267,12 +268,14 @@ def note_update(request: HttpRequest, pk: int, note_pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("A note cannot be empty."))
     else:
-        try:
-            update_note(note=note, by=request.user, text=form.cleaned_data["text"])
-        except CustomerError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("The note is saved."))
+        run_step(
+            request,
+            update_note,
+            _("The note is saved."),
+            refused=CustomerError,
+            note=note,
+            text=form.cleaned_data["text"],
+        )
     return redirect(tab_url(pk, "notes"))
 
 
@@ -282,12 +285,7 @@ def note_delete(request: HttpRequest, pk: int, note_pk: int) -> HttpResponse:
     """Delete a note (its author or an admin)."""
     visible_customer(request.user, pk)
     note = get_object_or_404(Note, pk=note_pk, customer_id=pk)
-    try:
-        delete_note(note=note, by=request.user)
-    except CustomerError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("The note is deleted."))
+    run_step(request, delete_note, _("The note is deleted."), refused=CustomerError, note=note)
     return redirect(tab_url(pk, "notes"))
 
 
@@ -297,12 +295,13 @@ def reminder_delete(request: HttpRequest, pk: int, reminder_pk: int) -> HttpResp
     """Cancel a reminder that has not been emailed."""
     visible_customer(request.user, pk)
     reminder = get_object_or_404(Reminder, pk=reminder_pk, customer_id=pk)
-    try:
-        delete_reminder(reminder=reminder, by=request.user)
-    except CustomerError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("The reminder is cancelled."))
+    run_step(
+        request,
+        delete_reminder,
+        _("The reminder is cancelled."),
+        refused=CustomerError,
+        reminder=reminder,
+    )
     return redirect(tab_url(pk, "reminders"))
 
 
@@ -354,12 +353,13 @@ def save_contact(request, form: ContactForm, *, customer: Customer, contact: Con
 
 def remove_contact(request, contact: Contact) -> None:
     """Delete a contact, staff's or the portal's; the primary one is refused with a message."""
-    try:
-        delete_contact(contact=contact, by=request.user)
-    except CustomerError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("%(name)s is deleted.") % {"name": contact})
+    run_step(
+        request,
+        delete_contact,
+        _("%(name)s is deleted.") % {"name": contact},
+        refused=CustomerError,
+        contact=contact,
+    )
 
 
 def _contact_of(pk: int, contact_pk: int) -> Contact:

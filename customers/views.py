@@ -18,6 +18,7 @@ from lumytic.core.access import StaffRequiredMixin, has_office_perms, staff_requ
 from lumytic.core.downloads import csv_download
 from lumytic.core.lists import search_text
 from lumytic.core.redirects import safe_next
+from lumytic.core.steps import run_step
 
 from . import csvspec, listing
 from .forms import (
@@ -368,10 +369,8 @@ def customer_set_active(request: HttpRequest, pk: int) -> HttpResponse:
     customer = get_object_or_404(Customer, pk=pk)
     active = request.POST.get("active") == "1"
     set_customer_active(customer=customer, by=request.user, active=active)
-    if active:
-        messages.success(request, _("%(name)s is active again.") % {"name": customer.name})
-    else:
-        messages.success(request, _("%(name)s is deactivated.") % {"name": customer.name})
+    text = _("%(name)s is active again.") if active else _("%(name)s is deactivated.")
+    messages.success(request, text % {"name": customer.name})
     return redirect(_back(request, customer.get_absolute_url()))
 
 
@@ -430,10 +429,11 @@ class GroupUpdateView(GroupListView):
 def group_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """Delete a customer group that no customer uses."""
     group = get_object_or_404(CustomerGroup, pk=pk)
-    try:
-        delete_group(group=group, by=request.user)
-    except CustomerError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Group “%(name)s” is deleted.") % {"name": group.name})
+    run_step(
+        request,
+        delete_group,
+        _("Group “%(name)s” is deleted.") % {"name": group.name},
+        refused=CustomerError,
+        group=group,
+    )
     return redirect("customers:group-list")

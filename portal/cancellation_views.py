@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 
-from lumytic.core.lists import chosen, page_context
+from lumytic.core.lists import status_page
 from lumytic.core.workflow import StepRefused
 from sales.models import Cancellation, Order, SignedCancellation
 from sales.order_forms import ReasonForm
@@ -70,14 +70,11 @@ class CancellationListView(CancellationAreaMixin, TemplateView):
     paginate_by = 20
 
     def get_context_data(self, **kwargs):
-        status = chosen(self.request, "status", Cancellation.Status.values)
         cancellations = self.visible().select_related("order").order_by("-created_at", "-pk")
-        if status:
-            cancellations = cancellations.filter(status=status)
         return super().get_context_data(
-            **page_context(self.request, cancellations, self.paginate_by),
-            status=status,
-            statuses=Cancellation.Status.choices,
+            **status_page(
+                self.request, cancellations, Cancellation.Status.choices, self.paginate_by
+            ),
             **kwargs,
         )
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from lumytic.core.lists import search_text
+from lumytic.core.steps import run_step
 from lumytic.core.workflow import StepRefused
 from sales.catalogue import product_search
 from sales.models import Order, OrderLine
@@ -260,12 +261,14 @@ class OrderLineRemoveView(OrderCartView):
             messages.error(request, _("Please correct the errors below; nothing is removed yet."))
             return self.render_cart(order, status=400, cart_form=carried.form)
         kept = [values for pk, values in carried.lines.items() if pk != removed.pk]
-        try:
-            update_order(order=order, by=request.user, lines=kept, **carried.header)
-        except StepRefused as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("%(product)s is removed.") % {"product": removed})
+        run_step(
+            request,
+            update_order,
+            _("%(product)s is removed.") % {"product": removed},
+            order=order,
+            lines=kept,
+            **carried.header,
+        )
         return redirect("portal:order-edit", pk=order.pk)
 
 
@@ -280,14 +283,13 @@ class OrderSubmitView(PlaceOrdersMixin, TemplateView):
 
 
 def _submit(request, order: Order) -> HttpResponse:
-    try:
-        order = submit_order(order=order, by=request.user)
-    except StepRefused as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request,
+    run_step(
+        request,
+        submit_order,
+        lambda submitted: (
             _("Order %(order)s is sent to our sales team. Confirm it when you are ready.")
-            % {"order": order},
-        )
+            % {"order": submitted}
+        ),
+        order=order,
+    )
     return redirect("portal:order-detail", pk=order.pk)

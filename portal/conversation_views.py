@@ -25,6 +25,7 @@ from conversations.services import (
 )
 from conversations.thread_views import OrderThreadMixin, write_message
 from lumytic.core.lists import chosen, page_context
+from lumytic.core.steps import run_step
 from lumytic.core.workflow import StepRefused
 from sales.models import Order, Quotation
 from sales.responses import signed_document_response
@@ -197,12 +198,7 @@ class TicketStepView(TicketMixin, View):
     success_message = ""
 
     def post(self, request, *args, **kwargs):
-        try:
-            self.step(conversation=self.conversation, by=request.user)
-        except StepRefused as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, self.success_message)
+        run_step(request, self.step, self.success_message, conversation=self.conversation)
         return redirect("portal:ticket-detail", pk=self.conversation.pk)
 
 

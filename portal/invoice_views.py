@@ -56,6 +56,23 @@ class InvoiceAreaMixin(PortalRequiredMixin):
         return allowed
 
 
+class PiUploadMixin(InvoiceAreaMixin):
+    """A file posted against a PI from the order page (its signed copy, a payment proof): only
+    for a user who may upload payments; `denied` says what they may not do."""
+
+    denied = ""
+
+    def test_func(self) -> bool:
+        allowed = super().test_func()
+        if allowed and not self.request.user.has_perm("portal.upload_payments"):
+            raise PermissionDenied(self.denied)
+        return allowed
+
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        # The PI is already resolved (or 404); the order view's own lookup doesn't apply here.
+        return View.http_method_not_allowed(self, request, *args, **kwargs)
+
+
 class PiPdfView(InvoiceAreaMixin, View):
     http_method_names = ["get"]
 
@@ -75,20 +92,11 @@ class SignedDocumentFileView(InvoiceAreaMixin, View):
         return signed_document_response(self.document)
 
 
-class SignedPiUploadView(SignedCopyUploadMixin, InvoiceAreaMixin, OrderDetailView):
+class SignedPiUploadView(SignedCopyUploadMixin, PiUploadMixin, OrderDetailView):
     """Upload the signed PI; a refused file is shown next to the field with a 400."""
 
     form_class = SignedPiForm
-
-    def test_func(self) -> bool:
-        allowed = super().test_func()
-        if allowed and not self.request.user.has_perm("portal.upload_payments"):
-            raise PermissionDenied("You may see proforma invoices but not upload signed copies.")
-        return allowed
-
-    def http_method_not_allowed(self, request, *args, **kwargs):
-        # The PI is already resolved (or 404); the order view's own lookup doesn't apply here.
-        return View.http_method_not_allowed(self, request, *args, **kwargs)
+    denied = "You may see proforma invoices but not upload signed copies."
 
     def signed(self) -> ProformaInvoice:
         return self.pi

@@ -12,6 +12,7 @@ from customers.models import Contact
 from customers.page_views import CustomerTabView
 from lumytic.accounts import roles
 from lumytic.core.access import staff_required
+from lumytic.core.steps import run_step
 
 from .access import areas_of
 from .forms import InviteForm, PortalAccessForm
@@ -118,13 +119,15 @@ def contact_login_active(request: HttpRequest, pk: int, contact_pk: int) -> Http
     """Disable a contact's portal login, or enable it again."""
     contact = _contact(pk, contact_pk)
     active = request.POST.get("active") == "1"
-    try:
-        set_portal_login_active(contact=contact, by=request.user, active=active)
-    except PortalError as error:
-        messages.error(request, str(error))
-    else:
-        text = _("%(name)s can sign in again.") if active else _("%(name)s can no longer sign in.")
-        messages.success(request, text % {"name": contact})
+    text = _("%(name)s can sign in again.") if active else _("%(name)s can no longer sign in.")
+    run_step(
+        request,
+        set_portal_login_active,
+        text % {"name": contact},
+        refused=PortalError,
+        contact=contact,
+        active=active,
+    )
     return redirect(_tab(pk))
 
 
@@ -133,46 +136,40 @@ def contact_login_active(request: HttpRequest, pk: int, contact_pk: int) -> Http
 def contact_set_password(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
     """Email a contact a link to set their portal password."""
     contact = _contact(pk, contact_pk)
-    try:
-        send_set_password_email(contact=contact, by=request.user)
-    except PortalError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request, _("A set-password link is on its way to %(email)s.") % {"email": contact.user}
-        )
+    run_step(
+        request,
+        send_set_password_email,
+        _("A set-password link is on its way to %(email)s.") % {"email": contact.user},
+        refused=PortalError,
+        contact=contact,
+    )
     return redirect(_tab(pk))
 
 
-def _invitation(pk: int, invitation_pk: int) -> Invitation:
-    return get_object_or_404(Invitation, pk=invitation_pk, customer_id=pk)
+def _invitation_step(request, pk: int, invitation_pk: int, step, done: str) -> HttpResponse:
+    """Resend or withdraw one of the customer's invitations; `done` names its email."""
+    invitation = get_object_or_404(Invitation, pk=invitation_pk, customer_id=pk)
+    run_step(
+        request,
+        step,
+        done % {"email": invitation.email},
+        refused=PortalError,
+        invitation=invitation,
+    )
+    return redirect(_tab(pk))
 
 
 @require_POST
 @staff_required(roles.VIEW_CUSTOMER, roles.MANAGE_PORTAL_ACCESS)
 def invitation_resend(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
     """Send an invitation again with a new link; the old link stops working."""
-    try:
-        invitation = resend_invitation(invitation=_invitation(pk, invitation_pk), by=request.user)
-    except PortalError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request, _("The invitation to %(email)s is sent again.") % {"email": invitation.email}
-        )
-    return redirect(_tab(pk))
+    done = _("The invitation to %(email)s is sent again.")
+    return _invitation_step(request, pk, invitation_pk, resend_invitation, done)
 
 
 @require_POST
 @staff_required(roles.VIEW_CUSTOMER, roles.MANAGE_PORTAL_ACCESS)
 def invitation_revoke(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
     """Withdraw an invitation; its link stops working."""
-    try:
-        invitation = revoke_invitation(invitation=_invitation(pk, invitation_pk), by=request.user)
-    except PortalError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request, _("The invitation to %(email)s is withdrawn.") % {"email": invitation.email}
-        )
-    return redirect(_tab(pk))
+    done = _("The invitation to %(email)s is withdrawn.")
+    return _invitation_step(request, pk, invitation_pk, revoke_invitation, done)

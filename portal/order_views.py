@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
-from lumytic.core.lists import chosen, page_context, search_text
-from lumytic.core.workflow import StepRefused
+from lumytic.core.lists import search_text, status_page
+from lumytic.core.steps import run_step
 from sales.address_forms import AddressStep
 from sales.models import Cancellation, Memo, Order, ProformaInvoice, SignedDocument
 from sales.order_details import order_addresses
@@ -105,19 +105,14 @@ class OrderListView(OrderAreaMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         query = search_text(self.request)
-        status = chosen(self.request, "status", Order.Status.values)
         orders = self.visible().select_related("placed_by").order_by("-created_at", "-pk")
         if query:
             orders = orders.filter(
                 Q(number__icontains=query) | Q(customer_reference__icontains=query)
             )
-        if status:
-            orders = orders.filter(status=status)
         return super().get_context_data(
-            **page_context(self.request, orders, self.paginate_by),
+            **status_page(self.request, orders, Order.Status.choices, self.paginate_by),
             q=query,
-            status=status,
-            statuses=Order.Status.choices,
             **kwargs,
         )
 
@@ -188,12 +183,13 @@ class OrderConfirmView(PlaceOrdersMixin, TemplateView):
         if not step.is_valid():
             messages.error(request, _("Please correct the errors below."))
             return self.render_form(order, step, status=400)
-        try:
-            confirm_order(order=order, by=request.user, **step.addresses)
-        except StepRefused as error:
-            messages.error(request, str(error))
-            return redirect("portal:order-detail", pk=order.pk)
-        messages.success(request, _("Thank you! Order %(order)s is confirmed.") % {"order": order})
+        run_step(
+            request,
+            confirm_order,
+            _("Thank you! Order %(order)s is confirmed.") % {"order": order},
+            order=order,
+            **step.addresses,
+        )
         return redirect("portal:order-detail", pk=order.pk)
 
     @staticmethod

@@ -9,7 +9,6 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,7 +21,7 @@ from sales.models import MONEY_DIGITS, PROOF_VALIDATOR, Payment
 from sales.responses import signed_document_response
 from sales.services.payments import MAX_REFERENCE, upload_payment
 
-from .invoice_views import InvoiceAreaMixin
+from .invoice_views import InvoiceAreaMixin, PiUploadMixin
 from .order_views import OrderDetailView
 
 
@@ -66,20 +65,11 @@ class PaymentForm(CheckedForm):
         return paid_on
 
 
-class PaymentUploadView(InvoiceAreaMixin, OrderDetailView):
+class PaymentUploadView(PiUploadMixin, OrderDetailView):
     """Upload a SWIFT proof; a refused field is shown next to it with a 400."""
 
     http_method_names = ["post"]
-
-    def test_func(self) -> bool:
-        allowed = super().test_func()
-        if allowed and not self.request.user.has_perm("portal.upload_payments"):
-            raise PermissionDenied("You may see proforma invoices but not upload payments.")
-        return allowed
-
-    def http_method_not_allowed(self, request, *args, **kwargs):
-        # The PI is already resolved (or 404); the order view's own lookup doesn't apply here.
-        return View.http_method_not_allowed(self, request, *args, **kwargs)
+    denied = "You may see proforma invoices but not upload payments."
 
     def post(self, request, *args, **kwargs):
         order = self.pi.order

@@ -9,7 +9,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
-from lumytic.core.lists import chosen, page_context
+from lumytic.core.lists import status_page
+from lumytic.core.steps import run_step
 from lumytic.core.workflow import InvalidTransition, StepRefused
 from sales.address_forms import AddressStep
 from sales.models import Quotation
@@ -49,17 +50,8 @@ class QuotationListView(PortalQuotationMixin, PortalView):
         queryset = self.scoped(visible_quotations()).order_by("-sent_at", "-pk")
         # A customer never sees a draft, so it is no filter either.
         statuses = [c for c in Quotation.Status.choices if c[0] != Quotation.Status.DRAFT]
-        status = chosen(self.request, "status", dict(statuses))
-        if status:
-            queryset = queryset.filter(status=status)
-        page = page_context(self.request, queryset, self.paginate_by)
-        return super().get_context_data(
-            **page,
-            quotations=page["object_list"],
-            status=status,
-            statuses=statuses,
-            **kwargs,
-        )
+        page = status_page(self.request, queryset, statuses, self.paginate_by)
+        return super().get_context_data(**page, quotations=page["object_list"], **kwargs)
 
 
 class QuotationDetailView(PortalQuotationMixin, PortalView):
@@ -148,16 +140,12 @@ class QuotationDeclineView(QuotationDetailView):
             messages.error(request, _("Please tell us why you decline."))
             context = self.get_context_data(decline_form=form, show_decline=True)
             return self.render_to_response(context, status=400)
-        try:
-            decline_quotation(
-                quotation=self.quotation, by=request.user, reason=form.cleaned_data["reason"]
-            )
-        except StepRefused as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(
-                request,
-                _("Quotation %(quotation)s is declined. Thank you for letting us know.")
-                % {"quotation": self.quotation.number},
-            )
+        run_step(
+            request,
+            decline_quotation,
+            _("Quotation %(quotation)s is declined. Thank you for letting us know.")
+            % {"quotation": self.quotation.number},
+            quotation=self.quotation,
+            reason=form.cleaned_data["reason"],
+        )
         return redirect("portal:quotation-detail", pk=self.quotation.pk)

@@ -13,17 +13,11 @@ from .models import (
     SignedCancellation,
     SignedDocument,
 )
+from .services.invoicing import LINE_COPY
 
-# A line's figures, shown after its position and what it is (a product, or a PI line's SKU).
-LINE_FIGURES = [
-    "description",
-    "quantity",
-    "unit_price",
-    "discount_percent",
-    "tax_rate",
-    "net_amount",
-    "tax_amount",
-]
+# A line's figures, shown after its position and what it is (a product, or a PI line's SKU):
+# the fields a PI copies from its order's lines, less those two.
+LINE_FIGURES = [name for name in LINE_COPY if name not in ("position", "product_id")]
 
 
 class ProformaInvoiceLineInline(ReadOnlyAdmin, admin.TabularInline):

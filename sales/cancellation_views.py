@@ -17,6 +17,7 @@ from customers.models import Customer, advised_only
 from customers.page_views import CustomerTabView
 from lumytic.accounts import roles
 from lumytic.core.access import StaffRequiredMixin
+from lumytic.core.steps import run_step
 from lumytic.core.workflow import StepRefused
 
 from .list_views import FilteredListMixin
@@ -35,7 +36,7 @@ from .services.cancellations import (
     request_cancellation,
     sent_pi,
 )
-from .signed_copy_views import SignedCopyReviewMixin
+from .signed_copy_views import ApproveSignedCopy, RejectSignedCopy, SignedCopyReviewMixin
 
 
 def refuse_form(*args) -> ReasonForm:
@@ -168,13 +169,14 @@ class CancellationStepView(CancellationDetailView):
     http_method_names = ["post"]
 
     def done(self, cancellation: Cancellation, step, message: str, **kwargs):
-        try:
-            step(cancellation=cancellation, by=self.request.user, **kwargs)
-        except StepRefused as error:
-            messages.error(self.request, str(error))
-        else:
-            cancellation.refresh_from_db(fields=["number"])
-            messages.success(self.request, message % {"cancellation": cancellation})
+        run_step(
+            self.request,
+            step,
+            # Named from the step's own copy: it has the number that confirming gives it.
+            lambda done: message % {"cancellation": done},
+            cancellation=cancellation,
+            **kwargs,
+        )
         return redirect(cancellation)
 
 
@@ -252,30 +254,17 @@ class SignedCancellationFileView(SignedCancellationMixin, CancellationDetailView
         return signed_document_response(self.signed_copy())
 
 
-class SignedCancellationApproveView(SignedCancellationMixin, CancellationStepView):
-    permission_required = (roles.VIEW_ORDER, roles.REVIEW_SIGNED_DOCUMENTS)
-
-    approved_text = gettext_lazy(
+class SignedCancellationApproveView(
+    ApproveSignedCopy, SignedCancellationMixin, CancellationStepView
+):
+    step = staticmethod(approve_signed_cancellation)
+    done = gettext_lazy(
         "The signed copy (version %(version)s) is approved; the cancellation can be applied."
     )
 
-    def post(self, request, *args, **kwargs):
-        return self.approve(self.signed_copy(), approve_signed_cancellation, self.approved_text)
 
-
-class SignedCancellationRejectView(SignedCancellationMixin, CancellationStepView):
-    permission_required = (roles.VIEW_ORDER, roles.REVIEW_SIGNED_DOCUMENTS)
-
-    def post(self, request, *args, **kwargs):
-        return self.reject(
-            self.signed_copy(),
-            reject_signed_cancellation,
-            _("Give the customer a reason for rejecting the signed copy."),
-            _(
-                "The signed copy (version %(version)s) is rejected; the customer is asked to "
-                "upload it again."
-            ),
-        )
+class SignedCancellationRejectView(RejectSignedCopy, SignedCancellationMixin, CancellationStepView):
+    step = staticmethod(reject_signed_cancellation)
 
 
 # --- From the order page -------------------------------------------------------------------------

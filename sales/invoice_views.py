@@ -8,9 +8,11 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from customers.models import advised_only
 from lumytic.accounts import roles
+from lumytic.core.steps import run_step
 from lumytic.core.workflow import StepRefused
 
 from .models import Order, ProformaInvoice, SignedDocument
@@ -18,7 +20,7 @@ from .order_views import OrderDetailView
 from .pdf import PdfTooLarge
 from .responses import pi_pdf_response, signed_document_response
 from .services.invoicing import approve_signed_pi, issue_pi, reject_signed_pi, send_pi
-from .signed_copy_views import SignedCopyReviewMixin
+from .signed_copy_views import ApproveSignedCopy, RejectSignedCopy, SignedCopyReviewMixin
 
 
 class InvoiceStepView(SignedCopyReviewMixin, OrderDetailView):
@@ -40,7 +42,7 @@ class InvoiceStepView(SignedCopyReviewMixin, OrderDetailView):
             pk=self.kwargs["pk"],
         )
 
-    def document(self) -> SignedDocument:
+    def signed_copy(self) -> SignedDocument:
         return get_object_or_404(
             SignedDocument.objects.filter(
                 advised_only(self.request.user, "pi__order__customer")
@@ -61,15 +63,14 @@ class PiIssueView(InvoiceStepView):
 
     def post(self, request, *args, **kwargs):
         order = self.get_order()
-        try:
-            pi = issue_pi(order=order, by=request.user)
-        except StepRefused as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(
-                request,
-                _("Proforma invoice %(pi)s is issued. Check the PDF, then send it.") % {"pi": pi},
-            )
+        run_step(
+            request,
+            issue_pi,
+            lambda pi: (
+                _("Proforma invoice %(pi)s is issued. Check the PDF, then send it.") % {"pi": pi}
+            ),
+            order=order,
+        )
         return redirect(order)
 
 
@@ -78,14 +79,13 @@ class PiSendView(InvoiceStepView):
 
     def post(self, request, *args, **kwargs):
         pi = self.pi()
-        try:
-            send_pi(pi=pi, by=request.user)
-        except (StepRefused, PdfTooLarge) as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(
-                request, _("Proforma invoice %(pi)s is sent to the customer.") % {"pi": pi}
-            )
+        run_step(
+            request,
+            send_pi,
+            _("Proforma invoice %(pi)s is sent to the customer.") % {"pi": pi},
+            refused=(StepRefused, PdfTooLarge),
+            pi=pi,
+        )
         return redirect(pi.order)
 
 
@@ -107,30 +107,13 @@ class SignedDocumentFileView(InvoiceStepView):
     http_method_names = ["get"]
 
     def get(self, request, *args, **kwargs):
-        return signed_document_response(self.document())
+        return signed_document_response(self.signed_copy())
 
 
-class SignedDocumentApproveView(InvoiceStepView):
-    permission_required = (roles.VIEW_ORDER, roles.REVIEW_SIGNED_DOCUMENTS)
-
-    def post(self, request, *args, **kwargs):
-        return self.approve(
-            self.document(),
-            approve_signed_pi,
-            _("The signed copy (version %(version)s) is approved; the customer is told."),
-        )
+class SignedDocumentApproveView(ApproveSignedCopy, InvoiceStepView):
+    step = staticmethod(approve_signed_pi)
+    done = gettext_lazy("The signed copy (version %(version)s) is approved; the customer is told.")
 
 
-class SignedDocumentRejectView(InvoiceStepView):
-    permission_required = (roles.VIEW_ORDER, roles.REVIEW_SIGNED_DOCUMENTS)
-
-    def post(self, request, *args, **kwargs):
-        return self.reject(
-            self.document(),
-            reject_signed_pi,
-            _("Give the customer a reason for rejecting the signed copy."),
-            _(
-                "The signed copy (version %(version)s) is rejected; the customer is asked to "
-                "upload it again."
-            ),
-        )
+class SignedDocumentRejectView(RejectSignedCopy, InvoiceStepView):
+    step = staticmethod(reject_signed_pi)

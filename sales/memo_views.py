@@ -7,16 +7,18 @@ order; a refused form field (memo text, rejection reason) is a 400 next to the f
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from customers.models import advised_only
 from lumytic.accounts import roles
-from lumytic.core.workflow import StepRefused
+from lumytic.core.steps import run_step
 
 from .invoice_views import InvoiceStepView
 from .models import MEMO_MAX_CHARS, Memo, SignedDocument
 from .order_forms import MemoForm, first_error
 from .responses import memo_pdf_response
 from .services.memos import approve_signed_memo, reject_signed_memo, send_memo, write_memo
+from .signed_copy_views import ApproveSignedCopy, RejectSignedCopy
 
 
 class MemoStepView(InvoiceStepView):
@@ -28,7 +30,7 @@ class MemoStepView(InvoiceStepView):
             pk=self.kwargs["pk"],
         )
 
-    def signed_memo(self) -> SignedDocument:
+    def signed_copy(self) -> SignedDocument:
         return get_object_or_404(
             SignedDocument.objects.filter(
                 advised_only(self.request.user, "pi__order__customer"), memo__isnull=False
@@ -51,15 +53,15 @@ class MemoWriteView(MemoStepView):
             text = request.POST.get("text", "").strip()
             self.pi_context = {"memo_error": error, "memo_text": text[:MEMO_MAX_CHARS]}
             return self.render_page(pi.order, status=400)
-        try:
-            memo = write_memo(pi=pi, by=request.user, text=form.cleaned_data["text"])
-        except StepRefused as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(
-                request,
-                _("Memo %(memo)s is written. Check the PDF, then send it.") % {"memo": memo},
-            )
+        run_step(
+            request,
+            write_memo,
+            lambda memo: (
+                _("Memo %(memo)s is written. Check the PDF, then send it.") % {"memo": memo}
+            ),
+            pi=pi,
+            text=form.cleaned_data["text"],
+        )
         return redirect(pi.order)
 
 
@@ -68,12 +70,12 @@ class MemoSendView(MemoStepView):
 
     def post(self, request, *args, **kwargs):
         memo = self.memo()
-        try:
-            send_memo(memo=memo, by=request.user)
-        except StepRefused as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("Memo %(memo)s is sent to the customer.") % {"memo": memo})
+        run_step(
+            request,
+            send_memo,
+            _("Memo %(memo)s is sent to the customer.") % {"memo": memo},
+            memo=memo,
+        )
         return redirect(memo.pi.order)
 
 
@@ -85,27 +87,15 @@ class MemoPdfView(MemoStepView):
         return memo_pdf_response(self.memo())
 
 
-class SignedMemoApproveView(MemoStepView):
-    permission_required = (roles.VIEW_ORDER, roles.REVIEW_SIGNED_DOCUMENTS)
-
-    def post(self, request, *args, **kwargs):
-        return self.approve(
-            self.signed_memo(),
-            approve_signed_memo,
-            _("The signed memo (version %(version)s) is approved."),
-        )
+class SignedMemoApproveView(ApproveSignedCopy, MemoStepView):
+    step = staticmethod(approve_signed_memo)
+    done = gettext_lazy("The signed memo (version %(version)s) is approved.")
 
 
-class SignedMemoRejectView(MemoStepView):
-    permission_required = (roles.VIEW_ORDER, roles.REVIEW_SIGNED_DOCUMENTS)
-
-    def post(self, request, *args, **kwargs):
-        return self.reject(
-            self.signed_memo(),
-            reject_signed_memo,
-            _("Give the customer a reason for rejecting the signed memo."),
-            _(
-                "The signed memo (version %(version)s) is rejected; the customer is asked to "
-                "upload it again."
-            ),
-        )
+class SignedMemoRejectView(RejectSignedCopy, MemoStepView):
+    step = staticmethod(reject_signed_memo)
+    missing = gettext_lazy("Give the customer a reason for rejecting the signed memo.")
+    done = gettext_lazy(
+        "The signed memo (version %(version)s) is rejected; the customer is asked to "
+        "upload it again."
+    )

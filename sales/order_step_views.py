@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lumytic.accounts import roles
+from lumytic.core.steps import run_step
 from lumytic.core.workflow import StepRefused
 
 from .address_forms import AddressStep
@@ -33,18 +34,16 @@ class OrderAssignOwnerView(OrderDetailView):
         if not form.is_valid():
             messages.error(request, _("Choose an active staff member as the owner."))
             return self.render_page(order, status=400, owner_form=form)
-        try:
-            assign_owner(order=order, by=request.user, owner=form.cleaned_data["owner"])
-        except StepRefused as error:
-            messages.error(request, str(error))
-        else:
-            owner = form.cleaned_data["owner"]
-            messages.success(
-                request,
-                _("%(owner)s now owns order %(order)s.") % {"owner": owner, "order": order}
-                if owner
-                else _("Order %(order)s has no owner now.") % {"order": order},
-            )
+        owner = form.cleaned_data["owner"]
+        run_step(
+            request,
+            assign_owner,
+            _("%(owner)s now owns order %(order)s.") % {"owner": owner, "order": order}
+            if owner
+            else _("Order %(order)s has no owner now.") % {"order": order},
+            order=order,
+            owner=owner,
+        )
         return redirect(order)
 
 
@@ -67,12 +66,13 @@ class OrderCancelStep:
         if not form.is_valid():
             messages.error(request, self.form_refused)
             return self.render_page(order, status=400, cancel_form=form)
-        try:
-            cancel_order(order=order, by=request.user, reason=form.cleaned_data["reason"])
-        except StepRefused as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("Order %(order)s is cancelled.") % {"order": order})
+        run_step(
+            request,
+            cancel_order,
+            _("Order %(order)s is cancelled.") % {"order": order},
+            order=order,
+            reason=form.cleaned_data["reason"],
+        )
         return redirect(self.order_url(order))
 
 

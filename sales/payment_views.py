@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from customers.models import Credit, advised_only
 from lumytic.accounts import roles
+from lumytic.core.steps import run_step
 from lumytic.core.validation import CheckedForm
 from lumytic.core.workflow import StepRefused
 
@@ -118,12 +119,13 @@ class PaymentRejectView(PaymentStepView):
                 "payment_reject_reason": reason[:MAX_REASON],
             }
             return self.render_page(order, status=400)
-        try:
-            reject_payment(payment=payment, by=request.user, reason=form.cleaned_data["reason"])
-        except StepRefused as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("The payment is rejected; the customer is told why."))
+        run_step(
+            request,
+            reject_payment,
+            _("The payment is rejected; the customer is told why."),
+            payment=payment,
+            reason=form.cleaned_data["reason"],
+        )
         return redirect(order)
 
 

@@ -99,8 +99,6 @@ def product_set_active(request: HttpRequest, pk: int) -> HttpResponse:
     product = get_object_or_404(Product, pk=pk)
     active = request.POST.get("active") == "1"
     set_product_active(product=product, by=request.user, active=active)
-    if active:
-        messages.success(request, _("%(product)s is active again.") % {"product": product})
-    else:
-        messages.success(request, _("%(product)s is deactivated.") % {"product": product})
+    text = _("%(product)s is active again.") if active else _("%(product)s is deactivated.")
+    messages.success(request, text % {"product": product})
     return redirect("sales:product-list")

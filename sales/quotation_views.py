@@ -3,7 +3,6 @@ customer page's Quotations tab. The editor is in `quotation_editor_views.py`."""
 
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -14,9 +13,10 @@ from customers.models import ActivityEntry, advised_only
 from customers.page_views import CustomerTabView
 from lumytic.accounts import roles
 from lumytic.core.access import StaffRequiredMixin, staff_required
-from lumytic.core.lists import LenientPagesMixin, SortableListMixin, search_text
+from lumytic.core.steps import run_step
 from lumytic.core.workflow import StepRefused
 
+from .list_views import FilteredListMixin
 from .models import Quotation
 from .pdf import render_quotation_pdf
 from .quotation_forms import DeclineForm
@@ -48,10 +48,12 @@ def timeline(quotation: Quotation) -> list[ActivityEntry]:
 # --- List ----------------------------------------------------------------------------------------
 
 
-class QuotationListView(StaffRequiredMixin, LenientPagesMixin, SortableListMixin, ListView):
+class QuotationListView(FilteredListMixin, ListView):
     permission_required = roles.VIEW_QUOTATION
     template_name = "sales/quotation_list.html"
-    paginate_by = 25
+    nav = "quotation-list"
+    statuses = Quotation.Status.choices
+    search_fields = ("number", "customer__name", "customer__number")
     sorts = QUOTATION_SORTS
     default_sort = "-created"
 
@@ -59,27 +61,13 @@ class QuotationListView(StaffRequiredMixin, LenientPagesMixin, SortableListMixin
         queryset = Quotation.objects.filter(advised_only(self.request.user)).select_related(
             "customer"
         )
-        self.q = search_text(self.request)
-        for word in self.q.split()[:5]:
-            queryset = queryset.filter(
-                Q(number__icontains=word)
-                | Q(customer__name__icontains=word)
-                | Q(customer__number__icontains=word)
-            )
-        self.status = self.request.GET.get("status", "")
-        if self.status in Quotation.Status.values:
-            queryset = queryset.filter(status=self.status)
-        else:
-            self.status = ""
-        return self.sorted(queryset)
+        return self.sorted(self.search(queryset))
+
+    def filtering(self) -> bool:
+        return bool(self.q or self.status)  # a quotation list has no "awaiting action" filter
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            nav="quotation-list",
-            q=self.q,
-            status=self.status,
-            statuses=Quotation.Status.choices,
-            **self.sort_context(),
             sort_columns=[
                 ("number", _("Number")),
                 ("customer", _("Customer")),
@@ -88,7 +76,6 @@ class QuotationListView(StaffRequiredMixin, LenientPagesMixin, SortableListMixin
                 ("total", _("Total")),
                 ("status", _("Status")),
             ],
-            filtering=bool(self.q or self.status),
             **kwargs,
         )
 
@@ -126,12 +113,12 @@ def _quotation(pk: int) -> Quotation:
 @staff_required(roles.VIEW_QUOTATION, roles.ISSUE_DOCUMENTS)
 def quotation_send(request: HttpRequest, pk: int) -> HttpResponse:
     quotation = _quotation(pk)
-    try:
-        send_quotation(quotation=quotation, by=request.user)
-    except StepRefused as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Quotation %(number)s is sent.") % {"number": quotation})
+    run_step(
+        request,
+        send_quotation,
+        _("Quotation %(number)s is sent.") % {"number": quotation},
+        quotation=quotation,
+    )
     return redirect(quotation)
 
 
@@ -147,12 +134,13 @@ def quotation_decline(request: HttpRequest, pk: int) -> HttpResponse:
         view.setup(request, pk=pk)
         context = view.get_context_data(decline_form=form, show_decline=True)
         return render(request, QuotationDetailView.template_name, context, status=400)
-    try:
-        decline_quotation(quotation=quotation, by=request.user, reason=form.cleaned_data["reason"])
-    except StepRefused as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Quotation %(number)s is declined.") % {"number": quotation})
+    run_step(
+        request,
+        decline_quotation,
+        _("Quotation %(number)s is declined.") % {"number": quotation},
+        quotation=quotation,
+        reason=form.cleaned_data["reason"],
+    )
     return redirect(quotation)
 
 

@@ -8,14 +8,20 @@ from django.contrib import messages
 from django.db.models import Model
 from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy
 
-from lumytic.core.workflow import StepRefused
+from lumytic.accounts import roles
+from lumytic.core.steps import run_step
 
 from .models import REASON_MAX_CHARS
 from .order_forms import ReasonForm, first_error
 
 
 class SignedCopyReviewMixin:
+    def signed_copy(self):
+        """The signed copy named by the URL, or 404."""
+        raise NotImplementedError
+
     def review_page(self, document) -> Model:
         """What the page listing the copy is about (its order, or its cancellation)."""
         raise NotImplementedError
@@ -26,12 +32,7 @@ class SignedCopyReviewMixin:
 
     def approve(self, document, approve, done: str) -> HttpResponse:
         """Approve a signed version through `approve`; `done` is the success message."""
-        try:
-            approve(document=document, by=self.request.user)
-        except StepRefused as error:
-            messages.error(self.request, str(error))
-        else:
-            messages.success(self.request, done % {"version": document.version})
+        run_step(self.request, approve, done % {"version": document.version}, document=document)
         return redirect(self.review_page(document))
 
     def reject(self, document, reject, missing: str, done: str) -> HttpResponse:
@@ -48,10 +49,38 @@ class SignedCopyReviewMixin:
                 reject_document_id=document.pk,
                 reject_reason=reason[:REASON_MAX_CHARS],
             )
-        try:
-            reject(document=document, by=self.request.user, reason=form.cleaned_data["reason"])
-        except StepRefused as error:
-            messages.error(self.request, str(error))
-        else:
-            messages.success(self.request, done % {"version": document.version})
+        run_step(
+            self.request,
+            reject,
+            done % {"version": document.version},
+            document=document,
+            reason=form.cleaned_data["reason"],
+        )
         return redirect(page)
+
+
+class ApproveSignedCopy(SignedCopyReviewMixin):
+    """The approve button of a signed copy: `step` approves it, `done` is the success message."""
+
+    permission_required = (roles.VIEW_ORDER, roles.REVIEW_SIGNED_DOCUMENTS)
+    step = None
+    done = ""
+
+    def post(self, request, *args, **kwargs):
+        return self.approve(self.signed_copy(), self.step, self.done)
+
+
+class RejectSignedCopy(SignedCopyReviewMixin):
+    """The reject button of a signed copy: `step` rejects it with the reason `missing` asks for,
+    `done` is the success message."""
+
+    permission_required = (roles.VIEW_ORDER, roles.REVIEW_SIGNED_DOCUMENTS)
+    step = None
+    missing = gettext_lazy("Give the customer a reason for rejecting the signed copy.")
+    done = gettext_lazy(
+        "The signed copy (version %(version)s) is rejected; the customer is asked to "
+        "upload it again."
+    )
+
+    def post(self, request, *args, **kwargs):
+        return self.reject(self.signed_copy(), self.step, self.missing, self.done)

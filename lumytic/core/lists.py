@@ -34,6 +34,15 @@ def page_context(request, rows, per_page: int) -> dict:
     }
 
 
+def status_page(request, rows, statuses, per_page: int) -> dict:
+    """`page_context` of `rows` narrowed to the `?status=` chosen among `statuses` ((value, label)
+    pairs), with what the status select shows: `status` and `statuses`."""
+    status = chosen(request, "status", dict(statuses))
+    if status:
+        rows = rows.filter(status=status)
+    return {**page_context(request, rows, per_page), "status": status, "statuses": statuses}
+
+
 class LenientPagesMixin:
     """A page number out of range or not a number shows the nearest page instead of a 404."""
 
